@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Accuracy of the engine on the development evaluation set (../shared/eval beside the project).
+
+    python3 bench/accuracy.py [--eval DIR] [--json OUT]
+
+Prints one table:
+- every spun/original pair in news-dev/: precision, recall, fix accuracy and the share of word-level damage a
+  fix-all undoes, computed by the set's own scorer (score.py pairs);
+- the unsourced spun pages (U*.spun.txt): spin score and number of findings;
+- pps-dev.tsv: the share of fingerprints flagged and restored (top-1, top-3), each placed alone in neutral
+  carrier sentences (CARRIERS below), for all rows and for the rows whose phrase is not in a shipped lexicon;
+  rows the list marks as uncertain are left out;
+- each clean-dev file: findings per 1,000 words (score.py clean).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "server"))
+
+from unspun.engine import default_engine  # noqa: E402
+from unspun.engine.lexicon import builtin_lexicons  # noqa: E402
+from unspun.engine.tokenize import phrase_words  # noqa: E402
+
+#: neutral carrier sentences for list fingerprints: each phrase goes alone into one short document, rotating
+#: through these templates; a phrase with an AND condition gets a second sentence naming the required term
+CARRIERS = (
+    "In this work we study {p} and report the results in detail.",
+    "The role of {p} was examined in the second part of the study.",
+    "Recent work on {p} has attracted considerable attention.",
+)
+
+
+def load_scorer(eval_dir: Path):
+    spec = importlib.util.spec_from_file_location("unspun_eval_score", eval_dir / "score.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def findings_tuples(analysis):
+    return sorted((f.start, f.end, f.replacements[0] if f.replacements else None) for f in analysis.findings)
+
+
+def norm_phrase(s: str) -> str:
+    return " ".join(phrase_words(s))
+
+
+def expected_forms(expected: str) -> set[str]:
+    """'Magnetic-activated cell sorting (MACS)' -> {with and without the parenthesis}; 'supervised (machine)
+    learning' -> {'supervised learning', 'supervised machine learning'}."""
+    forms = {expected}
+    without = re.sub(r"\s*\([^)]*\)", "", expected).strip()
+    forms.add(without)
+    forms.add(re.sub(r"[()]", "", expected))
+    for alt in re.split(r"\s*/\s*|\s+or\s+", expected):
+        forms.add(alt)
+    return {norm_phrase(f) for f in forms if f.strip()}
+
+
+def run_pairs(eng, scorer, eval_dir: Path):
+    rows = []
+    for spun_path in sorted((eval_dir / "news-dev").glob("*.spun.txt")):
+        orig_path = spun_path.with_name(spun_path.name.replace(".spun.", ".original."))
+        spun = spun_path.read_text(encoding="utf-8")
+        a = eng.analyze(spun)
+        if orig_path.exists():
+            r = scorer.score_pair(spun, orig_path.read_text(encoding="utf-8"), findings_tuples(a))
+            r["name"] = spun_path.name
+            r["spin"] = a.spin_score
+            rows.append(r)
+        else:
+            rows.append({"name": spun_path.name, "spin": a.spin_score, "findings": len(a.findings), "unsourced": True})
+    return rows
+
+
+def run_pps(eng, eval_dir: Path):
+    lex_keys = {" ".join(e.words) for lex in builtin_lexicons() for e in lex.entries}
+    stats = {k: {"n": 0, "flagged": 0, "top1": 0, "top3": 0} for k in ("all", "unlisted")}
+    misses = []
+    lines = (eval_dir / "pps-dev.tsv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    col = {name: i for i, name in enumerate(header)}
+    for i, line in enumerate(lines[1:]):
+        cells = line.split("\t")
+        if len(cells) < len(header):
+            cells += [""] * (len(header) - len(cells))
+        if cells[col["expected_uncertain"]].strip().lower() == "yes":
+            continue
+        phrase, expected = cells[col["tortured"]].strip(), cells[col["expected"]].strip()
+        if not phrase or not expected:
+            continue
+        text = CARRIERS[i % len(CARRIERS)].format(p=phrase)
+        if cells[col["require_cooccur"]].strip():
+            text += f" It also concerns {cells[col['require_cooccur']].strip()}."
+        start = text.index(phrase)
+        span = (start, start + len(phrase))
+        a = eng.analyze(text)
+        hits = [f for f in a.findings if f.start < span[1] and span[0] < f.end]
+        want = expected_forms(expected)
+        reps = [norm_phrase(r) for f in hits for r in f.replacements]
+        # a replacement may carry an article ("an irregular" -> "a random"): compare without it
+        reps = [re.sub(r"^(a|an) ", "", r) for r in reps]
+        unlisted = norm_phrase(phrase) not in lex_keys
+        for key in ("all", "unlisted") if unlisted else ("all",):
+            s = stats[key]
+            s["n"] += 1
+            s["flagged"] += bool(hits)
+            s["top1"] += bool(reps) and reps[0] in want
+            s["top3"] += any(r in want for r in reps[:3])
+        if unlisted and not hits:
+            misses.append(phrase)
+    return stats, misses
+
+
+def run_clean(eng, scorer, eval_dir: Path):
+    rows = []
+    for path in sorted((eval_dir / "clean-dev").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        t0 = time.perf_counter()
+        a = eng.analyze(text)
+        dt = time.perf_counter() - t0
+        words = len(re.findall(r"\w+", text))
+        rows.append(
+            {
+                "name": path.name, "words": words, "findings": len(a.findings),
+                "per_1k": 1000 * len(a.findings) / max(1, words), "spin": a.spin_score, "seconds": dt,
+                "examples": [(f.text, f.replacements[0]) for f in a.findings[:8]],
+            }
+        )
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval")
+    ap.add_argument("--json", type=Path, help="also write the raw numbers here")
+    ap.add_argument("--show-misses", type=int, default=0, help="list this many unflagged unlisted fingerprints")
+    args = ap.parse_args()
+    if not args.eval.is_dir():
+        print(f"evaluation set not found at {args.eval}; nothing to measure", file=sys.stderr)
+        return 0
+    scorer = load_scorer(args.eval)
+    eng = default_engine()
+    pairs = run_pairs(eng, scorer, args.eval)
+    pps, misses = run_pps(eng, args.eval)
+    clean = run_clean(eng, scorer, args.eval)
+
+    print("## Spun news pairs (score.py pairs)")
+    print("| file | spin | gold | findings | precision | recall | fix acc | WER before | WER after | undone |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in pairs:
+        if r.get("unsourced"):
+            continue
+        print(
+            f"| {r['name']} | {r['spin']:.1f} | {r['gold']} | {r['findings']} | {r['precision']:.2f} | {r['recall']:.2f} |"
+            f" {r['fix_acc']:.2f} | {r['wer_before']:.3f} | {r['wer_after']:.3f} | {r['undone']:.2f} |"
+        )
+    print("\n## Unsourced spun pages")
+    print("| file | spin | findings |")
+    print("|---|---|---|")
+    for r in pairs:
+        if r.get("unsourced"):
+            print(f"| {r['name']} | {r['spin']:.1f} | {r['findings']} |")
+    print("\n## pps-dev.tsv fingerprints in carrier sentences")
+    print("| rows | n | flagged | top-1 | top-3 |")
+    print("|---|---|---|---|---|")
+    for key, s in pps.items():
+        n = max(1, s["n"])
+        print(f"| {key} | {s['n']} | {s['flagged'] / n:.2f} | {s['top1'] / n:.2f} | {s['top3'] / n:.2f} |")
+    print("\n## Clean prose (score.py clean)")
+    print("| file | words | findings | per 1,000 words | spin | seconds |")
+    print("|---|---|---|---|---|---|")
+    for r in clean:
+        print(f"| {r['name']} | {r['words']} | {r['findings']} | {r['per_1k']:.3f} | {r['spin']:.2f} | {r['seconds']:.2f} |")
+    for r in clean:
+        if r["examples"]:
+            print(f"\n{r['name']} examples: {r['examples']}")
+    if args.show_misses:
+        print("\nunflagged unlisted fingerprints:", misses[: args.show_misses])
+    if args.json:
+        args.json.write_text(json.dumps({"pairs": pairs, "pps": pps, "clean": clean}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,275 @@
+"""Command line: `unspun check`, `unspun fix`, `unspun serve`, `unspun import-pps`.
+
+Exit codes: 0 nothing found, 1 findings, 2 usage or input error. Offsets and columns in JSON output are code
+points; lines and columns count from 0 there, and from 1 in the human-readable output (like a compiler).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from unspun import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors: one line, exit 2, and a suggestion for a mistyped command
+        from rapidfuzz import process
+
+        if "invalid choice" in message and self.prog.endswith("unspun"):
+            bad = message.split("'")[1] if "'" in message else ""
+            guess = process.extractOne(bad, ["check", "fix", "serve", "import-pps"], score_cutoff=60)
+            if guess:
+                message += f" (did you mean '{guess[0]}'?)"
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("detection")
+    g.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="extra lexicon file (repeatable)")
+    g.add_argument("--no-builtin", action="store_true", help="do not use the shipped lexicons")
+    g.add_argument("--min-confidence", type=float, default=None, metavar="X", help="report findings at or above X (default 0.5)")
+    g.add_argument("--spin-threshold", type=float, default=None, metavar="X", help="spin score (per 100 words) above which a text counts as spun (default 2.5)")
+    g.add_argument("--substitutions", choices=["gated", "always", "never"], default=None, help="report ambiguous substitutions only in spun texts (gated, default), everywhere, or never")
+    g.add_argument("--allow", action="append", default=[], metavar="PHRASE", help="never report this phrase (repeatable)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="unspun", description="Find garbled synonym substitutions (tortured phrases) in prose and restore the intended wording.")
+    parser.add_argument("--version", action="version", version=f"unspun {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="report likely spins", description="Report likely spins in files, folders or standard input ('-').")
+    c.add_argument("paths", nargs="+", metavar="PATH")
+    c.add_argument("--format", choices=["text", "json"], default="text")
+    _add_engine_options(c)
+
+    f = sub.add_parser("fix", help="restore the intended wording", description="Apply the best replacement of every finding that is safe to fix automatically.")
+    f.add_argument("paths", nargs="+", metavar="PATH")
+    out = f.add_mutually_exclusive_group()
+    out.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
+    out.add_argument("-o", "--output", metavar="OUT", help="write the fixed text here (one input only; '-' for standard output)")
+    f.add_argument("--unsafe", action="store_true", help="also apply fixes below the safe confidence")
+    _add_engine_options(f)
+
+    s = sub.add_parser("serve", help="start the language server", description="Start the language server (stdio by default).")
+    s.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
+    s.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP address instead")
+    s.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default="info")
+
+    i = sub.add_parser("import-pps", help="convert a Problematic Paper Screener CSV export into a lexicon", description="Convert a Problematic Paper Screener CSV export (Fingerprint - Tortured Phrase, Expected Text, Nb Retrieved Papers) into an unspun lexicon.")
+    i.add_argument("csv", metavar="CSV")
+    i.add_argument("-o", "--output", metavar="OUT", default="-", help="lexicon file to write (default: standard output)")
+    return parser
+
+
+def _engine(args):
+    from unspun.engine import Engine, Kind, Options
+    from unspun.engine.lexicon import LexiconError
+
+    kw = {}
+    if args.min_confidence is not None:
+        kw["min_confidence"] = args.min_confidence
+    if args.spin_threshold is not None:
+        kw["spin_threshold"] = args.spin_threshold
+    if args.substitutions is not None:
+        kw["substitutions"] = args.substitutions
+    if args.allow:
+        kw["allow"] = frozenset(args.allow)
+    if not 0 <= kw.get("min_confidence", 0.5) <= 1:
+        raise _Usage("--min-confidence must be between 0 and 1")
+    options = Options(kinds=frozenset({Kind.FINGERPRINT, Kind.SUBSTITUTION}), **kw)
+    try:
+        engine, problems = Engine.with_user_lexicons(args.lexicon, options, builtin=not args.no_builtin)
+    except LexiconError as e:
+        raise _Usage(str(e)) from None
+    for p in problems:
+        print(f"{p} [lexicon]", file=sys.stderr)
+    return engine
+
+
+class _Usage(Exception):
+    pass
+
+
+def _read(path: str) -> str:
+    from unspun.documents import decode, read_document
+
+    if path == "-":
+        return decode(sys.stdin.buffer.read(), "<stdin>")
+    return read_document(path)
+
+
+def _display(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+def cmd_check(args) -> int:
+    from unspun.documents import InputError, LineIndex, iter_documents
+
+    engine = _engine(args)
+    status = EXIT_CLEAN
+    errors = False
+    files_json = []
+    total = 0
+    for path in iter_documents(args.paths):
+        try:
+            text = _read(path)
+        except InputError as e:
+            print(f"unspun: {e}", file=sys.stderr)
+            errors = True
+            continue
+        analysis = engine.analyze(text)
+        index = LineIndex(text)
+        total += len(analysis.findings)
+        if analysis.findings:
+            status = EXIT_FINDINGS
+        if args.format == "json":
+            items = []
+            for f in analysis.findings:
+                (l1, c1), (l2, c2) = index.position(f.start), index.position(f.end)
+                items.append(
+                    {
+                        "start": f.start, "end": f.end, "line": l1, "column": c1, "end_line": l2, "end_column": c2,
+                        "text": f.text, "replacements": list(f.replacements), "confidence": f.confidence,
+                        "kind": f.kind.value, "rule": f.rule, "message": f.message,
+                    }
+                )
+            files_json.append({"path": _display(path), "spin_score": analysis.spin_score, "findings": items})
+        else:
+            name = _display(path)
+            for f in analysis.findings:
+                line, col = index.position(f.start)
+                fix = f" -> \u201c{f.replacements[0]}\u201d" if f.replacements else ""
+                print(f"{name}:{line + 1}:{col + 1}: {f.message}{fix} [{f.rule}]")
+            if analysis.spun:
+                print(f"{name}: looks machine-spun (spin score {analysis.spin_score:.1f} per 100 words)")
+    if args.format == "json":
+        json.dump({"files": files_json}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif total:
+        print(f"Found {total} likely spin{'s' if total != 1 else ''}.", file=sys.stderr)
+    return EXIT_ERROR if errors else status
+
+
+def cmd_fix(args) -> int:
+    from unspun.documents import InputError, iter_documents, write_atomic
+    from unspun.engine import fix_edits, apply_edits
+
+    paths = iter_documents(args.paths)
+    if args.output and len(paths) != 1:
+        raise _Usage("-o/--output takes exactly one input file")
+    engine = _engine(args)
+    errors = False
+    remaining = 0
+    for path in paths:
+        try:
+            text = _read(path)
+        except InputError as e:
+            print(f"unspun: {e}", file=sys.stderr)
+            errors = True
+            continue
+        analysis = engine.analyze(text)
+        edits = fix_edits(analysis.findings, only_safe=not args.unsafe)
+        fixed = apply_edits(text, edits)
+        remaining += len(analysis.findings) - len(edits)
+        name = _display(path)
+        if args.diff:
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    text.splitlines(keepends=True), fixed.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+                )
+            )
+        elif args.output == "-" or (path == "-" and not args.output):
+            sys.stdout.write(fixed)
+        elif args.output:
+            try:
+                write_atomic(args.output, fixed)
+            except OSError as e:
+                print(f"unspun: {args.output}: cannot write: {e.strerror or e}", file=sys.stderr)
+                errors = True
+        elif edits:
+            try:
+                write_atomic(path, fixed)
+            except OSError as e:
+                print(f"unspun: {path}: cannot write: {e.strerror or e}", file=sys.stderr)
+                errors = True
+                continue
+        if edits and not args.diff:
+            print(f"{name}: fixed {len(edits)} spin{'s' if len(edits) != 1 else ''}", file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if remaining else EXIT_CLEAN
+
+
+def cmd_import_pps(args) -> int:
+    from unspun.documents import InputError, write_atomic
+    from unspun.importers.pps import import_pps
+
+    try:
+        text = _read(args.csv)
+        tsv, report = import_pps(text, os.path.basename(args.csv) if args.csv != "-" else "stdin")
+    except (InputError, ValueError) as e:
+        print(f"unspun: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.output == "-":
+        sys.stdout.write(tsv)
+    else:
+        write_atomic(args.output, tsv)
+    for p in report.problems:
+        print(f"unspun: {p}", file=sys.stderr)
+    print(
+        f"imported {report.imported} of {report.rows} rows"
+        f" (skipped: {report.skipped_uncertain} uncertain, {report.skipped_empty} without expected text,"
+        f" {report.duplicates} duplicates, {len(report.problems)} unusable)",
+        file=sys.stderr,
+    )
+    return EXIT_CLEAN
+
+
+def cmd_serve(args) -> int:
+    from unspun.lsp.server import run
+
+    host = port = None
+    if args.tcp:
+        host, _, port_s = args.tcp.rpartition(":")
+        if not port_s.isdigit():
+            raise _Usage(f"--tcp expects HOST:PORT, got {args.tcp!r}")
+        host, port = host or "127.0.0.1", int(port_s)
+    return run(host=host, port=port, log_level=args.log_level)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--stdio"]:  # editors that start the server with just --stdio
+        argv = ["serve", "--stdio"]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    handler = {"check": cmd_check, "fix": cmd_fix, "serve": cmd_serve, "import-pps": cmd_import_pps}[args.command]
+    try:
+        return handler(args)
+    except _Usage as e:
+        print(f"unspun: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        return EXIT_CLEAN
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""Reading and writing user documents safely: clear errors for bad input, atomic writes, exact bytes kept."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from bisect import bisect_right
+from pathlib import Path
+
+#: file extensions `unspun check DIR` looks at when walking a folder
+PROSE_EXTENSIONS = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".rst", ".tex", ".html", ".htm", ".adoc", ".asciidoc", ".org"}
+)
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class InputError(Exception):
+    """A document that cannot be checked; the message names the file and the problem."""
+
+
+def decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file (contains NUL bytes); skipped")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(f"{name}: not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}, line {line}); skipped") from None
+
+
+def read_document(path: str | os.PathLike[str]) -> str:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{p}: too large ({size} bytes, limit {MAX_BYTES}); skipped")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a directory") from None
+    except PermissionError:
+        raise InputError(f"{p}: permission denied") from None
+    except OSError as e:
+        raise InputError(f"{p}: cannot read: {e.strerror or e}") from None
+    return decode(data, str(p))
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Replace the file's contents in one step (temporary file + rename), keeping its permissions."""
+    p = Path(path)
+    mode = None
+    try:
+        mode = p.stat().st_mode & 0o7777
+    except OSError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".unspun-tmp", dir=str(p.parent))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8"))
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def iter_documents(paths: list[str]) -> list[str]:
+    """Expand folders (recursively, prose file types, skipping hidden entries); keep files and '-' as given."""
+    out: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if raw != "-" and p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
+                for f in sorted(files):
+                    if not f.startswith(".") and Path(f).suffix.lower() in PROSE_EXTENSIONS:
+                        out.append(os.path.join(root, f))
+        else:
+            out.append(raw)
+    return out
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class LineIndex:
+    """Code-point offset <-> (line, column), both from 0; \\n, \\r\\n and \\r end lines."""
+
+    def __init__(self, text: str):
+        self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._starts, offset) - 1
+        return line, offset - self._starts[line]

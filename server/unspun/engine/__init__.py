@@ -1,0 +1,10 @@
+"""The unspun engine: text in, findings out. It knows nothing of editors or the language server protocol."""
+
+from unspun.engine.analyzer import Engine, Options, analyze, default_engine
+from unspun.engine.fixer import Edit, apply_edits, fix_edits, fix_text
+from unspun.engine.model import Analysis, Evidence, Finding, Kind
+
+__all__ = [
+    "Analysis", "Edit", "Engine", "Evidence", "Finding", "Kind", "Options",
+    "analyze", "apply_edits", "default_engine", "fix_edits", "fix_text",
+]

@@ -1,0 +1,275 @@
+"""The engine: text in, findings out.
+
+Analysis runs in two passes so that editors can re-analyse only what changed:
+
+1. per paragraph (cacheable, depends only on the paragraph's text): lexicon matches, indefinite-article
+   checks, word counts;
+2. per document (cheap): context conditions (require / exclude), the spin score, gating of ambiguous
+   substitutions, confidence, messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, MutableMapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from unspun.engine import spinscore
+from unspun.engine.casing import apply_case
+from unspun.engine.inflect import article_for
+from unspun.engine.lexicon import Lexicon, Problem, builtin_lexicons, load_lexicon
+from unspun.engine.matcher import TYPO_PENALTY, Match, PhraseIndex
+from unspun.engine.model import Analysis, Evidence, Finding, Kind
+from unspun.engine.tokenize import Token, paragraphs, phrase_words, tokenize
+
+_ARTICLE_GAP = re.compile(r"[ \t\u00a0]+|[ \t\u00a0]*(?:\r\n|\r|\n)[ \t\u00a0]*")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”)\]]\s*)$")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to report. Every adapter (CLI, server, project config) fills this in."""
+
+    kinds: frozenset[Kind] = frozenset({Kind.FINGERPRINT, Kind.SUBSTITUTION})
+    min_confidence: float = 0.5
+    spin_threshold: float = spinscore.DEFAULT_THRESHOLD
+    #: "gated": substitutions only in texts that look spun; "always": everywhere; "never"
+    substitutions: str = "gated"
+    #: phrases never reported (compared by their words, case-insensitively)
+    allow: frozenset[str] = frozenset()
+    #: findings at or above this confidence are safe for fix-all
+    safe_confidence: float = 0.7
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_allow_keys", frozenset(" ".join(phrase_words(p)) for p in self.allow))
+
+    def allows(self, phrase: str) -> bool:
+        return bool(self.allow) and " ".join(phrase_words(phrase)) in self._allow_keys  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ArticleSlip:
+    """An indefinite article that does not fit the word after it."""
+
+    start: int
+    end: int
+    article: str
+    word: str
+
+
+@dataclass
+class ParagraphScan:
+    """What pass 1 learns from one paragraph; offsets are relative to the paragraph."""
+
+    words: int
+    matches: list[Match] = field(default_factory=list)
+    articles: list[ArticleSlip] = field(default_factory=list)
+    #: the article (token) before each match, by match index, if any
+    preceding: dict[int, Token] = field(default_factory=dict)
+
+
+class Engine:
+    def __init__(self, lexicons: Sequence[Lexicon] | None = None, options: Options | None = None):
+        self.lexicons: list[Lexicon] = list(builtin_lexicons() if lexicons is None else lexicons)
+        self.options = options or Options()
+        self.index = PhraseIndex(self.lexicons)
+
+    @classmethod
+    def with_user_lexicons(
+        cls, paths: Iterable[str | Path], options: Options | None = None, builtin: bool = True
+    ) -> tuple[Engine, list[Problem]]:
+        """An engine with the shipped lexicons plus user files; problems in the files are returned."""
+        lexicons = builtin_lexicons() if builtin else []
+        problems: list[Problem] = []
+        for p in paths:
+            lex, probs = load_lexicon(p)
+            lexicons.append(lex)
+            problems.extend(probs)
+        return cls(lexicons, options), problems
+
+    def with_options(self, options: Options) -> Engine:
+        eng = Engine.__new__(Engine)
+        eng.lexicons, eng.index, eng.options = self.lexicons, self.index, options
+        return eng
+
+    # -- pass 1 ---------------------------------------------------------------------------------------
+    def scan_paragraph(self, text: str) -> ParagraphScan:
+        tokens = tokenize(text)
+        scan = ParagraphScan(words=len(tokens))
+        scan.matches = self.index.match(text, tokens)
+        if not tokens:
+            return scan
+        by_start = {t.start: i for i, t in enumerate(tokens)}
+        for mi, m in enumerate(scan.matches):
+            ti = by_start.get(m.start)
+            if ti and _is_article(tokens[ti - 1]) and _ARTICLE_GAP.fullmatch(text[tokens[ti - 1].end : m.start]):
+                scan.preceding[mi] = tokens[ti - 1]
+        for a, b in zip(tokens, tokens[1:]):
+            if not _is_article(a) or not _ARTICLE_GAP.fullmatch(text[a.end : b.start]):
+                continue
+            if not b.text[0].isalpha() or (a.text[0] == "A" and not _SENTENCE_END.search(text[: a.start])):
+                continue  # "an 8-bit", "Type A blood"
+            if a.text.lower() != article_for(b.text):
+                scan.articles.append(ArticleSlip(a.start, b.end, a.text, b.text))
+        return scan
+
+    # -- pass 2 ---------------------------------------------------------------------------------------
+    def analyze(self, text: str, cache: MutableMapping[str, ParagraphScan] | None = None) -> Analysis:
+        opts = self.options
+        paras = paragraphs(text) if text else []
+        scans: list[tuple[int, int, ParagraphScan]] = []
+        for s, e in paras:
+            chunk = text[s:e]
+            scan = cache.get(chunk) if cache is not None else None
+            if scan is None:
+                scan = self.scan_paragraph(chunk)
+                if cache is not None:
+                    cache[chunk] = scan
+            scans.append((s, e, scan))
+
+        doc_words = _DocWords(text)
+        accepted: list[tuple[int, Match, Token | None, int]] = []  # (paragraph offset, match, article, para index)
+        evidence_by_para: list[float] = []
+        strong = 0.0  # fingerprints and article slips: evidence that does not come from ordinary words
+        seen_substitutions: set[str] = set()
+        for pi, (s, _e, scan) in enumerate(scans):
+            ev = spinscore.ARTICLE_WEIGHT * len(scan.articles)
+            strong += ev
+            for mi, m in enumerate(scan.matches):
+                entry = m.variant.entry
+                if entry.require and not any(doc_words.contains(t) for t in entry.require):
+                    continue
+                if entry.exclude and any(doc_words.contains(t) for t in entry.exclude):
+                    continue
+                if opts.allows(text[s + m.start : s + m.end]) or opts.allows(entry.tortured):
+                    continue
+                accepted.append((s, m, scan.preceding.get(mi), pi))
+                if entry.kind is Kind.SUBSTITUTION:
+                    # an ordinary word repeated is one piece of evidence, not many
+                    key = " ".join(m.variant.words)
+                    if key in seen_substitutions:
+                        continue
+                    seen_substitutions.add(key)
+                weight = spinscore.evidence_weight(entry.kind.value, entry.confidence)
+                ev += weight
+                if entry.kind is Kind.FINGERPRINT:
+                    strong += weight
+            evidence_by_para.append(ev)
+
+        words = sum(scan.words for _, _, scan in scans)
+        score = spinscore.spin_rate(sum(evidence_by_para), words)
+        spun = score >= opts.spin_threshold and strong >= spinscore.MIN_STRONG_EVIDENCE
+        para_scores = tuple(
+            (s, e, round(spinscore.spin_rate(ev, scan.words), 3))
+            for (s, e, scan), ev in zip(scans, evidence_by_para)
+        )
+
+        findings: list[Finding] = []
+        for s, m, article, _pi in accepted:
+            f = self._finding(text, s, m, article, score, spun)
+            if f is not None:
+                findings.append(f)
+        findings.sort(key=lambda f: (f.start, f.end))
+        return Analysis(
+            text=text,
+            findings=tuple(findings),
+            spin_score=round(score, 3),
+            spun=spun,
+            word_count=words,
+            paragraphs=para_scores,
+        )
+
+    def _finding(self, text: str, base: int, m: Match, article: Token | None, score: float, spun: bool) -> Finding | None:
+        opts = self.options
+        entry = m.variant.entry
+        if entry.kind not in opts.kinds:
+            return None
+        conf = entry.confidence * (TYPO_PENALTY**m.typos)
+        if entry.kind is Kind.SUBSTITUTION:
+            if opts.substitutions == "never" or (opts.substitutions == "gated" and not spun):
+                return None
+            conf *= min(1.0, 0.5 + score / (2 * opts.spin_threshold)) if opts.spin_threshold > 0 else 1.0
+        elif spun:
+            conf += (1.0 - conf) * 0.3
+        start, end = base + m.start, base + m.end
+        matched = text[start:end]
+        replacements = [apply_case(matched, r) for r in m.variant.expected]
+        evidence = [Evidence("lexicon", entry.lexicon, f"entry {entry.tortured!r} (line {entry.line})")]
+        if m.typos:
+            evidence.append(Evidence("lexicon", entry.lexicon, f"matched with {m.typos} typo(s)"))
+        if article is not None:
+            art = article.text.lower()
+            fits_written = art == article_for(matched.split()[0] if matched.split() else matched)
+            fits_best = art == article_for(replacements[0].split()[0])
+            if not fits_written and fits_best:
+                conf += (1.0 - conf) * 0.5
+                evidence.append(Evidence("article", "grammar", f"{article.text!r} fits {replacements[0]!r}, not {matched!r}"))
+            if any(article_for(r.split()[0]) != art for r in replacements):
+                # the span takes in the article, and every replacement carries the article it needs
+                gap = text[base + article.end : start]
+                replacements = [apply_case(article.text, article_for(r.split()[0])) + gap + r for r in replacements]
+                start = base + article.start
+                matched = text[start:end]
+        conf = round(min(conf, 0.99), 3)
+        if conf < opts.min_confidence:
+            return None
+        if entry.kind is Kind.FINGERPRINT:
+            msg = f"Tortured phrase: \u201c{text[base + m.start:end]}\u201d is likely a garbled \u201c{m.variant.expected[0]}\u201d"
+        else:
+            msg = (
+                f"Likely spinner substitution: \u201c{text[base + m.start:end]}\u201d for \u201c{m.variant.expected[0]}\u201d"
+                f" (this text looks machine-spun: {score:.1f} per 100 words)"
+            )
+        if len(m.variant.expected) > 1:
+            msg += " (or " + ", ".join(f"\u201c{e}\u201d" for e in m.variant.expected[1:]) + ")"
+        return Finding(
+            start=start,
+            end=end,
+            text=matched,
+            replacements=tuple(dict.fromkeys(replacements)),
+            confidence=conf,
+            kind=entry.kind,
+            rule=f"{entry.kind.value}/{entry.lexicon}",
+            message=msg,
+            evidence=tuple(evidence),
+            key=" ".join(m.variant.words),
+            safe_fix=conf >= opts.safe_confidence,
+        )
+
+
+def _is_article(tok: Token) -> bool:
+    return tok.text in ("a", "an", "A", "An", "AN")
+
+
+class _DocWords:
+    """Whole-word phrase lookups in a document, for context conditions (built on first use)."""
+
+    def __init__(self, text: str):
+        self._text = text
+        self._joined: str | None = None
+
+    def contains(self, phrase: str) -> bool:
+        if self._joined is None:
+            self._joined = " " + " ".join(t.norm for t in tokenize(self._text)) + " "
+        words = phrase_words(phrase)
+        return bool(words) and f" {' '.join(words)} " in self._joined
+
+
+_default: Engine | None = None
+
+
+def default_engine() -> Engine:
+    """A process-wide engine with the shipped lexicons and default options (lexicons load once)."""
+    global _default
+    if _default is None:
+        _default = Engine()
+    return _default
+
+
+def analyze(text: str, options: Options | None = None) -> Analysis:
+    eng = default_engine()
+    return (eng if options is None else eng.with_options(options)).analyze(text)
+
+
+__all__ = ["Engine", "Options", "analyze", "default_engine"]

@@ -1,0 +1,182 @@
+"""The command line, run as a real subprocess (exit codes, output shapes, bad input)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MINI = str(Path(__file__).parents[1] / "fixtures" / "lexicons" / "mini.tsv")
+SPUN = "A information convention in Jap Europe.\nThe UN Secretary-Common mentioned counterfeit consciousness.\n"
+
+
+def run(*args: str, stdin: bytes | None = None, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "unspun", *args], input=stdin, capture_output=True, cwd=cwd, timeout=60
+    )
+
+
+def mini(*args):
+    return ("--no-builtin", "--lexicon", MINI, *args)
+
+
+@pytest.fixture
+def spun_file(tmp_path):
+    p = tmp_path / "spun.txt"
+    p.write_text(SPUN, encoding="utf-8", newline="")
+    return p
+
+
+def test_json_shape(spun_file):
+    r = run("check", "--format", "json", *mini(str(spun_file)))
+    assert r.returncode == 1, r.stderr
+    data = json.loads(r.stdout)
+    (f,) = data["files"]
+    assert f["path"] == str(spun_file)
+    assert isinstance(f["spin_score"], float)
+    keys = {"start", "end", "line", "column", "end_line", "end_column", "text", "replacements", "confidence", "kind", "rule", "message"}
+    assert f["findings"] and all(set(x) == keys for x in f["findings"])
+    first = f["findings"][0]
+    assert (first["start"], first["end"], first["line"], first["column"]) == (2, 24, 0, 2)
+    assert first["text"] == "information convention" and first["replacements"] == ["news conference"]
+    sc = next(x for x in f["findings"] if x["text"] == "Secretary-Common")
+    assert sc["line"] == 1 and sc["column"] == SPUN.split("\n")[1].index("Secretary")
+    assert sc["end_line"] == 1 and sc["end_column"] == sc["column"] + len("Secretary-Common")
+    assert sc["start"] == SPUN.index("Secretary-Common")
+
+
+def test_columns_are_code_points(tmp_path):
+    p = tmp_path / "emoji.txt"
+    p.write_text("😀😀 counterfeit consciousness\n", encoding="utf-8")
+    f = json.loads(run("check", "--format", "json", *mini(str(p))).stdout)["files"][0]["findings"][0]
+    assert f["start"] == 3 and f["column"] == 3
+
+
+def test_human_output_is_compiler_like(spun_file):
+    r = run("check", *mini(str(spun_file)))
+    assert r.returncode == 1
+    lines = r.stdout.decode().splitlines()
+    assert lines[0].startswith(f"{spun_file}:1:3: ")
+    assert lines[0].endswith("[fingerprint/mini]")
+    assert "news conference" in lines[0]
+
+
+def test_clean_file_exits_zero(tmp_path):
+    p = tmp_path / "clean.txt"
+    p.write_text("A plain sentence about the weather.\n")
+    r = run("check", *mini(str(p)))
+    assert r.returncode == 0 and r.stdout == b""
+
+
+def test_stdin():
+    r = run("check", "--format", "json", *mini("-"), stdin=SPUN.encode())
+    assert r.returncode == 1
+    assert json.loads(r.stdout)["files"][0]["path"] == "<stdin>"
+
+
+def test_bad_inputs_are_reported_and_others_still_checked(tmp_path, spun_file):
+    binary = tmp_path / "b.bin"
+    binary.write_bytes(b"\x00\x01\x02 binary")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("caf\xe9\n".encode("latin-1"))
+    missing = tmp_path / "missing.txt"
+    r = run("check", "--format", "json", *mini(str(binary), str(latin), str(missing), str(spun_file)))
+    assert r.returncode == 2
+    err = r.stderr.decode().splitlines()
+    assert any(str(binary) in l and "binary" in l for l in err)
+    assert any(str(latin) in l and "UTF-8" in l for l in err)
+    assert any(str(missing) in l and "no such file" in l for l in err)
+    assert [f["path"] for f in json.loads(r.stdout)["files"]] == [str(spun_file)]
+
+
+def test_usage_errors_exit_two(tmp_path):
+    assert run().returncode == 2
+    r = run("chek", "x")
+    assert r.returncode == 2 and b"did you mean 'check'" in r.stderr
+    assert run("check", "--min-confidence", "3", str(tmp_path)).returncode == 2
+    r = run("check", "--lexicon", str(tmp_path / "none.tsv"), str(tmp_path))
+    assert r.returncode == 2 and b"not found" in r.stderr
+
+
+def test_folder_walk(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text("counterfeit consciousness\n")
+    (tmp_path / "b.txt").write_text("fine\n")
+    (tmp_path / "c.py").write_text("counterfeit consciousness\n")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "d.txt").write_text("counterfeit consciousness\n")
+    data = json.loads(run("check", "--format", "json", *mini(str(tmp_path))).stdout)
+    assert sorted(Path(f["path"]).name for f in data["files"]) == ["a.md", "b.txt"]
+
+
+def test_fix_in_place_twice(spun_file):
+    r = run("fix", *mini(str(spun_file)))
+    assert r.returncode == 1  # "mentioned" stays: not safe to fix automatically
+    once = spun_file.read_text()
+    assert once == "A news conference in Eastern Europe.\nThe UN Secretary-General mentioned artificial intelligence.\n"
+    run("fix", *mini(str(spun_file)))
+    assert spun_file.read_text() == once
+
+
+def test_fix_keeps_bytes_outside_spans(tmp_path):
+    p = tmp_path / "crlf.txt"
+    raw = "\ufeffTab\there, counterfeit consciousness!\r\n\r\n  trailing  \r\n".encode("utf-8")
+    p.write_bytes(raw)
+    run("fix", *mini(str(p)))
+    assert p.read_bytes() == raw.replace("counterfeit consciousness".encode(), b"artificial intelligence")
+
+
+def test_fix_diff_and_output(spun_file, tmp_path):
+    before = spun_file.read_text()
+    r = run("fix", "--diff", *mini(str(spun_file)))
+    assert b"-A information convention" in r.stdout and b"+A news conference" in r.stdout
+    assert spun_file.read_text() == before
+    out = tmp_path / "out.txt"
+    run("fix", "-o", str(out), *mini(str(spun_file)))
+    assert "Eastern Europe" in out.read_text() and spun_file.read_text() == before
+    r = run("fix", *mini("-"), stdin=b"counterfeit consciousness")
+    assert r.stdout == b"artificial intelligence"
+
+
+def test_import_pps(tmp_path):
+    csv_text = (
+        "Fingerprint - Tortured Phrase,Expected Text,Nb Retrieved Papers\n"
+        "counterfeit consciousness,artificial intelligence,1200\n"
+        "bunch size AND training,batch size,300\n"
+        "magnetic cell separation NOT with MACS,magnetic-activated cell sorting,50\n"
+        "odd thing,maybe this?,3\n"
+        ",nothing,1\n"
+    )
+    src = tmp_path / "pps.csv"
+    src.write_text(csv_text)
+    out = tmp_path / "pps.tsv"
+    r = run("import-pps", str(src), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert b"imported 3 of 5 rows" in r.stderr and b"1 uncertain" in r.stderr
+    doc = tmp_path / "doc.txt"
+    doc.write_text("A bunch size of 8. Magnetic cell separation with MACS. Counterfeit consciousness.\n")
+    data = json.loads(run("check", "--format", "json", "--no-builtin", "--lexicon", str(out), str(doc)).stdout)
+    assert [f["text"] for f in data["files"][0]["findings"]] == ["Counterfeit consciousness"]
+    doc.write_text("A bunch size for training. Magnetic cell separation works.\n")
+    data = json.loads(run("check", "--format", "json", "--no-builtin", "--lexicon", str(out), str(doc)).stdout)
+    assert [f["replacements"][0] for f in data["files"][0]["findings"]] == ["batch size", "Magnetic-activated cell sorting"]
+
+
+def test_broken_user_lexicon_lines_are_reported(tmp_path):
+    lex = tmp_path / "user.tsv"
+    lex.write_text("tortured\texpected\tkind\nfoo bar\tbaz\tweird\nlorem ipsum\tdolor\n")
+    doc = tmp_path / "d.txt"
+    doc.write_text("lorem ipsum\n")
+    r = run("check", "--lexicon", str(lex), str(doc))
+    assert f"{lex}:2: unknown kind".encode() in r.stderr
+    assert r.returncode == 1 and b"dolor" in r.stdout
+
+
+def test_version_and_help_are_fast_and_clean():
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.startswith(b"unspun ")
+    r = run("check", "--help")
+    assert r.returncode == 0 and b"--format" in r.stdout

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: the development evaluation set, when present beside the project (never copied into it)
+EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def mini_engine():
+    from unspun.engine import Engine
+    from unspun.engine.lexicon import load_lexicon
+
+    lex, problems = load_lexicon(FIXTURES / "lexicons" / "mini.tsv")
+    assert not problems
+    return Engine([lex])
+
+
+@pytest.fixture(scope="session")
+def eval_dir() -> Path:
+    if not EVAL.is_dir():
+        pytest.skip("evaluation set ../shared/eval not present")
+    return EVAL

@@ -1,0 +1,164 @@
+import pytest
+
+from unspun.engine import Engine, Kind, Options, fix_edits, fix_text
+from unspun.engine.lexicon import parse_lexicon
+
+HEADER = "tortured\texpected\tkind\tconfidence\tinflect\trequire\texclude\tnote\n"
+
+
+def spans_ok(text, analysis):
+    for f in analysis.findings:
+        assert 0 <= f.start < f.end <= len(text)
+        assert text[f.start : f.end] == f.text
+
+
+def test_fingerprint_found_with_exact_span(mini_engine):
+    text = "😀 We use counterfeit consciousness here."
+    a = mini_engine.analyze(text)
+    (f,) = a.findings
+    assert f.text == "counterfeit consciousness"
+    assert f.start == text.index("counterfeit")
+    assert f.replacements == ("artificial intelligence",)
+    assert f.kind is Kind.FINGERPRINT and 0 < f.confidence <= 1
+    assert f.rule == "fingerprint/mini"
+    assert "artificial intelligence" in f.message
+    assert f.evidence and f.evidence[0].source == "mini"
+    spans_ok(text, a)
+
+
+def test_case_is_preserved(mini_engine):
+    a = mini_engine.analyze("Information convention at noon. INFORMATION CONVENTION!")
+    assert [f.replacements[0] for f in a.findings] == ["News conference", "NEWS CONFERENCE"]
+
+
+def test_hyphen_and_space_and_line_break_variants(mini_engine):
+    for text in ("the Secretary-Common spoke", "the Secretary Common spoke", "the Secretary\nCommon spoke"):
+        (f,) = mini_engine.analyze(text).findings
+        assert f.replacements == ("Secretary-General",)
+    assert mini_engine.analyze("the Secretary, Common spoke").findings == ()
+    assert mini_engine.analyze("the Secretary\n\nCommon spoke").findings == ()
+
+
+def test_inflection_both_ways(mini_engine):
+    a = mini_engine.analyze("Irregular woodlands and an irregular woodland.")
+    assert [f.replacements[0] for f in a.findings] == ["Random forests", "a random forest"]
+    a = mini_engine.analyze("two information conventions")
+    assert a.findings[0].replacements == ("news conferences",)
+
+
+def test_possessive_and_typo(mini_engine):
+    text = "counterfeit consciousness's promise and counterfeit consciosness"
+    a = mini_engine.analyze(text)
+    assert [f.text for f in a.findings] == ["counterfeit consciousness", "counterfeit consciosness"]
+    assert a.findings[1].confidence < a.findings[0].confidence
+    spans_ok(text, a)
+
+
+def test_article_repaired_when_replacement_needs_another():
+    lex, _ = parse_lexicon(HEADER + "preliminary assembly\tinitial meeting\tfingerprint\t0.9\n" + "vital gathering\tkey meeting | important meeting\tfingerprint\t0.9\n", name="t")
+    eng = Engine([lex])
+    text = "It was a preliminary assembly. An vital gathering too."
+    a = eng.analyze(text)
+    assert [f.text for f in a.findings] == ["a preliminary assembly", "An vital gathering"]
+    assert a.findings[0].replacements == ("an initial meeting",)
+    assert a.findings[1].replacements == ("A key meeting", "An important meeting")
+    assert fix_text(text, a.findings) == "It was an initial meeting. A key meeting too."
+
+
+def test_article_that_fits_the_original_raises_confidence(mini_engine):
+    plain = mini_engine.analyze("the information convention").findings[0]
+    told = mini_engine.analyze("a information convention").findings[0]
+    assert told.confidence > plain.confidence
+    assert told.text == "information convention"  # "a news conference" needs no article change
+    assert any(e.layer == "article" for e in told.evidence)
+
+
+def test_require_and_exclude_conditions():
+    lex, _ = parse_lexicon(HEADER + "collection a\tSeries A\tfingerprint\t0.9\t\tfunding;venture capital\n" + "bunch size\tbatch size\tfingerprint\t0.9\t\t\tbananas\n", name="t")
+    eng = Engine([lex])
+    assert eng.analyze("Collection A of stamps.").findings == ()
+    assert eng.analyze("Collection A funding round.").findings[0].replacements == ("Series A",)
+    assert eng.analyze("Our venture capital came with Collection A.").findings
+    assert eng.analyze("A bunch size of 32.").findings
+    assert eng.analyze("A bunch size of 32 bananas.").findings == ()
+
+
+def test_substitutions_are_gated_by_the_spin_score(mini_engine):
+    clean = "He mentioned the weather. " * 10
+    assert mini_engine.analyze(clean).findings == ()
+    assert not mini_engine.analyze(clean).spun
+    spun = "He mentioned that counterfeit consciousness and Jap Europe and a information convention matter."
+    a = mini_engine.analyze(spun)
+    assert a.spun and a.spin_score > 2.5
+    assert any(f.kind is Kind.SUBSTITUTION and f.text == "mentioned" for f in a.findings)
+    always = mini_engine.with_options(Options(substitutions="always", min_confidence=0.0))
+    assert always.analyze(clean).findings
+    never = mini_engine.with_options(Options(substitutions="never"))
+    assert all(f.kind is not Kind.SUBSTITUTION for f in never.analyze(spun).findings)
+
+
+def test_allow_list_and_min_confidence(mini_engine):
+    text = "counterfeit consciousness and Jap Europe"
+    eng = mini_engine.with_options(Options(allow=frozenset({"Counterfeit-Consciousness"})))
+    assert [f.text for f in eng.analyze(text).findings] == ["Jap Europe"]
+    eng = mini_engine.with_options(Options(min_confidence=0.999))
+    assert eng.analyze(text).findings == ()
+
+
+def test_kinds_filter(mini_engine):
+    eng = mini_engine.with_options(Options(kinds=frozenset({Kind.SUBSTITUTION}), substitutions="always", min_confidence=0))
+    kinds = {f.kind for f in eng.analyze("counterfeit consciousness mentioned").findings}
+    assert kinds == {Kind.SUBSTITUTION}
+
+
+def test_spin_score_per_paragraph(mini_engine):
+    text = "Clean words only here.\n\nJap Europe and counterfeit consciousness."
+    a = mini_engine.analyze(text)
+    assert len(a.paragraphs) == 2
+    assert a.paragraphs[0][2] == 0 and a.paragraphs[1][2] > 0
+
+
+def test_article_slips_count_as_evidence(mini_engine):
+    base = "The plan was an good one and a actual threat to a old order. " * 2
+    clean = "The plan was a good one and an actual threat to an old order. " * 2
+    assert mini_engine.analyze(base).spin_score > mini_engine.analyze(clean).spin_score == 0
+
+
+def test_paragraph_cache_gives_same_result(mini_engine):
+    text = "Jap Europe.\n\nSome counterfeit consciousness.\n\nMore text."
+    cache = {}
+    first = mini_engine.analyze(text, cache=cache)
+    assert len(cache) == 3
+    again = mini_engine.analyze(text.replace("More", "Less"), cache=cache)
+    assert len(cache) == 4
+    assert [f.start for f in first.findings] == [f.start for f in again.findings]
+
+
+def test_fix_is_idempotent_and_local(mini_engine):
+    text = "Line one: information convention.\r\nJap Europe\tand counterfeit consciousness 😀.\r\n"
+    fixed = fix_text(text, mini_engine.analyze(text).findings)
+    assert fixed == "Line one: news conference.\r\nEastern Europe\tand artificial intelligence 😀.\r\n"
+    assert fix_edits(mini_engine.analyze(fixed).findings) == []
+
+
+def test_empty_and_odd_text(mini_engine):
+    for text in ("", " ", "\x00\x01", "a", "an", "a\n\n\nan", "🙂" * 10, "-" * 100):
+        a = mini_engine.analyze(text)
+        spans_ok(text, a)
+
+
+def test_shipped_engine_flags_issue_examples():
+    from unspun.engine import analyze
+
+    cases = {
+        "Experts discussed counterfeit consciousness at length.": "artificial intelligence",
+        "We trained a profound learning model.": "deep learning",
+        "An irregular woodland classifier was used.": "random forest",
+        "Screening for bosom malignant growth saves lives.": "breast cancer",
+        "The flag to commotion proportion improved.": "signal to noise ratio",
+        "Leaders of Jap Europe met.": "Eastern Europe",
+        "The UN Secretary-Common spoke.": "Secretary-General",
+    }
+    for text, want in cases.items():
+        a = analyze(text)
+        assert any(f.replacements and f.replacements[0].lower().endswith(want.lower()) for f in a.findings), (text, a.findings)

@@ -1,0 +1,59 @@
+from unspun.engine.casing import apply_case
+from unspun.engine.inflect import article_for, is_plural, pluralize, singularize
+from unspun.engine.tokenize import is_joiner, paragraphs, phrase_words, tokenize
+
+
+def test_tokens_have_code_point_offsets():
+    text = "😀 don’t Secretary-Common"
+    toks = tokenize(text)
+    assert [t.text for t in toks] == ["don’t", "Secretary", "Common"]
+    for t in toks:
+        assert text[t.start : t.end] == t.text
+    assert toks[0].norm == "don't"
+
+
+def test_phrase_words_normalise_hyphens_and_case():
+    assert phrase_words("Secretary-Common") == ("secretary", "common")
+    assert phrase_words("  flag to  commotion ") == ("flag", "to", "commotion")
+
+
+def test_joiners():
+    assert is_joiner(" ")
+    assert is_joiner("-")
+    assert is_joiner(" \n ")
+    assert not is_joiner(", ")
+    assert not is_joiner("\n\n")
+    assert not is_joiner("")
+
+
+def test_paragraphs_cover_the_text():
+    text = "one\ntwo\n\nthree\r\n\r\nfour"
+    spans = paragraphs(text)
+    assert "".join(text[s:e] for s, e in spans) == text
+    assert len(spans) == 3
+
+
+def test_plural_round_trip():
+    for sing, plur in [("growth", "growths"), ("country", "countries"), ("analysis", "analyses"), ("box", "boxes"), ("location", "locations")]:
+        assert pluralize(sing) == plur
+        assert singularize(plur) == sing
+        assert is_plural(plur) and not is_plural(sing)
+    assert pluralize("information") == "information"
+
+
+def test_articles():
+    assert article_for("news") == "a"
+    assert article_for("information") == "an"
+    assert article_for("hour") == "an"
+    assert article_for("university") == "a"
+    assert article_for("FBI") == "an"
+    assert article_for("NASA") == "a"
+    assert article_for("one-time") == "a"
+
+
+def test_case_is_copied():
+    assert apply_case("Information convention", "news conference") == "News conference"
+    assert apply_case("information convention", "news conference") == "news conference"
+    assert apply_case("INFORMATION CONVENTION", "news conference") == "NEWS CONFERENCE"
+    assert apply_case("Information Convention", "news conference") == "News Conference"
+    assert apply_case("jap europe", "Eastern Europe") == "Eastern Europe"
