@@ -1,0 +1,390 @@
+"""An English trigram language model with Katz backoff, scored with numpy.
+
+`TrigramModel` holds the arrays built by `unspun.engine.lmbuild` (vocabulary, unigram/bigram/trigram log10
+probabilities and backoff weights, with sorted integer keys) and scores word sequences:
+
+* `TrigramModel.logprob` scores one sequence: the sum over its words of log10 P(word | up to two previous words).
+* `TrigramModel.score_windows` scores many short windows in one vectorised pass (three ``searchsorted`` calls
+  over the sorted keys), and returns exactly what `logprob` returns for each window.
+
+Words are looked up lowercased, with typographic apostrophes made straight (the vocabulary of the CMU model is
+lowercase ASCII). A word outside the vocabulary maps to ``<unk>`` when the model has it; otherwise it scores a fixed
+floor (`TrigramModel.unk_logprob`) and breaks the history, so the words after it are scored with a shorter
+context.
+
+`default_model()` returns the process-wide model: the CMU US-English trigram model shipped with the
+``pocketsphinx`` package, converted once into a per-user cache. It returns None when pocketsphinx is not installed
+(callers degrade gracefully). See docs/data-pipeline.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from unspun.engine import lmbuild
+from unspun.engine.lmbuild import LMArrays, LMFormatError
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "LMFormatError", "TrigramModel", "cache_dir", "default_model", "default_model_path", "reset_default_model",
+]
+
+#: log10 probability of a word the model does not know (when the model has no ``<unk>``)
+DEFAULT_UNK_LOGPROB = -7.0
+UNK = "<unk>"
+BOS = "<s>"
+EOS = "</s>"
+MODEL_FILENAME = f"en-us-trigram.v{lmbuild.FORMAT_VERSION}.npz"
+
+
+def _normalize(word: str) -> str:
+    return word.lower().replace("\u2019", "'")
+
+
+class TrigramModel:
+    """A trigram backoff model over a fixed vocabulary. Thread-safe for reading; never mutated after load."""
+
+    def __init__(self, arrays: LMArrays, *, unk_logprob: float = DEFAULT_UNK_LOGPROB, name: str = "") -> None:
+        self.vocab: tuple[str, ...] = tuple(arrays.vocab)
+        self.meta = dict(arrays.meta)
+        self.name = name or str(self.meta.get("source", "trigram"))
+        self.unk_logprob = float(unk_logprob)
+        self._ids: dict[str, int] = {w: i for i, w in enumerate(self.vocab)}
+        self._V = len(self.vocab)
+        self._unk_id = self._ids.get(UNK, -1)
+        self._uni_logp = arrays.uni_logp
+        self._uni_bo = arrays.uni_bo
+        self._bi_keys = arrays.bi_keys
+        self._bi_logp = arrays.bi_logp
+        self._bi_bo = arrays.bi_bo
+        self._tri_keys = arrays.tri_keys
+        self._tri_logp = arrays.tri_logp
+        # float64 copies of the unigram tables make the gathers below produce float64 directly
+        self._uni_logp64 = arrays.uni_logp.astype(np.float64)
+        self._uni_bo64 = arrays.uni_bo.astype(np.float64)
+
+    # ----------------------------------------------------------------------------------------------- loading
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, unk_logprob: float = DEFAULT_UNK_LOGPROB) -> TrigramModel:
+        """Load a model ``.npz`` written by ``scripts/build_lm.py`` (or `lmbuild.save_npz`).
+
+        Raises FileNotFoundError when `path` does not exist and `LMFormatError` when it is not such a file.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"language model file not found: {path} (build it with scripts/build_lm.py)")
+        return cls(lmbuild.load_npz(path), unk_logprob=unk_logprob, name=path.name)
+
+    # ----------------------------------------------------------------------------------------------- vocabulary
+
+    def __len__(self) -> int:
+        return self._V
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and (word in self._ids or _normalize(word) in self._ids)
+
+    def __repr__(self) -> str:
+        V, B, T = self.counts
+        return f"TrigramModel({self.name!r}, {V} unigrams, {B} bigrams, {T} trigrams)"
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return self._V, len(self._bi_keys), len(self._tri_keys)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the model's arrays (not counting the vocabulary strings)."""
+        return sum(
+            a.nbytes
+            for a in (
+                self._uni_logp, self._uni_bo, self._bi_keys, self._bi_logp, self._bi_bo, self._tri_keys,
+                self._tri_logp, self._uni_logp64, self._uni_bo64,
+            )
+        )
+
+    def word_id(self, word: str) -> int:
+        """The vocabulary id of `word` (case-insensitive), the ``<unk>`` id, or -1 when unknown."""
+        i = self._ids.get(word)
+        if i is None:
+            i = self._ids.get(_normalize(word), self._unk_id)
+        return i
+
+    def ids(self, words: Iterable[str]) -> np.ndarray:
+        """Vocabulary ids of `words` as int64, -1 for unknown words (see `word_id`)."""
+        get = self._ids.get
+        unk = self._unk_id
+        out = []
+        for w in words:
+            i = get(w)
+            if i is None:
+                i = get(_normalize(w), unk)
+            out.append(i)
+        return np.array(out, dtype=np.int64)
+
+    def unigram_logprob(self, word: str) -> float:
+        """log10 P(word) with no context (the floor for unknown words)."""
+        i = self.word_id(word)
+        return float(self._uni_logp[i]) if i >= 0 else self.unk_logprob
+
+    # ----------------------------------------------------------------------------------------------- scalar
+
+    def _find(self, keys: np.ndarray, key: int) -> int:
+        i = int(np.searchsorted(keys, key))
+        return i if i < len(keys) and int(keys[i]) == key else -1
+
+    def _cond(self, w1: int, w2: int, w3: int) -> float:
+        """log10 P(w3 | w1 w2) by Katz backoff; a negative id is an unknown word (or no word)."""
+        if w3 < 0:
+            return self.unk_logprob
+        V = self._V
+        if w1 >= 0 and w2 >= 0:
+            t = self._find(self._tri_keys, (w1 * V + w2) * V + w3)
+            if t >= 0:
+                return float(self._tri_logp[t])
+            c = self._find(self._bi_keys, w1 * V + w2)
+            context_bo = float(self._bi_bo[c]) if c >= 0 else 0.0
+            return context_bo + self._cond(-1, w2, w3)
+        if w2 >= 0:
+            b = self._find(self._bi_keys, w2 * V + w3)
+            if b >= 0:
+                return float(self._bi_logp[b])
+            return float(self._uni_bo[w2]) + float(self._uni_logp[w3])
+        return float(self._uni_logp[w3])
+
+    def word_logprobs(self, words: Sequence[str], *, bos: bool = False) -> list[float]:
+        """log10 P(word_i | word_{i-2} word_{i-1}) for each word; with `bos` the first word follows ``<s>``."""
+        ids = [int(i) for i in self.ids(words)]
+        w1 = w2 = -1
+        if bos and BOS in self._ids:
+            w2 = self._ids[BOS]
+        out = []
+        for w3 in ids:
+            out.append(self._cond(w1, w2, w3))
+            w1, w2 = w2, w3
+        return out
+
+    def logprob(self, words: Sequence[str], *, bos: bool = False, eos: bool = False) -> float:
+        """Sum of log10 P(word | up to two previous words) over `words`.
+
+        With `bos` the first word is conditioned on the sentence start ``<s>``; with `eos` the probability of the
+        sentence end ``</s>`` after the last word is added. Both are off by default: a window cut out of running
+        text is neither the start nor the end of a sentence.
+        """
+        words = list(words)
+        if eos and EOS in self._ids:
+            words.append(EOS)
+        return float(sum(self.word_logprobs(words, bos=bos)))
+
+    # ----------------------------------------------------------------------------------------------- batch
+
+    def score_windows(self, windows: Sequence[Sequence[str]]) -> np.ndarray:
+        """`logprob` of each window (no sentence boundaries), computed in one vectorised pass. float64 array."""
+        lengths = np.fromiter((len(w) for w in windows), dtype=np.int64, count=len(windows))
+        ids = self.ids([t for w in windows for t in w])
+        return self.score_id_windows(ids, lengths)
+
+    def score_id_windows(self, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Like `score_windows` over pre-computed ids: `ids` is all windows' word ids concatenated, `lengths`
+        the number of words in each window."""
+        ids = np.asarray(ids, dtype=np.int64)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        n_windows = len(lengths)
+        if n_windows == 0:
+            return np.zeros(0, dtype=np.float64)
+        if int(lengths.sum()) != len(ids):
+            raise ValueError(f"lengths add up to {int(lengths.sum())} words, but {len(ids)} ids were given")
+        if len(ids) == 0:
+            return np.zeros(n_windows, dtype=np.float64)
+        window = np.repeat(np.arange(n_windows, dtype=np.int64), lengths)
+        starts = np.cumsum(lengths) - lengths
+        position = np.arange(len(ids), dtype=np.int64) - starts[window]
+        w3 = ids
+        w2 = np.empty_like(ids)
+        w2[0] = -1
+        w2[1:] = ids[:-1]
+        w2[position < 1] = -1
+        w1 = np.empty_like(ids)
+        w1[:2] = -1
+        w1[2:] = ids[:-2]
+        w1[position < 2] = -1
+        scores = self._score_positions(w1, w2, w3)
+        return np.bincount(window, weights=scores, minlength=n_windows)
+
+    def score_sliding(self, words: Sequence[str], size: int) -> np.ndarray:
+        """`logprob` of every window of `size` consecutive words of `words` (``words[i:i + size]`` for each i).
+
+        Equal to ``score_windows([words[i:i + size] for i in ...])`` but about five times faster for long texts:
+        each word is scored once per context length (none, one word, two words) and the windows are summed from
+        a cumulative sum. A text shorter than `size` gives one window, the whole text.
+        """
+        if size < 1:
+            raise ValueError(f"window size must be at least 1, not {size}")
+        ids = self.ids(words)
+        n = len(ids)
+        if n == 0:
+            return np.zeros(0, dtype=np.float64)
+        size = min(size, n)
+        none = np.full(n, -1, dtype=np.int64)
+        prev = np.concatenate(([-1], ids[:-1]))
+        prev2 = np.concatenate(([-1, -1], ids[:-2]))[:n]
+        unigram = self._score_positions(none, none, ids)
+        bigram = self._score_positions(none, prev, ids)
+        trigram = self._score_positions(prev2, prev, ids)
+        starts = np.arange(n - size + 1)
+        total = unigram[starts]
+        if size >= 2:
+            total = total + bigram[starts + 1]
+        if size >= 3:
+            csum = np.concatenate(([0.0], np.cumsum(trigram)))
+            total = total + (csum[starts + size] - csum[starts + 2])
+        return total
+
+    def score_positions(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        """log10 P(w3 | w1 w2) elementwise over id arrays (-1 for an unknown or absent word). float64 array."""
+        return self._score_positions(
+            np.asarray(w1, dtype=np.int64), np.asarray(w2, dtype=np.int64), np.asarray(w3, dtype=np.int64)
+        )
+
+    def _score_positions(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        V = self._V
+        known3 = w3 >= 0
+        known2 = w2 >= 0
+        has_context = known2 & (w1 >= 0)
+        safe3 = np.where(known3, w3, 0)
+        safe2 = np.where(known2, w2, 0)
+        safe1 = np.where(w1 >= 0, w1, 0)
+
+        context_key = safe1 * V + safe2
+        tri_found, tri_at = _lookup(self._tri_keys, context_key * V + safe3, has_context & known3)
+        ctx_found, ctx_at = _lookup(self._bi_keys, context_key, has_context)
+        bi_found, bi_at = _lookup(self._bi_keys, safe2 * V + safe3, known2 & known3)
+
+        # P(w3 | w2) = p(w2 w3) if that bigram exists, else bo(w2) + p(w3)
+        bigram = np.where(
+            bi_found,
+            _take(self._bi_logp, bi_at),
+            np.where(known2, self._uni_bo64[safe2], 0.0) + self._uni_logp64[safe3],
+        )
+        # P(w3 | w1 w2) = p(w1 w2 w3) if that trigram exists, else bo(w1 w2) + P(w3 | w2)
+        score = np.where(
+            tri_found,
+            _take(self._tri_logp, tri_at),
+            np.where(ctx_found, _take(self._bi_bo, ctx_at), 0.0) + bigram,
+        )
+        return np.where(known3, score, self.unk_logprob)
+
+
+_SORT_QUERIES_FROM = 4096
+
+
+def _take(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """values[at], or zeros when `values` is empty (a model without bigrams or trigrams)."""
+    return values[at] if len(values) else np.zeros(len(at), dtype=values.dtype)
+
+
+def _lookup(keys: np.ndarray, queries: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the `valid` `queries` in the sorted `keys`: (found mask, index; 0 where not found)."""
+    found = np.zeros(len(queries), dtype=bool)
+    at = np.zeros(len(queries), dtype=np.int64)
+    if len(keys) == 0:
+        return found, at
+    where = None if valid.all() else np.flatnonzero(valid)
+    needles = queries if where is None else queries[where]
+    if len(needles) == 0:
+        return found, at
+    if len(needles) >= _SORT_QUERIES_FROM:
+        # sorted needles walk the keys in order: about twice as fast on large batches, sort included
+        order = np.argsort(needles)
+        pos = np.empty(len(needles), dtype=np.int64)
+        pos[order] = np.searchsorted(keys, needles[order])
+    else:
+        pos = np.searchsorted(keys, needles)
+    np.minimum(pos, len(keys) - 1, out=pos)
+    hit = keys[pos] == needles
+    pos[~hit] = 0
+    if where is None:
+        return hit, pos
+    found[where] = hit
+    at[where] = pos
+    return found, at
+
+
+# --------------------------------------------------------------------------------------------------- default
+
+
+def cache_dir() -> Path:
+    """Per-user cache directory: ``$UNSPUN_CACHE_DIR``, else ``$XDG_CACHE_HOME/unspun``, else ``~/.cache/unspun``."""
+    explicit = os.environ.get("UNSPUN_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg).expanduser() / "unspun"
+    return Path.home() / ".cache" / "unspun"
+
+
+def default_model_path() -> Path:
+    """Where `default_model` keeps the converted model."""
+    return cache_dir() / MODEL_FILENAME
+
+
+_default_lock = threading.Lock()
+_default_resolved = False
+_default: TrigramModel | None = None
+
+
+def default_model() -> TrigramModel | None:
+    """The shared model: loaded from the cache, or converted from pocketsphinx's ``en-us.lm.bin`` on first use.
+
+    Returns None when pocketsphinx is not installed or the model cannot be built; the reason is logged once. The
+    result (model or None) is kept for the life of the process; `reset_default_model` forgets it.
+    """
+    global _default, _default_resolved
+    if _default_resolved:
+        return _default
+    with _default_lock:
+        if not _default_resolved:
+            _default = _resolve_default()
+            _default_resolved = True
+    return _default
+
+
+def reset_default_model() -> None:
+    """Forget the shared model, so the next `default_model` call looks again (for tests and cache changes)."""
+    global _default, _default_resolved
+    with _default_lock:
+        _default = None
+        _default_resolved = False
+
+
+def _resolve_default() -> TrigramModel | None:
+    path = default_model_path()
+    if path.is_file():
+        try:
+            return TrigramModel(lmbuild.load_npz(path), name=path.name)
+        except (LMFormatError, OSError) as exc:
+            log.warning("ignoring unreadable language model cache %s (%s); rebuilding it", path, exc)
+    source = lmbuild.find_pocketsphinx_lm()
+    if source is None:
+        log.info("no language model: the pocketsphinx package (which ships en-us.lm.bin) is not installed")
+        return None
+    try:
+        arrays = lmbuild.read_model(source)
+        arrays.meta.update(lmbuild.source_meta(source))
+    except (LMFormatError, OSError) as exc:
+        log.warning("no language model: cannot convert %s: %s", source, exc)
+        return None
+    try:
+        lmbuild.save_npz(arrays, path)
+        log.info("converted %s into %s", source, path)
+    except OSError as exc:
+        log.warning("cannot cache the language model at %s (%s); using it without a cache", path, exc)
+    return TrigramModel(arrays, name=path.name)

@@ -1,0 +1,324 @@
+"""The trigram language model: the Katz backoff arithmetic on a small hand-made ARPA model, the conversion of
+pocketsphinx's CMU model, and the cached `default_model`.
+
+Tests on the real model skip when pocketsphinx is not installed. They share one session-scoped model taken from
+the per-user cache (``$UNSPUN_CACHE_DIR``, else ``$XDG_CACHE_HOME/unspun`` or ``~/.cache/unspun``), which the
+first run builds (a second or two).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from pathlib import Path
+
+import pytest
+
+np = pytest.importorskip("numpy")
+
+from unspun.engine import langmodel, lmbuild  # noqa: E402
+from unspun.engine.langmodel import TrigramModel, default_model, reset_default_model  # noqa: E402
+from unspun.engine.lmbuild import LMFormatError  # noqa: E402
+
+# A toy model with every backoff case: "a b c" is a trigram; "b c", "a b", "c a" are bigrams; "b a" is not.
+TINY_ARPA = """\
+\\data\\
+ngram 1=6
+ngram 2=4
+ngram 3=1
+
+\\1-grams:
+-1.0\t</s>
+-99\t<s>\t-0.5
+-0.5\ta\t-0.3
+-0.8\tb\t-0.2
+-0.9\tc\t-0.4
+-1.2\td
+
+\\2-grams:
+-0.2\t<s> a\t-0.1
+-0.3\ta b\t-0.25
+-0.4\tb c\t-0.15
+-0.6\tc a
+
+\\3-grams:
+-0.05\ta b c
+
+\\end\\
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> TrigramModel:
+    path = tmp_path_factory.mktemp("tiny") / "tiny.arpa"
+    path.write_text(TINY_ARPA)
+    return TrigramModel(lmbuild.read_model(path))
+
+
+# ------------------------------------------------------------------------------------------------ backoff arithmetic
+
+
+def test_tiny_model_counts(tiny: TrigramModel) -> None:
+    assert tiny.counts == (6, 4, 1)
+    assert "a" in tiny and "A" in tiny and "z" not in tiny
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        (["a"], -0.5),  # unigram
+        (["a", "b"], -0.5 + -0.3),  # bigram found
+        (["b", "a"], -0.8 + (-0.2 + -0.5)),  # no bigram "b a": bo(b) + p(a)
+        (["a", "b", "c"], -0.5 + -0.3 + -0.05),  # trigram found
+        (["b", "c", "a"], -0.8 + -0.4 + (-0.15 + -0.6)),  # no trigram: bo(b c) + p(a | c)
+        (["c", "a", "b"], -0.9 + -0.6 + -0.3),  # no trigram, no bigram "c a" backoff weight: bo = 0
+        (["a", "c", "b"], -0.5 + (-0.3 + -0.9) + (0.0 + -0.4 + -0.8)),  # no "a c", no "c b": bo(c) + p(b)
+        (["d", "d"], -1.2 + (0.0 + -1.2)),  # a word without backoff weight
+    ],
+)
+def test_katz_backoff(tiny: TrigramModel, words: list[str], expected: float) -> None:
+    assert tiny.logprob(words) == pytest.approx(expected, abs=1e-6)
+
+
+def test_unknown_word_scores_the_floor_and_breaks_the_history(tiny: TrigramModel) -> None:
+    assert tiny.logprob(["zzz"]) == pytest.approx(-7.0)
+    # "a zzz b c": b is scored with no history, c with "b" only (the trigram "zzz b c" cannot exist)
+    assert tiny.word_logprobs(["a", "zzz", "b", "c"]) == pytest.approx([-0.5, -7.0, -0.8, -0.4], abs=1e-6)
+
+
+def test_unknown_word_floor_is_configurable(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.arpa"
+    path.write_text(TINY_ARPA)
+    model = TrigramModel(lmbuild.read_model(path), unk_logprob=-5.0)
+    assert model.logprob(["zzz"]) == pytest.approx(-5.0)
+    assert model.score_windows([["zzz", "a"]]) == pytest.approx([-5.5])
+
+
+def test_unknown_words_map_to_unk_when_the_model_has_it(tmp_path: Path) -> None:
+    path = tmp_path / "unk.arpa"
+    path.write_text(
+        "\\data\\\nngram 1=3\nngram 2=1\n\n\\1-grams:\n-2.0\t<unk>\t-0.1\n-0.5\ta\t-0.2\n-0.6\tb\n\n"
+        "\\2-grams:\n-0.3\t<unk> a\n\n\\end\\\n"
+    )
+    model = TrigramModel(lmbuild.read_model(path))
+    assert model.word_id("zzz") == model.word_id("<unk>")
+    assert model.logprob(["zzz", "a"]) == pytest.approx(-2.0 + -0.3)
+    assert model.score_windows([["zzz", "a"], ["qqq", "b"]]) == pytest.approx([-2.3, -2.0 + (-0.1 + -0.6)])
+
+
+def test_case_and_typographic_apostrophes_are_normalized(tiny: TrigramModel) -> None:
+    assert tiny.logprob(["A", "B", "C"]) == pytest.approx(tiny.logprob(["a", "b", "c"]))
+
+
+def test_sentence_boundaries(tiny: TrigramModel) -> None:
+    assert tiny.logprob(["a"], bos=True) == pytest.approx(-0.2)  # P(a | <s>)
+    assert tiny.logprob(["a"], eos=True) == pytest.approx(-0.5 + (-0.3 + -1.0))  # + bo(a) + p(</s>)
+
+
+def test_batch_scores_equal_scalar_scores_on_the_tiny_model(tiny: TrigramModel) -> None:
+    rng = random.Random(7)
+    words = ["a", "b", "c", "d", "zzz", "B"]
+    windows = [[rng.choice(words) for _ in range(rng.randrange(0, 7))] for _ in range(300)]
+    batch = tiny.score_windows(windows)
+    assert batch.shape == (300,)
+    assert batch == pytest.approx([tiny.logprob(w) for w in windows], abs=1e-9)
+    assert len(tiny.score_windows([])) == 0
+    assert tiny.score_windows([[], []]).tolist() == [0.0, 0.0]
+
+
+def test_sliding_windows_equal_explicit_windows(tiny: TrigramModel) -> None:
+    text = "a b c a b zzz d c b a a b c".split()
+    for size in (1, 2, 3, 5):
+        explicit = [text[i : i + size] for i in range(len(text) - size + 1)]
+        assert tiny.score_sliding(text, size) == pytest.approx(tiny.score_windows(explicit), abs=1e-9)
+    assert tiny.score_sliding(["a", "b"], 5) == pytest.approx([tiny.logprob(["a", "b"])])
+    assert len(tiny.score_sliding([], 3)) == 0
+    with pytest.raises(ValueError):
+        tiny.score_sliding(text, 0)
+
+
+def test_score_id_windows_checks_lengths(tiny: TrigramModel) -> None:
+    with pytest.raises(ValueError, match="lengths add up to 3"):
+        tiny.score_id_windows(np.array([0, 1], dtype=np.int64), np.array([1, 2]))
+
+
+# ------------------------------------------------------------------------------------------------ files and errors
+
+
+def test_npz_round_trip(tmp_path: Path, tiny: TrigramModel) -> None:
+    arpa = tmp_path / "tiny.arpa"
+    arpa.write_text(TINY_ARPA)
+    out = tmp_path / "sub" / "tiny.npz"
+    _, stats = lmbuild.build(arpa, out)
+    assert (stats.unigrams, stats.bigrams, stats.trigrams) == (6, 4, 1)
+    loaded = TrigramModel.load(out)
+    assert loaded.vocab == tiny.vocab
+    assert loaded.logprob(["b", "c", "a"]) == pytest.approx(tiny.logprob(["b", "c", "a"]))
+    assert loaded.meta["source_format"] == "arpa"
+    assert not list(out.parent.glob("*.tmp"))
+
+
+def test_load_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="language model file not found: .*nope.npz"):
+        TrigramModel.load(tmp_path / "nope.npz")
+
+
+def test_load_foreign_files_is_a_clear_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.npz"
+    junk.write_bytes(b"not a zip file")
+    with pytest.raises(LMFormatError, match="junk.npz"):
+        TrigramModel.load(junk)
+    other = tmp_path / "other.npz"
+    np.savez(other, x=np.arange(3))
+    with pytest.raises(LMFormatError, match="not an unspun language model"):
+        TrigramModel.load(other)
+
+
+def test_load_other_format_version_is_a_clear_error(tmp_path: Path) -> None:
+    arpa = tmp_path / "tiny.arpa"
+    arpa.write_text(TINY_ARPA)
+    arrays = lmbuild.read_model(arpa)
+    out = tmp_path / "old.npz"
+    lmbuild.save_npz(arrays, out)
+    with np.load(out) as z:
+        fields = {k: z[k] for k in z.files}
+    fields["meta"] = np.array('{"format_version": 0}')
+    np.savez(out, **fields)
+    with pytest.raises(LMFormatError, match="format version 0"):
+        TrigramModel.load(out)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"hello world\n", "not an ARPA or sphinx trie"),
+        (b"\x11\x00\x00\x00Darpa Trigram LM\x00", "DMP format is not supported"),
+        (b"Trie Language Model\x03\x01\x00\x00\x00", "truncated"),
+        (b"Trie Language Model\x04", "only trigram models"),
+        (b"\\data\\\nngram 1=2\n\n\\1-grams:\n-1.0\ta\n\n\\end\\\n", "declares 2 1-grams"),
+        (b"\\data\\\nngram 1=1\n\n\\1-grams:\nabc\ta\n\n\\end\\\n", "malformed 1-gram line"),
+        (b"\\data\\\nngram 1=1\nngram 2=1\n\n\\1-grams:\n-1.0\ta\n\n\\2-grams:\n-1\ta b\n\\end\\\n", "no unigram"),
+    ],
+)
+def test_reading_bad_models_is_a_clear_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "model.bin"
+    path.write_bytes(content)
+    with pytest.raises(LMFormatError, match=message):
+        lmbuild.read_model(path)
+
+
+# ------------------------------------------------------------------------------------------------ default model
+
+
+def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("UNSPUN_CACHE_DIR", str(tmp_path / "explicit"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert langmodel.cache_dir() == tmp_path / "explicit"
+    monkeypatch.delenv("UNSPUN_CACHE_DIR")
+    assert langmodel.cache_dir() == tmp_path / "xdg" / "unspun"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert langmodel.cache_dir() == Path.home() / ".cache" / "unspun"
+
+
+def test_default_model_is_none_without_pocketsphinx(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("UNSPUN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(lmbuild, "find_pocketsphinx_lm", lambda: None)
+    reset_default_model()
+    try:
+        assert default_model() is None
+        assert default_model() is None  # remembered, not looked up again
+        assert not list(tmp_path.iterdir())
+    finally:
+        reset_default_model()
+
+
+# ------------------------------------------------------------------------------------------------ the CMU model
+
+
+@pytest.fixture(scope="session")
+def lm() -> TrigramModel:
+    pytest.importorskip("pocketsphinx")
+    reset_default_model()
+    model = default_model()
+    assert model is not None, "pocketsphinx is installed, but its language model could not be loaded"
+    return model
+
+
+def test_cmu_model_sizes(lm: TrigramModel) -> None:
+    V, B, T = lm.counts
+    assert V == 72_547
+    assert B > 2_000_000 and T > 1_600_000
+    assert 40e6 < lm.nbytes < 70e6
+
+
+def test_unigram_distribution_sums_to_one(lm: TrigramModel) -> None:
+    assert float(np.sum(10.0 ** lm._uni_logp64)) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_cmu_model_prefers_real_english(lm: TrigramModel) -> None:
+    def lp(text: str) -> float:
+        return lm.logprob(text.split())
+
+    assert lp("the united states") > lp("the united states states")
+    assert lp("in the united states of america") > lp("in the states united of america") + 5
+    assert lp("he told reporters at a news conference on monday") > lp(
+        "he told reporters at a information convention on monday"
+    ) + 5
+    assert lp("the risk of breast cancer") > lp("the risk of bosom peril") + 5
+    assert lp("the signal to noise ratio") > lp("the flag to commotion ratio") + 5
+    assert lp("advances in artificial intelligence research") > lp("advances in counterfeit consciousness research")
+
+
+def test_cmu_model_batch_equals_scalar(lm: TrigramModel) -> None:
+    text = (
+        "Officials said on Monday that the company’s new plan would cost about two billion dollars and that the "
+        "board had approved it at a news conference in Washington where zzyzx frobnicated the quux"
+    ).split()
+    windows = [text[i : i + n] for n in (1, 2, 3, 5) for i in range(0, len(text) - n + 1)]
+    assert lm.score_windows(windows) == pytest.approx([lm.logprob(w) for w in windows], abs=1e-9)
+    assert lm.score_sliding(text, 5) == pytest.approx(lm.score_windows([text[i : i + 5] for i in range(len(text) - 4)]))
+
+
+def test_cmu_model_agrees_with_pocketsphinx(lm: TrigramModel) -> None:
+    """The numpy reader against pocketsphinx's own scorer, on real trigrams, real bigram contexts and random
+    triples. pocketsphinx works in integer log base 1.0001, hence the tolerance of one step (4.3e-5)."""
+    ps = pytest.importorskip("pocketsphinx")
+    source = lmbuild.find_pocketsphinx_lm()
+    reference = ps.NGramModel(ps.Config(), ps.LogMath(), str(source))
+    step = math.log10(1.0001)
+    rng = np.random.default_rng(3)
+    V = len(lm)
+    tri = lm._tri_keys[rng.integers(0, len(lm._tri_keys), 300)]
+    bi = lm._bi_keys[rng.integers(0, len(lm._bi_keys), 300)]
+    triples = np.concatenate(
+        [
+            np.stack([tri // V // V, tri // V % V, tri % V], axis=1),
+            np.stack([bi // V, bi % V, rng.integers(0, V, 300)], axis=1),
+            np.stack([rng.integers(0, V, 300), bi // V, bi % V], axis=1),
+            rng.integers(0, V, (300, 3)),
+        ]
+    )
+    bos = lm.word_id("<s>")
+    triples = triples[triples[:, 2] != bos]  # P(<s>) is -99 by convention; pocketsphinx special-cases it
+    ours = lm.score_positions(triples[:, 0], triples[:, 1], triples[:, 2])
+    theirs = np.array([reference.prob([lm.vocab[c], lm.vocab[b], lm.vocab[a]]) * step for a, b, c in triples])
+    assert np.max(np.abs(ours - theirs)) < 2 * step
+
+
+def test_default_model_builds_the_cache_when_missing_or_damaged(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lm: TrigramModel
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("UNSPUN_CACHE_DIR", str(cache))
+    cache.mkdir()
+    (cache / langmodel.MODEL_FILENAME).write_bytes(b"damaged")
+    reset_default_model()
+    try:
+        built = default_model()
+        assert built is not None and built is not lm
+        assert (cache / langmodel.MODEL_FILENAME).stat().st_size > 10_000_000
+        assert built.counts == lm.counts
+        words = "the president said on tuesday".split()
+        assert built.logprob(words) == pytest.approx(lm.logprob(words))
+    finally:
+        reset_default_model()
