@@ -114,9 +114,10 @@ def test_folder_walk(tmp_path):
 
 def test_fix_in_place_twice(spun_file):
     r = run("fix", *mini(str(spun_file)))
-    assert r.returncode == 1  # "mentioned" stays: not safe to fix automatically
+    assert r.returncode == 0, r.stderr
     once = spun_file.read_text()
-    assert once == "A news conference in Eastern Europe.\nThe UN Secretary-General mentioned artificial intelligence.\n"
+    # "mentioned" is an ordinary word: fixed only because the text looks spun and the language model agrees
+    assert once == "A news conference in Eastern Europe.\nThe UN Secretary-General said artificial intelligence.\n"
     run("fix", *mini(str(spun_file)))
     assert spun_file.read_text() == once
 

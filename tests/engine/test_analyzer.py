@@ -56,7 +56,7 @@ def test_possessive_and_typo(mini_engine):
 
 def test_article_repaired_when_replacement_needs_another():
     lex, _ = parse_lexicon(HEADER + "preliminary assembly\tinitial meeting\tfingerprint\t0.9\n" + "vital gathering\tkey meeting | important meeting\tfingerprint\t0.9\n", name="t")
-    eng = Engine([lex])
+    eng = Engine([lex], model=None)  # lexicon order, no language-model reranking
     text = "It was a preliminary assembly. An vital gathering too."
     a = eng.analyze(text)
     assert [f.text for f in a.findings] == ["a preliminary assembly", "An vital gathering"]
@@ -162,3 +162,25 @@ def test_shipped_engine_flags_issue_examples():
     for text, want in cases.items():
         a = analyze(text)
         assert any(f.replacements and f.replacements[0].lower().endswith(want.lower()) for f in a.findings), (text, a.findings)
+
+
+def test_language_model_reranks_and_confirms():
+    pytest.importorskip("pocketsphinx")
+    lex, _ = parse_lexicon(
+        HEADER
+        + "vital gathering\tkey meeting | important meeting\tfingerprint\t0.9\n"
+        + "enterprise\tbusiness | venture\tsubstitution\t0.6\n"
+        + "counterfeit consciousness\tartificial intelligence\tfingerprint\t0.95\n"
+        + "jap europe\tEastern Europe\tfingerprint\t0.95\n",
+        name="t",
+    )
+    eng = Engine([lex], Options(substitutions="always", min_confidence=0.0))
+    assert eng.model is not None
+    a = eng.analyze("They raised enterprise capital.")
+    (f,) = a.findings
+    assert f.replacements[0] == "venture"
+    assert any(e.layer == "language-model" for e in f.evidence)
+    # the written words fit better than any restoration: the substitution is dropped
+    assert eng.analyze("They believe in free enterprise and low taxes.").findings == ()
+    plain = Engine([lex], Options(substitutions="always", min_confidence=0.0), model=None)
+    assert plain.analyze("They believe in free enterprise and low taxes.").findings

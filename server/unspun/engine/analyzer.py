@@ -15,13 +15,16 @@ from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unspun.engine import spinscore
+from unspun.engine import lmcheck, spinscore
 from unspun.engine.casing import apply_case
 from unspun.engine.inflect import article_for
 from unspun.engine.lexicon import Lexicon, Problem, builtin_lexicons, load_lexicon
 from unspun.engine.matcher import TYPO_PENALTY, Match, PhraseIndex
 from unspun.engine.model import Analysis, Evidence, Finding, Kind
+from unspun.engine.lmcheck import Query
 from unspun.engine.tokenize import Token, paragraphs, phrase_words, tokenize
+
+_DEFAULT = object()
 
 _ARTICLE_GAP = re.compile(r"[ \t\u00a0]+|[ \t\u00a0]*(?:\r\n|\r|\n)[ \t\u00a0]*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”)\]]\s*)$")
@@ -67,13 +70,25 @@ class ParagraphScan:
     articles: list[ArticleSlip] = field(default_factory=list)
     #: the article (token) before each match, by match index, if any
     preceding: dict[int, Token] = field(default_factory=dict)
+    #: language-model gain of each expected alternative over the written words, by match index
+    gains: dict[int, list[float]] = field(default_factory=dict)
 
 
 class Engine:
-    def __init__(self, lexicons: Sequence[Lexicon] | None = None, options: Options | None = None):
+    def __init__(self, lexicons: Sequence[Lexicon] | None = None, options: Options | None = None, model=_DEFAULT):
         self.lexicons: list[Lexicon] = list(builtin_lexicons() if lexicons is None else lexicons)
         self.options = options or Options()
         self.index = PhraseIndex(self.lexicons)
+        self._model = model
+
+    @property
+    def model(self):
+        """The trigram model used to confirm findings (None when unavailable or disabled)."""
+        if self._model is _DEFAULT:
+            from unspun.engine.langmodel import default_model
+
+            self._model = default_model()
+        return self._model
 
     @classmethod
     def with_user_lexicons(
@@ -90,7 +105,7 @@ class Engine:
 
     def with_options(self, options: Options) -> Engine:
         eng = Engine.__new__(Engine)
-        eng.lexicons, eng.index, eng.options = self.lexicons, self.index, options
+        eng.lexicons, eng.index, eng.options, eng._model = self.lexicons, self.index, options, self._model
         return eng
 
     # -- pass 1 ---------------------------------------------------------------------------------------
@@ -101,10 +116,20 @@ class Engine:
         if not tokens:
             return scan
         by_start = {t.start: i for i, t in enumerate(tokens)}
+        queries: list[Query] = []
+        asked: list[int] = []
         for mi, m in enumerate(scan.matches):
             ti = by_start.get(m.start)
             if ti and _is_article(tokens[ti - 1]) and _ARTICLE_GAP.fullmatch(text[tokens[ti - 1].end : m.start]):
                 scan.preceding[mi] = tokens[ti - 1]
+            if ti is not None:
+                alts = tuple(phrase_words(e) for e in m.variant.expected)
+                queries.append(Query(ti, ti + len(m.variant.words), alts))
+                asked.append(mi)
+        model = self.model
+        if model is not None and queries:
+            for mi, g in zip(asked, lmcheck.gains(model, text, tokens, queries)):
+                scan.gains[mi] = g
         for a, b in zip(tokens, tokens[1:]):
             if not _is_article(a) or not _ARTICLE_GAP.fullmatch(text[a.end : b.start]):
                 continue
@@ -129,7 +154,7 @@ class Engine:
             scans.append((s, e, scan))
 
         doc_words = _DocWords(text)
-        accepted: list[tuple[int, Match, Token | None, int]] = []  # (paragraph offset, match, article, para index)
+        accepted: list[tuple[int, Match, Token | None, list[float] | None]] = []  # (paragraph offset, match, article, LM gains)
         evidence_by_para: list[float] = []
         strong = 0.0  # fingerprints and article slips: evidence that does not come from ordinary words
         seen_substitutions: set[str] = set()
@@ -144,7 +169,10 @@ class Engine:
                     continue
                 if opts.allows(text[s + m.start : s + m.end]) or opts.allows(entry.tortured):
                     continue
-                accepted.append((s, m, scan.preceding.get(mi), pi))
+                gains = scan.gains.get(mi)
+                if entry.kind is Kind.SUBSTITUTION and gains is not None and max(gains) < lmcheck.MIN_SUBSTITUTION_GAIN:
+                    continue  # the language model prefers the words as written: an ordinary use
+                accepted.append((s, m, scan.preceding.get(mi), gains))
                 if entry.kind is Kind.SUBSTITUTION:
                     # an ordinary word repeated is one piece of evidence, not many
                     key = " ".join(m.variant.words)
@@ -166,8 +194,8 @@ class Engine:
         )
 
         findings: list[Finding] = []
-        for s, m, article, _pi in accepted:
-            f = self._finding(text, s, m, article, score, spun)
+        for s, m, article, gains in accepted:
+            f = self._finding(text, s, m, article, gains, score, spun)
             if f is not None:
                 findings.append(f)
         findings.sort(key=lambda f: (f.start, f.end))
@@ -180,7 +208,9 @@ class Engine:
             paragraphs=para_scores,
         )
 
-    def _finding(self, text: str, base: int, m: Match, article: Token | None, score: float, spun: bool) -> Finding | None:
+    def _finding(
+        self, text: str, base: int, m: Match, article: Token | None, gains: list[float] | None, score: float, spun: bool
+    ) -> Finding | None:
         opts = self.options
         entry = m.variant.entry
         if entry.kind not in opts.kinds:
@@ -194,8 +224,17 @@ class Engine:
             conf += (1.0 - conf) * 0.3
         start, end = base + m.start, base + m.end
         matched = text[start:end]
-        replacements = [apply_case(matched, r) for r in m.variant.expected]
+        expected = list(m.variant.expected)
         evidence = [Evidence("lexicon", entry.lexicon, f"entry {entry.tortured!r} (line {entry.line})")]
+        if gains is not None:
+            best = max(range(len(gains)), key=lambda i: (gains[i], -i))
+            if best != 0 and gains[best] - gains[0] >= lmcheck.RERANK_MARGIN:
+                expected.insert(0, expected.pop(best))
+            top = max(gains)
+            if entry.kind is Kind.SUBSTITUTION:
+                conf *= 0.5 + lmcheck.gain_confidence(top)  # x0.5 (LM strongly against) .. x1.5 (strongly for)
+            evidence.append(Evidence("language-model", "cmu-trigram", f"log10 gain {top:+.2f} for {expected[0]!r}"))
+        replacements = [apply_case(matched, r) for r in expected]
         if m.typos:
             evidence.append(Evidence("lexicon", entry.lexicon, f"matched with {m.typos} typo(s)"))
         if article is not None:
@@ -215,14 +254,14 @@ class Engine:
         if conf < opts.min_confidence:
             return None
         if entry.kind is Kind.FINGERPRINT:
-            msg = f"Tortured phrase: \u201c{text[base + m.start:end]}\u201d is likely a garbled \u201c{m.variant.expected[0]}\u201d"
+            msg = f"Tortured phrase: \u201c{text[base + m.start:end]}\u201d is likely a garbled \u201c{expected[0]}\u201d"
         else:
             msg = (
-                f"Likely spinner substitution: \u201c{text[base + m.start:end]}\u201d for \u201c{m.variant.expected[0]}\u201d"
+                f"Likely spinner substitution: \u201c{text[base + m.start:end]}\u201d for \u201c{expected[0]}\u201d"
                 f" (this text looks machine-spun: {score:.1f} per 100 words)"
             )
-        if len(m.variant.expected) > 1:
-            msg += " (or " + ", ".join(f"\u201c{e}\u201d" for e in m.variant.expected[1:]) + ")"
+        if len(expected) > 1:
+            msg += " (or " + ", ".join(f"\u201c{e}\u201d" for e in expected[1:]) + ")"
         return Finding(
             start=start,
             end=end,

@@ -1,0 +1,86 @@
+"""Language-model confirmation: does the restored wording fit its context better than the written one?
+
+For a span of words and a candidate restoration, both are scored by the trigram model inside the same context
+(up to two words each side, not crossing a sentence boundary), and the *gain* is the difference of the two
+log10 probabilities. A phrase that is shorter than what it replaces has fewer words to pay for, so the gain adds
+`WORD_BONUS` per word of difference to compare like with like (an ASR-style word insertion bonus).
+
+All windows of one call are scored in a single batched `score_windows` call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from unspun.engine.tokenize import Token, phrase_words
+
+#: log10 probability a word is worth when comparing restorations of different lengths
+WORD_BONUS = 2.0
+CONTEXT = 2
+_BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
+
+
+@dataclass(frozen=True)
+class Query:
+    """Restorations of tokens[first:last] (token indices, `last` exclusive)."""
+
+    first: int
+    last: int
+    alternatives: tuple[tuple[str, ...], ...]
+
+
+def _context(text: str, tokens: Sequence[Token], first: int, last: int) -> tuple[list[str], list[str]]:
+    left: list[str] = []
+    k = first - 1
+    while k >= 0 and len(left) < CONTEXT and not _BOUNDARY.search(text[tokens[k].end : tokens[k + 1].start]):
+        left.insert(0, tokens[k].norm)
+        k -= 1
+    right: list[str] = []
+    k = last
+    while k < len(tokens) and len(right) < CONTEXT and not _BOUNDARY.search(text[tokens[k - 1].end : tokens[k].start]):
+        right.append(tokens[k].norm)
+        k += 1
+    return left, right
+
+
+def gains(model, text: str, tokens: Sequence[Token], queries: Sequence[Query]) -> list[list[float]]:
+    """For each query, the gain of each alternative over the written words (same order as `alternatives`)."""
+    if not queries:
+        return []
+    windows: list[list[str]] = []
+    layout: list[tuple[int, int]] = []  # (index of the written window, number of alternatives)
+    for q in queries:
+        left, right = _context(text, tokens, q.first, q.last)
+        written = [t.norm for t in tokens[q.first : q.last]]
+        layout.append((len(windows), len(q.alternatives)))
+        windows.append(left + written + right)
+        for alt in q.alternatives:
+            windows.append(left + list(alt) + right)
+    scores = model.score_windows(windows)
+    out: list[list[float]] = []
+    for q, (w, n) in zip(queries, layout):
+        base = float(scores[w])
+        written_len = q.last - q.first
+        out.append(
+            [round(float(scores[w + 1 + a]) - base + WORD_BONUS * (len(q.alternatives[a]) - written_len), 3) for a in range(n)]
+        )
+    return out
+
+
+def words_of(phrase: str) -> tuple[str, ...]:
+    return phrase_words(phrase)
+
+
+#: a substitution whose best restoration gains less than this is taken as an ordinary use and dropped
+MIN_SUBSTITUTION_GAIN = 0.0
+#: an alternative must beat the lexicon's first choice by this much to be offered first
+RERANK_MARGIN = 0.5
+
+
+def gain_confidence(gain: float) -> float:
+    """Map a log10 gain to [0, 1]: 0 -> 0.5, +1 -> ~0.82, +2 -> ~0.95."""
+    import math
+
+    return 1.0 / (1.0 + math.exp(-1.5 * gain))
