@@ -22,6 +22,7 @@ from unspun.engine.lexicon import Lexicon, Problem, builtin_lexicons, load_lexic
 from unspun.engine.matcher import TYPO_PENALTY, Match, PhraseIndex
 from unspun.engine.model import Analysis, Evidence, Finding, Kind
 from unspun.engine.lmcheck import Query
+from unspun.engine.openvocab import OpenVocabulary, Restoration
 from unspun.engine.tokenize import Token, paragraphs, phrase_words, tokenize
 
 _DEFAULT = object()
@@ -43,6 +44,8 @@ class Options:
     allow: frozenset[str] = frozenset()
     #: findings at or above this confidence are safe for fix-all
     safe_confidence: float = 0.7
+    #: propose restorations for spins no lexicon lists (thesaurus + language model), in spun texts only
+    open_vocabulary: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_allow_keys", frozenset(" ".join(phrase_words(p)) for p in self.allow))
@@ -72,6 +75,8 @@ class ParagraphScan:
     preceding: dict[int, Token] = field(default_factory=dict)
     #: language-model gain of each expected alternative over the written words, by match index
     gains: dict[int, list[float]] = field(default_factory=dict)
+    #: open-vocabulary restorations (computed on first need: only texts that look spun use them)
+    restorations: list[Restoration] | None = None
 
 
 class Engine:
@@ -80,6 +85,15 @@ class Engine:
         self.options = options or Options()
         self.index = PhraseIndex(self.lexicons)
         self._model = model
+        self._open: OpenVocabulary | None = None
+
+    @property
+    def open_vocabulary(self) -> OpenVocabulary | None:
+        if self._open is None and self.model is not None:
+            from unspun.engine.thesaurus import Thesaurus
+
+            self._open = OpenVocabulary(self.model, Thesaurus.load())
+        return self._open
 
     @property
     def model(self):
@@ -106,6 +120,7 @@ class Engine:
     def with_options(self, options: Options) -> Engine:
         eng = Engine.__new__(Engine)
         eng.lexicons, eng.index, eng.options, eng._model = self.lexicons, self.index, options, self._model
+        eng._open = self._open
         return eng
 
     # -- pass 1 ---------------------------------------------------------------------------------------
@@ -198,6 +213,8 @@ class Engine:
             f = self._finding(text, s, m, article, gains, score, spun)
             if f is not None:
                 findings.append(f)
+        if spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never":
+            findings.extend(self._open_findings(text, scans, score, findings))
         findings.sort(key=lambda f: (f.start, f.end))
         return Analysis(
             text=text,
@@ -207,6 +224,49 @@ class Engine:
             word_count=words,
             paragraphs=para_scores,
         )
+
+    def _open_findings(self, text: str, scans, score: float, taken: list[Finding]) -> list[Finding]:
+        ov = self.open_vocabulary
+        if ov is None:
+            return []
+        opts = self.options
+        out: list[Finding] = []
+        covered = [(f.start, f.end) for f in taken]
+        for s, e, scan in scans:
+            chunk = text[s:e]
+            tokens = tokenize(chunk)
+            if scan.restorations is None:
+                skip = {i for i, t in enumerate(tokens) for m in scan.matches if m.start <= t.start < m.end}
+                scan.restorations = ov.restorations(chunk, tokens, skip)
+            for r in scan.restorations:
+                start, end = s + r.start, s + r.end
+                if any(a < end and start < b for a, b in covered) or opts.allows(text[start:end]):
+                    continue
+                conf = r.confidence
+                if conf < opts.min_confidence:
+                    continue
+                matched = text[start:end]
+                replacements = [apply_case(matched, c) for c in r.candidates]
+                t = r.token
+                if t > 0 and _is_article(tokens[t - 1]) and _ARTICLE_GAP.fullmatch(chunk[tokens[t - 1].end : r.start]):
+                    start, matched, replacements = _repair_article(text, s, tokens[t - 1], start, end, replacements)
+                out.append(
+                    Finding(
+                        start=start, end=end, text=matched, replacements=tuple(dict.fromkeys(replacements)),
+                        confidence=conf, kind=Kind.SUBSTITUTION, rule="substitution/open-vocabulary",
+                        message=(
+                            f"Possible spinner substitution: \u201c{text[s + r.start:end]}\u201d, perhaps for"
+                            f" \u201c{r.candidates[0]}\u201d (this text looks machine-spun: {score:.1f} per 100 words)"
+                        ),
+                        evidence=(
+                            Evidence("thesaurus", "moby", f"{r.candidates[0]!r} lists {text[s + r.start:end].lower()!r} as a synonym"),
+                            Evidence("language-model", "cmu-trigram", f"log10 gain {r.gains[0]:+.2f}"),
+                        ),
+                        key=text[s + r.start : end].lower(),
+                        safe_fix=conf >= opts.safe_confidence,
+                    )
+                )
+        return out
 
     def _finding(
         self, text: str, base: int, m: Match, article: Token | None, gains: list[float] | None, score: float, spun: bool
@@ -244,12 +304,7 @@ class Engine:
             if not fits_written and fits_best:
                 conf += (1.0 - conf) * 0.5
                 evidence.append(Evidence("article", "grammar", f"{article.text!r} fits {replacements[0]!r}, not {matched!r}"))
-            if any(article_for(r.split()[0]) != art for r in replacements):
-                # the span takes in the article, and every replacement carries the article it needs
-                gap = text[base + article.end : start]
-                replacements = [apply_case(article.text, article_for(r.split()[0])) + gap + r for r in replacements]
-                start = base + article.start
-                matched = text[start:end]
+            start, matched, replacements = _repair_article(text, base, article, start, end, replacements)
         conf = round(min(conf, 0.99), 3)
         if conf < opts.min_confidence:
             return None
@@ -275,6 +330,20 @@ class Engine:
             key=" ".join(m.variant.words),
             safe_fix=conf >= opts.safe_confidence,
         )
+
+
+def _repair_article(
+    text: str, base: int, article: Token, start: int, end: int, replacements: list[str]
+) -> tuple[int, str, list[str]]:
+    """If a replacement needs the other indefinite article, the span takes in the article and every
+    replacement carries the article it needs ("an information convention" -> "a news conference")."""
+    art = article.text.lower()
+    if all(article_for(r.split()[0]) == art for r in replacements if r.split()):
+        return start, text[start:end], replacements
+    gap = text[base + article.end : start]
+    fixed = [apply_case(article.text, article_for(r.split()[0])) + gap + r if r.split() else r for r in replacements]
+    start = base + article.start
+    return start, text[start:end], fixed
 
 
 def _is_article(tok: Token) -> bool:

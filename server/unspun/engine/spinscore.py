@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-MIN_WORDS = 60
+MIN_WORDS = 100
 FINGERPRINT_WEIGHT = 1.0
 SUBSTITUTION_WEIGHT = 0.5
 ARTICLE_WEIGHT = 1.0
 #: a text counts as spun only with at least this much evidence from fingerprints and article slips: ordinary
 #: words alone (each distinct substitution counts once per document) never make a text look spun
-MIN_STRONG_EVIDENCE = 1.5
+MIN_STRONG_EVIDENCE = 2.0
 #: default threshold (evidence per 100 words) above which a text counts as spun
 DEFAULT_THRESHOLD = 2.5
 
