@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unspun.engine.inflect import is_plural, pluralize, singularize
+from unspun.engine.inflect import article_for, is_plural, pluralize, singularize
 from unspun.engine.lmcheck import Query, gains
 from unspun.engine.tokenize import Token
 
@@ -32,6 +32,8 @@ MIN_GAIN = 2.5
 #: how much a candidate's rank in the thesaurus matters: the written word near the top of the candidate's
 #: synonym list (where a spinner picks) scores up to this much more than one at the bottom
 RANK_WEIGHT = 1.0
+#: bonus for a candidate that fits an indefinite article the written word does not ("a agency" -> "a firm")
+ARTICLE_BONUS = 1.0
 #: bonus when the thesaurus lists the pair both ways (close synonyms)
 MUTUAL_BONUS = 0.5
 
@@ -105,9 +107,16 @@ class OpenVocabulary:
             if t.text[0].isupper() and i > 0 and not _sentence_start(text, tokens, i):
                 continue  # a name
             w = words[i]
-            if model.unigram_logprob(w) > FUNCTION_WORD_LOGPROB or fit[i] > WELL_FITTED_LOGPROB:
+            if model.unigram_logprob(w) > FUNCTION_WORD_LOGPROB:
+                continue
+            # "a information": the article fits the word the spinner removed, so it says how that word began
+            art = words[i - 1] if i > 0 and words[i - 1] in ("a", "an") else None
+            slipped = art is not None and article_for(w) != art
+            if fit[i] > WELL_FITTED_LOGPROB and not slipped:
                 continue
             cands = self._candidates(w)
+            if slipped:
+                cands = tuple((c, p + ARTICLE_BONUS) for c, p in cands if article_for(c) == art)
             if cands:
                 queries.append(Query(i, i + 1, tuple((c,) for c, _ in cands)))
                 priors.append(np.array([p for _, p in cands]))
