@@ -1,0 +1,267 @@
+"""Running the engine for the server: which engine (lexicons), on which thread, for which document version.
+
+* The engine is built from the settings (shipped lexicons, user lexicon files) off the message loop and rebuilt
+  only when a lexicon setting or a lexicon file changes; option-only changes reuse it (`Engine.with_options`).
+* Every analysis runs on a small thread pool, never on the message loop. Concurrent requests for the same
+  document, version and options share one run; runs for one document are serialised so they can share its
+  per-paragraph cache.
+* A run is identified by a key (document version, engine generation, options). Callers compare keys before
+  using a result, so a result computed for an older version is never published as current.
+* A first analysis of a large text scans its paragraphs one by one, reporting progress and checking for
+  cancellation (by the client, or because the document was closed or the server shuts down) in between.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from unspun.engine.analyzer import Engine, Options
+from unspun.engine.lexicon import Lexicon, LexiconError, builtin_lexicons, load_lexicon
+from unspun.engine.model import Analysis, Finding
+from unspun.engine.tokenize import paragraphs
+from unspun.lsp.convert import PositionIndex
+from unspun.lsp.documents import DocumentState
+from unspun.lsp.settings import Settings
+
+log = logging.getLogger("unspun.lsp")
+
+#: uncached text at least this long gets a progress report (and is scanned paragraph by paragraph)
+PROGRESS_CHARS = 200_000
+
+
+class Cancelled(Exception):
+    """The analysis was cancelled (client, close, shutdown)."""
+
+
+@dataclass
+class Progress:
+    """What the analysis thread tells the progress reporter; methods are called from that thread."""
+
+    begin: Callable[[str], None]
+    report: Callable[[int, str], None]
+    end: Callable[[str], None]
+    cancelled: threading.Event
+
+
+@dataclass(frozen=True)
+class Result:
+    analysis: Analysis
+    index: PositionIndex
+    key: tuple
+
+
+class Analyses:
+    def __init__(self, workers: int = 2):
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unspun-analysis")
+        self.engine: Engine | None = None
+        self.generation = 0
+        self._builtin: list[Lexicon] | None = None
+        self._lexicon_spec: tuple | None = None
+        self._lexicon_stamps: dict[str, tuple[int, int] | None] = {}
+        self._stamps_checked = 0.0
+        self._configure_lock = asyncio.Lock()
+        self.closing = threading.Event()
+
+    # -- the engine ---------------------------------------------------------------------------------------
+    async def configure(self, settings: Settings, root: str | None, force: bool = False) -> list[str]:
+        """Build the engine for these settings if its lexicons changed; returns problems for the user."""
+        paths = tuple(_resolve(p, root) for p in settings.lexicons)
+        models = (settings.language_model, settings.language_model and settings.open_vocabulary)
+        spec = (settings.builtin_lexicons, paths, models)
+        async with self._configure_lock:
+            if not force and self.engine is not None and spec == self._lexicon_spec:
+                return []
+            loop = asyncio.get_running_loop()
+            engine, problems, stamps = await loop.run_in_executor(
+                self.executor, self._build, settings.builtin_lexicons, paths, settings.lexicons, models
+            )
+            self.engine, self._lexicon_spec, self._lexicon_stamps = engine, spec, stamps
+            self.generation += 1
+            log.info(
+                "engine ready: %d lexicon(s), %d phrase variants (generation %d)",
+                len(engine.lexicons), len(engine.index), self.generation,
+            )
+            return problems
+
+    def _build(self, builtin: bool, paths: tuple[str, ...], raw: tuple[str, ...], models: tuple[bool, bool]):
+        problems: list[str] = []
+        lexicons: list[Lexicon] = []
+        if builtin:
+            if self._builtin is None:
+                try:
+                    self._builtin = builtin_lexicons()
+                except Exception as e:  # noqa: BLE001 - missing or broken package data must not stop the server
+                    problems.append(f"The shipped lexicons could not be loaded ({e}); only user lexicons are used.")
+            lexicons.extend(self._builtin or [])
+        stamps: dict[str, tuple[int, int] | None] = {}
+        lexicon_problems = []
+        for path, shown in zip(paths, raw):
+            stamps[path] = _stamp(path)
+            try:
+                lex, probs = load_lexicon(path)
+            except LexiconError as e:
+                problems.append(f"Setting \u201cunspun.lexicons\u201d: {e} (from {shown!r}); skipped.")
+                continue
+            lexicons.append(lex)
+            lexicon_problems.extend(probs)
+        for p in lexicon_problems:
+            log.warning("lexicon: %s", p)
+        if lexicon_problems:
+            first = lexicon_problems[0]
+            more = f" and {len(lexicon_problems) - 1} more (see the log)" if len(lexicon_problems) > 1 else ""
+            problems.append(f"Lexicon problem: {first}{more}; the rest of the file is used.")
+        engine = Engine(lexicons) if models[0] else Engine(lexicons, model=None)
+        # load the language model and thesaurus now, off the message loop and once: engines made from this
+        # one for other options share what is loaded here (loaded later, they would load it per analysis)
+        try:
+            if models[0] and engine.model is None:
+                log.info("no language model available; findings are not confirmed by one")
+            if models[1]:
+                _ = engine.open_vocabulary
+        except Exception as e:  # noqa: BLE001 - missing data must not stop the server
+            log.warning("language model / thesaurus unavailable: %s", e)
+            problems.append(f"The language model or thesaurus could not be loaded ({e}); continuing without.")
+            engine = Engine(lexicons, model=None)
+        return engine, problems, stamps
+
+    async def lexicons_changed(self, settings: Settings, root: str | None) -> list[str] | None:
+        """Rebuild if a user lexicon file changed on disk (checked at most once a second); None if unchanged."""
+        now = time.monotonic()
+        if now - self._stamps_checked < 1.0 or not self._lexicon_stamps:
+            return None
+        self._stamps_checked = now
+        if all(_stamp(p) == s for p, s in self._lexicon_stamps.items()):
+            return None
+        log.info("a lexicon file changed on disk; reloading")
+        return await self.configure(settings, root, force=True)
+
+    def lexicon_form(self, f: Finding) -> str:
+        """The phrase as its lexicon writes it ("information convention"), used for ignores and allow-lists."""
+        if self.engine is not None and f.key:
+            v = self.engine.index.lookup(f.key)
+            if v is not None:
+                return v.entry.tortured
+        return f.key or f.text
+
+    # -- analyses -----------------------------------------------------------------------------------------
+    def key(self, doc: DocumentState, options: Options) -> tuple:
+        return (doc.version, self.generation, options)
+
+    def current(self, doc: DocumentState, options: Options) -> Result | None:
+        key = self.key(doc, options)
+        if doc.result is not None and doc.result_key == key and doc.result_index is not None:
+            return Result(doc.result, doc.result_index, key)
+        return None
+
+    async def analyze(
+        self, doc: DocumentState, options: Options, progress: Callable[[], Progress | None] | None = None
+    ) -> Result | None:
+        """The analysis of the document's current text with these options (None if cancelled)."""
+        if self.engine is None:
+            return None
+        hit = self.current(doc, options)
+        if hit is not None:
+            return hit
+        key = self.key(doc, options)
+        task = doc.task
+        if task is None or doc.task_key != key or (task.done() and (task.cancelled() or task.exception() is not None)):
+            doc.task_key = key
+            doc.task = asyncio.ensure_future(self._run(doc, key, doc.text, self.engine.with_options(options), progress))
+        assert doc.task is not None
+        try:
+            return await asyncio.shield(doc.task)
+        except Cancelled:
+            return None
+
+    async def _run(self, doc: DocumentState, key: tuple, text: str, engine: Engine, progress) -> Result:
+        async with doc.lock:
+            if doc.result_key == key and doc.result is not None and doc.result_index is not None:
+                return Result(doc.result, doc.result_index, key)
+            if doc.cache_owner is not engine.index:
+                doc.cache, doc.cache_owner = {}, engine.index
+            loop = asyncio.get_running_loop()
+            superseded = doc.superseded = threading.Event()
+            if doc.version != key[0]:
+                raise Cancelled()  # the document changed while this run waited for the previous one
+            t0 = time.perf_counter()
+            stops = (doc.cancel, superseded, self.closing)
+            analysis, index, scanned = await loop.run_in_executor(
+                self.executor, _work, engine, text, doc.cache, doc.encoding, stops, progress
+            )
+            doc.keep_paragraphs(analysis)
+            log.debug(
+                "analysed %s v%s: %d paragraph(s), %d scanned, %d from cache, %d finding(s), spin %.2f, %.1f ms",
+                doc.uri, key[0], len(analysis.paragraphs), scanned, len(analysis.paragraphs) - scanned,
+                len(analysis.findings), analysis.spin_score, (time.perf_counter() - t0) * 1000,
+            )
+            if doc.version == key[0]:
+                doc.result, doc.result_key, doc.result_index = analysis, key, index
+            return Result(analysis, index, key)
+
+    def shutdown(self) -> None:
+        self.closing.set()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _work(engine: Engine, text: str, cache: dict, encoding: str, stops: tuple[threading.Event, ...], progress_factory):
+    """Runs on a worker thread: pass 1 paragraph by paragraph for large texts, then the engine's analysis.
+
+    Any event in `stops` (document closed, a newer version arrived, server shutting down) or a cancel from the
+    progress UI ends the work at the next paragraph; paragraphs scanned so far stay in the cache."""
+    scanned = 0
+    todo = [(s, e) for s, e in (paragraphs(text) if text else []) if text[s:e] not in cache]
+    size = sum(e - s for s, e in todo)
+    if size >= PROGRESS_CHARS:
+        progress = progress_factory() if progress_factory is not None else None
+        if progress is not None:
+            progress.begin(f"{size // 1000} k characters")
+        done = 0
+        last = time.monotonic()
+        try:
+            for s, e in todo:
+                if any(e.is_set() for e in stops) or (progress is not None and progress.cancelled.is_set()):
+                    raise Cancelled()
+                chunk = text[s:e]
+                if chunk not in cache:
+                    cache[chunk] = engine.scan_paragraph(chunk)
+                    scanned += 1
+                done += e - s
+                if progress is not None and time.monotonic() - last > 0.1:
+                    last = time.monotonic()
+                    progress.report(min(99, done * 100 // size), f"{done // 1000} of {size // 1000} k characters")
+        except Cancelled:
+            if progress is not None:
+                progress.end("cancelled")
+            raise
+        if progress is not None:
+            progress.end("done")
+    else:
+        scanned = len({text[s:e] for s, e in todo})  # the engine scans identical paragraphs once
+    if any(e.is_set() for e in stops):
+        raise Cancelled()
+    analysis = engine.analyze(text, cache)
+    return analysis, PositionIndex(text, encoding), scanned
+
+
+def _resolve(path: str, root: str | None) -> str:
+    p = Path(os.path.expandvars(os.path.expanduser(path)))
+    if not p.is_absolute() and root:
+        p = Path(root) / p
+    return str(p)
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+        return (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
+

@@ -1,0 +1,354 @@
+"""From the engine's findings (code-point offsets) to LSP values: positions, diagnostics, code actions, hovers.
+
+Positions follow the LSP: lines end at `\\n`, `\\r\\n` or `\\r` (never at other Unicode breaks), columns count
+code units of the negotiated position encoding (UTF-16 unless the client offered another one). `PositionIndex`
+is built once per document version, so converting thousands of findings costs a binary search each (pygls'
+`TextDocument.client_position_at_offset` re-splits the whole document for every call).
+
+Nothing here detects anything: every function maps engine results onto protocol types.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from unspun.engine.fixer import fix_edits
+from unspun.engine.model import Analysis, Finding, Kind
+from unspun.lsp.client import ClientFeatures
+from unspun.lsp.settings import Settings
+
+SOURCE = "unspun"
+FIX_ALL_KIND = "source.fixAll.unspun"
+QUICKFIX_KIND = types.CodeActionKind.QuickFix.value
+#: exactly what the server offers; editors use this to decide when to ask
+CODE_ACTION_KINDS = [QUICKFIX_KIND, FIX_ALL_KIND]
+SPIN_CODE = "spin-score"
+LIMIT_CODE = "too-many-findings"
+
+CMD_IGNORE = "unspun.ignore"
+CMD_ALLOW = "unspun.allow"
+CMD_FIX_ALL = "unspun.fixAll"
+CMD_REPLACE = "unspun.replace"
+COMMANDS = [CMD_IGNORE, CMD_ALLOW, CMD_FIX_ALL, CMD_REPLACE]
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+# -- positions -------------------------------------------------------------------------------------------
+
+class PositionIndex:
+    """Code-point offsets <-> LSP positions for one text."""
+
+    def __init__(self, text: str, encoding: str | None = "utf-16"):
+        self.text = text
+        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        enc = str(getattr(encoding, "value", encoding) or "utf-16").lower()
+        self.encoding = enc if enc in ("utf-8", "utf-16", "utf-32") else "utf-16"
+        if self.encoding == "utf-32":
+            self._identity = True
+        elif self.encoding == "utf-16":
+            self._identity = _ASTRAL.search(text) is None
+        else:
+            self._identity = text.isascii()
+
+    @property
+    def line_count(self) -> int:
+        return len(self.starts)
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of a line's content (before its line break)."""
+        if line + 1 < len(self.starts):
+            end = self.starts[line + 1]
+            return end - 2 if self.text.startswith("\r\n", end - 2) else end - 1
+        return len(self.text)
+
+    def units(self, s: str) -> int:
+        if self._identity or self.encoding == "utf-32":
+            return len(s)
+        if self.encoding == "utf-16":
+            return len(s) + len(_ASTRAL.findall(s))
+        return len(s.encode("utf-8", "surrogatepass"))
+
+    def position(self, offset: int) -> types.Position:
+        offset = min(max(offset, 0), len(self.text))
+        line = bisect_right(self.starts, offset) - 1
+        start = self.starts[line]
+        col = offset - start if self._identity else self.units(self.text[start:offset])
+        return types.Position(line=line, character=col)
+
+    def range(self, start: int, end: int) -> types.Range:
+        return types.Range(start=self.position(start), end=self.position(end))
+
+    def offset(self, pos: types.Position) -> int:
+        """The offset of a client position; past the end of a line means its end, past the last line the end."""
+        if pos.line >= len(self.starts):
+            return len(self.text)
+        start, end = self.starts[pos.line], self.line_end(pos.line)
+        if self._identity:
+            return min(start + pos.character, end)
+        units = 0
+        i = start
+        while i < end and units < pos.character:
+            units += self.units(self.text[i])
+            i += 1
+        return i
+
+    def offsets(self, rng: types.Range) -> tuple[int, int]:
+        a, b = self.offset(rng.start), self.offset(rng.end)
+        return (a, b) if a <= b else (b, a)
+
+
+# -- diagnostics -----------------------------------------------------------------------------------------
+
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "information": types.DiagnosticSeverity.Information,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
+def severity(f: Finding, settings: Settings) -> types.DiagnosticSeverity:
+    sev = _SEVERITY[settings.severity.get(f.kind.value, "information")]
+    if f.confidence < settings.low_confidence:
+        sev = types.DiagnosticSeverity(min(sev.value + 1, types.DiagnosticSeverity.Hint.value))
+    return sev
+
+
+def finding_data(f: Finding, version: int | None) -> dict:
+    """What a client keeps with the diagnostic: enough to rebuild the fix without asking the engine again."""
+    return {
+        "version": version,
+        "text": f.text,
+        "replacements": list(f.replacements),
+        "key": f.key,
+        "kind": f.kind.value,
+        "confidence": f.confidence,
+        "safe": f.safe_fix,
+    }
+
+
+def diagnostic(f: Finding, index: PositionIndex, settings: Settings, version: int | None) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=index.range(f.start, f.end),
+        message=f.message,
+        severity=severity(f, settings),
+        code=f.rule,
+        source=SOURCE,
+        data=finding_data(f, version),
+    )
+
+
+def _first_line_range(index: PositionIndex) -> types.Range:
+    """The first line with any text on it (a whole-document note sits there)."""
+    m = re.search(r"\S", index.text)
+    line = index.position(m.start()).line if m else 0
+    return types.Range(
+        start=types.Position(line=line, character=0),
+        end=index.position(index.line_end(line)),
+    )
+
+
+def diagnostics(
+    analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None
+) -> list[types.Diagnostic]:
+    findings = analysis.findings
+    limit = settings.max_diagnostics
+    out: list[types.Diagnostic] = []
+    notes: list[str] = []
+    if analysis.spun and settings.spin_note:
+        notes.append(
+            f"This text looks machine-spun: {analysis.spin_score:.1f} likely substitutions per 100 words"
+            f" (threshold {settings.spin_threshold:g})"
+        )
+    code = SPIN_CODE if notes else LIMIT_CODE
+    if limit and len(findings) > limit:
+        notes.append(
+            f"Showing the first {limit} of {len(findings)} findings (setting \u201cunspun.maxDiagnostics\u201d);"
+            " fix-all still fixes them all"
+        )
+        findings = findings[:limit]
+    if notes:
+        out.append(
+            types.Diagnostic(
+                range=_first_line_range(index),
+                message=". ".join(notes),
+                severity=types.DiagnosticSeverity.Information,
+                code=code,
+                source=SOURCE,
+                data={"version": version, "spinScore": analysis.spin_score, "findings": len(analysis.findings)},
+            )
+        )
+    out.extend(diagnostic(f, index, settings, version) for f in findings)
+    return out
+
+
+# -- hover -----------------------------------------------------------------------------------------------
+
+_KIND_TEXT = {
+    Kind.FINGERPRINT: "tortured phrase: flagged wherever it occurs",
+    Kind.SUBSTITUTION: "likely spinner substitution: flagged because the text as a whole looks spun",
+    Kind.ARTICLE: "indefinite article that fits the replaced word, not the written one",
+}
+
+
+def hover(f: Finding, analysis: Analysis, index: PositionIndex, settings: Settings, markdown: bool) -> types.Hover:
+    q = (lambda s: f"`{s}`") if markdown else (lambda s: s)
+    lexicons = sorted({e.source for e in f.evidence if e.layer == "lexicon"})
+    lines = [
+        ("**unspun**: " if markdown else "unspun: ") + _KIND_TEXT.get(f.kind, f.kind.value),
+        "",
+        f"\u201c{f.text}\u201d \u2192 " + ", ".join(f"\u201c{r}\u201d" for r in f.replacements),
+        "",
+        f"Confidence {f.confidence:.2f}"
+        + (" (safe to fix automatically)" if f.safe_fix else " (review before applying; fix-all skips it)"),
+        f"Rule {q(f.rule)}" + (f", lexicon {', '.join(q(x) for x in lexicons)}" if lexicons else ""),
+    ]
+    if f.evidence:
+        lines += ["", "Why:"]
+        lines += [f"- {e.layer} ({e.source}): {e.detail}" if e.detail else f"- {e.layer} ({e.source})" for e in f.evidence]
+    verdict = "looks machine-spun" if analysis.spun else "does not look spun as a whole"
+    lines += [
+        "",
+        f"Spin score {analysis.spin_score:.1f} likely substitutions per 100 words"
+        f" (threshold {settings.spin_threshold:g}): this text {verdict}.",
+    ]
+    kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
+    return types.Hover(contents=types.MarkupContent(kind=kind, value="\n".join(lines)), range=index.range(f.start, f.end))
+
+
+# -- edits and code actions ------------------------------------------------------------------------------
+
+def workspace_edit(
+    uri: str, version: int | None, edits: list[types.TextEdit], client: ClientFeatures
+) -> types.WorkspaceEdit:
+    """Edits for one document, versioned when the client supports it (so it refuses them for another version)."""
+    if client.document_changes:
+        return types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
+                    edits=edits,
+                )
+            ]
+        )
+    return types.WorkspaceEdit(changes={uri: edits})
+
+
+def fix_all_edits(analysis: Analysis, index: PositionIndex) -> list[types.TextEdit]:
+    """The best replacement of every safe finding, as non-overlapping edits (see `unspun.engine.fixer`)."""
+    return [types.TextEdit(range=index.range(e.start, e.end), new_text=e.new_text) for e in fix_edits(analysis.findings)]
+
+
+def kind_requested(only: Sequence[str] | None, kind: str) -> bool:
+    """Whether `kind` is asked for by `only` (prefix match on dot-separated parts)."""
+    return any(kind == o or kind.startswith(o + ".") for o in only or ())
+
+
+def overlapping(findings: Iterable[Finding], start: int, end: int) -> list[Finding]:
+    """Findings touching [start, end]; a cursor (empty range) at either edge of a finding counts."""
+    return [f for f in findings if f.start <= end and start <= f.end]
+
+
+@dataclass(frozen=True)
+class DocRef:
+    uri: str
+    version: int | None
+    #: the allow-list file can be written (the document lies in a workspace folder)
+    in_workspace: bool = True
+
+
+def quick_fixes(
+    found: Sequence[Finding],
+    doc: DocRef,
+    index: PositionIndex,
+    settings: Settings,
+    client: ClientFeatures,
+    phrase_of: Callable[[Finding], str],
+) -> list[types.CodeAction | types.Command]:
+    """One action per replacement of each finding (the best one preferred), then ignore / allow actions."""
+    out: list[types.CodeAction | types.Command] = []
+    ignores: dict[str, None] = {}
+    for f in found:
+        diag = diagnostic(f, index, settings, doc.version)
+        for i, repl in enumerate(f.replacements):
+            title = f"Replace \u201c{f.text}\u201d with \u201c{repl}\u201d"
+            rng = index.range(f.start, f.end)
+            if not client.code_action_literals:
+                out.append(
+                    types.Command(
+                        title=title,
+                        command=CMD_REPLACE,
+                        arguments=[{"uri": doc.uri, "version": doc.version, "range": _range_json(rng), "newText": repl}],
+                    )
+                )
+                continue
+            out.append(
+                types.CodeAction(
+                    title=title,
+                    kind=QUICKFIX_KIND,
+                    diagnostics=[diag],
+                    is_preferred=(i == 0) if client.is_preferred else None,
+                    edit=workspace_edit(doc.uri, doc.version, [types.TextEdit(range=rng, new_text=repl)], client),
+                )
+            )
+        ignores.setdefault(phrase_of(f), None)
+    for phrase in ignores:
+        cmds = [
+            types.Command(
+                title=f"Ignore \u201c{phrase}\u201d in this document",
+                command=CMD_IGNORE,
+                arguments=[{"uri": doc.uri, "phrase": phrase, "scope": "document"}],
+            ),
+            types.Command(
+                title=f"Ignore \u201c{phrase}\u201d in this workspace (until the server restarts)",
+                command=CMD_IGNORE,
+                arguments=[{"uri": doc.uri, "phrase": phrase, "scope": "workspace"}],
+            ),
+        ]
+        if doc.in_workspace:
+            cmds.append(
+                types.Command(
+                    title=f"Add \u201c{phrase}\u201d to the workspace allow-list (unspun.toml)",
+                    command=CMD_ALLOW,
+                    arguments=[{"uri": doc.uri, "phrase": phrase}],
+                )
+            )
+        for cmd in cmds:
+            if client.code_action_literals:
+                out.append(types.CodeAction(title=cmd.title, kind=QUICKFIX_KIND, command=cmd))
+            else:
+                out.append(cmd)
+    return out
+
+
+def fix_all_action(
+    analysis: Analysis, doc: DocRef, index: PositionIndex, client: ClientFeatures, defer: bool
+) -> types.CodeAction | types.Command | None:
+    """The whole-document fix, or None when there is nothing to fix.
+
+    With `defer`, the edit is left out and `data` says how to compute it (`codeAction/resolve`)."""
+    planned = fix_edits(analysis.findings)
+    if not planned:
+        return None
+    n = len(planned)
+    title = f"Restore the intended wording of {n} phrase{'s' if n != 1 else ''} (unspun)"
+    if not client.code_action_literals:
+        return types.Command(title=title, command=CMD_FIX_ALL, arguments=[{"uri": doc.uri, "version": doc.version}])
+    if defer:
+        return types.CodeAction(title=title, kind=FIX_ALL_KIND, data={"uri": doc.uri, "version": doc.version, "fixAll": True})
+    edits = [types.TextEdit(range=index.range(e.start, e.end), new_text=e.new_text) for e in planned]
+    return types.CodeAction(title=title, kind=FIX_ALL_KIND, edit=workspace_edit(doc.uri, doc.version, edits, client))
+
+
+def _range_json(r: types.Range) -> dict:
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }

@@ -1,0 +1,105 @@
+"""Delivering diagnostics: pushed (`textDocument/publishDiagnostics`, debounced) or pulled
+(`textDocument/diagnostic`), whichever the client supports; and asking for a refresh after settings change.
+
+A push is sent only for the version it was computed on, and only while that version is still the document's
+current one -- otherwise the newer version's own (already scheduled) push follows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+
+from unspun.lsp import convert
+from unspun.lsp.documents import DocumentState
+
+if TYPE_CHECKING:
+    from unspun.lsp.session import UnspunServer
+
+log = logging.getLogger("unspun.lsp")
+
+
+class Publisher:
+    def __init__(self, server: UnspunServer):
+        self.server = server
+
+    # -- push -----------------------------------------------------------------------------------------------
+    def schedule(self, doc: DocumentState, delay_ms: int | None = None) -> None:
+        """(Re)start the debounce timer of a document; when it fires, analyse and push."""
+        if not self.server.client.push_diagnostics:
+            return
+        if doc.debounce is not None:
+            doc.debounce.cancel()
+        delay = (self.server.settings.debounce_ms if delay_ms is None else delay_ms) / 1000
+        loop = asyncio.get_running_loop()
+        doc.debounce = loop.call_later(delay, lambda: asyncio.ensure_future(self.publish(doc)))
+
+    async def publish(self, doc: DocumentState) -> None:
+        srv = self.server
+        doc.debounce = None
+        if srv.docs.get(doc.uri) is not doc:
+            return  # closed (or re-opened as a new document) meanwhile
+        version = doc.version
+        try:
+            checked, res = await srv.analysis_of(doc)
+        except Exception:  # noqa: BLE001 - a failed analysis must not stop later ones
+            log.exception("analysis of %s failed", doc.uri)
+            return
+        if srv.docs.get(doc.uri) is not doc or doc.version != version:
+            return  # stale: the newer version publishes for itself
+        if checked and res is None:
+            return  # cancelled
+        if res is not None and res.key != srv.current_key(doc):
+            return  # settings changed meanwhile; a refresh is on its way
+        stamp = (res.key if res is not None else version, srv.settings_generation)
+        if doc.published == stamp:
+            return  # already sent exactly this
+        doc.published = stamp
+        items = convert.diagnostics(res.analysis, res.index, srv.settings, version) if res is not None else []
+        srv.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=doc.uri, version=version, diagnostics=items)
+        )
+
+    def clear(self, uri: str) -> None:
+        if self.server.client.push_diagnostics:
+            self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def refresh(self, doc: DocumentState | None = None) -> None:
+        """Settings, ignores or allow-lists changed: re-deliver (one document, or all)."""
+        srv = self.server
+        if srv.client.push_diagnostics:
+            for d in [doc] if doc is not None else srv.docs:
+                self.schedule(d, 0)
+        elif srv.client.diagnostic_refresh:
+            srv.workspace_diagnostic_refresh(None)
+
+    # -- pull -----------------------------------------------------------------------------------------------
+    async def pull(self, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        srv = self.server
+        doc = srv.docs.get(params.text_document.uri)
+        if doc is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        checked, res = False, None
+        for _ in range(5):  # the document may change while we work: answer for its newest version
+            version = doc.version
+            checked, res = await srv.analysis_of(doc)
+            if doc.version == version:
+                break
+        if res is None and checked:
+            # cancelled or overtaken by edits: ask the client to ask again rather than clear its diagnostics
+            raise JsonRpcException(
+                code=types.LSPErrorCodes.ServerCancelled.value,
+                message="the document changed while it was being analysed",
+                data={"retriggerRequest": True},
+            )
+        if res is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        result_id = f"{res.key[0]}:{res.key[1]}:{srv.settings_generation}:{hash(res.key[2]) & 0xFFFFFFFF:x}"
+        if params.previous_result_id == result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        items = convert.diagnostics(res.analysis, res.index, srv.settings, res.key[0])
+        return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)

@@ -1,0 +1,132 @@
+"""Open documents: text kept in sync with the client, version, per-paragraph analysis cache, last result, ignores.
+
+Incremental changes are applied here with the LSP's own notion of lines (`\\n`, `\\r\\n`, `\\r`) and the
+negotiated position encoding, so the text always equals the editor's. The per-paragraph cache maps a
+paragraph's text to the engine's pass-1 scan (`Engine.analyze(text, cache=...)`); after an analysis it keeps
+only the paragraphs still in the document, so a keystroke re-scans one paragraph and the cache never grows
+beyond the document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from unspun.engine.model import Analysis
+from unspun.lsp.convert import PositionIndex
+
+
+@dataclass(eq=False)
+class DocumentState:
+    uri: str
+    text: str
+    version: int | None = None
+    language_id: str = ""
+    encoding: str = "utf-16"
+    #: phrases (lexicon form) ignored in this document by the user ("ignore in this document")
+    ignored: set[str] = field(default_factory=set)
+    #: paragraph text -> engine pass-1 scan, valid for `cache_owner` (the engine that filled it)
+    cache: dict[str, Any] = field(default_factory=dict)
+    cache_owner: object | None = None
+    #: the latest analysis and what it was computed for (see `unspun.lsp.analysis.Analyses.key`)
+    result: Analysis | None = None
+    result_key: tuple | None = None
+    result_index: PositionIndex | None = None
+    #: the analysis being computed now, what for, and how to cancel it
+    task: asyncio.Future | None = None
+    task_key: tuple | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    #: set when a newer version makes the running analysis pointless
+    superseded: threading.Event = field(default_factory=threading.Event)
+    #: pending debounced re-analysis
+    debounce: asyncio.TimerHandle | None = None
+    #: the version whose diagnostics were last pushed (to never push an older one after a newer one)
+    published: tuple | None = None
+    _index: PositionIndex | None = None
+    _lock: asyncio.Lock | None = None
+
+    @property
+    def path(self) -> str | None:
+        if not self.uri.startswith("file:"):
+            return None
+        try:
+            return to_fs_path(self.uri)
+        except Exception:  # noqa: BLE001 - an odd URI is just not a local file
+            return None
+
+    @property
+    def index(self) -> PositionIndex:
+        if self._index is None or self._index.text is not self.text:
+            self._index = PositionIndex(self.text, self.encoding)
+        return self._index
+
+    @property
+    def lock(self) -> asyncio.Lock:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
+
+    def apply_changes(self, changes: Sequence[Any], version: int | None) -> None:
+        for change in changes:
+            rng = getattr(change, "range", None)
+            if rng is None:  # whole document
+                self.text = change.text
+            else:
+                start, end = self.index.offsets(rng)
+                self.text = self.text[:start] + change.text + self.text[end:]
+            self._index = None
+        self.version = version
+        self.superseded.set()
+
+    def keep_paragraphs(self, analysis: Analysis) -> None:
+        """Drop cached scans of paragraphs no longer in the analysed text."""
+        text = analysis.text
+        live = {text[s:e] for s, e, _ in analysis.paragraphs}
+        if len(self.cache) > len(live):
+            self.cache = {k: v for k, v in self.cache.items() if k in live}
+
+
+def _key(uri: str) -> str:
+    return unquote(uri)
+
+
+class DocumentStore:
+    def __init__(self) -> None:
+        self._docs: dict[str, DocumentState] = {}
+        self.encoding = "utf-16"
+
+    def open(self, item: types.TextDocumentItem) -> DocumentState:
+        old = self._docs.get(_key(item.uri))
+        if old is not None:
+            if old.debounce is not None:
+                old.debounce.cancel()
+            old.cancel.set()
+        doc = DocumentState(
+            uri=item.uri, text=item.text, version=item.version, language_id=item.language_id or "", encoding=self.encoding
+        )
+        self._docs[_key(item.uri)] = doc
+        return doc
+
+    def close(self, uri: str) -> DocumentState | None:
+        doc = self._docs.pop(_key(uri), None)
+        if doc is not None:
+            if doc.debounce is not None:
+                doc.debounce.cancel()
+            doc.cancel.set()
+        return doc
+
+    def get(self, uri: str) -> DocumentState | None:
+        return self._docs.get(_key(uri))
+
+    def __iter__(self) -> Iterator[DocumentState]:
+        return iter(list(self._docs.values()))
+
+    def __len__(self) -> int:
+        return len(self._docs)

@@ -1,0 +1,77 @@
+"""pygls' language server protocol with two changes the server needs.
+
+* Documents live in `unspun.lsp.documents.DocumentStore` (LSP line semantics, one copy), so pygls' own copies
+  of open documents are not kept.
+* A request whose params cannot be read gets an InvalidParams error response -- pygls would only log it,
+  leaving the client waiting for an answer forever -- and the server carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+log = logging.getLogger("unspun.lsp")
+
+
+class _Answered:
+    """Stands for a request already answered with an error while it was being read."""
+
+    jsonrpc = "handled"
+
+
+class UnspunProtocol(LanguageServerProtocol):
+    """See the module documentation."""
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+    def structure_message(self, data: dict[str, Any]):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if not (isinstance(data, dict) and "id" in data and "method" in data):
+                raise
+            method = data.get("method")
+            detail = _validation_detail(exc.__cause__) or str(exc)
+            log.warning("invalid params for %s (id %s): %s", method, data.get("id"), detail)
+            self._send_response(
+                data["id"],
+                error=types.ResponseError(
+                    code=JsonRpcInvalidParams.CODE, message=f"Invalid params for {method}: {detail}"
+                ),
+            )
+            return _Answered()
+
+    def handle_message(self, message):
+        if isinstance(message, _Answered):
+            return
+        super().handle_message(message)
+
+
+def _validation_detail(exc: BaseException | None) -> str:
+    if exc is None:
+        return ""
+    try:
+        from cattrs import transform_error
+
+        return "; ".join(transform_error(exc))  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001
+        return str(exc)

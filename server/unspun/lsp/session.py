@@ -1,0 +1,171 @@
+"""One editor session: the server object and what every handler shares -- open documents, settings, the
+engine, ignores and allow-lists, and how to get a document's current analysis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from unspun import __version__
+from unspun.lsp import allowlist, convert, logs, settings as settings_mod
+from unspun.lsp.analysis import Analyses, Result
+from unspun.lsp.client import ClientFeatures
+from unspun.lsp.diagnostics import Publisher
+from unspun.lsp.documents import DocumentState, DocumentStore
+from unspun.lsp.progress import bridge
+from unspun.lsp.protocol import UnspunProtocol
+
+log = logging.getLogger("unspun.lsp")
+
+#: how long the first analysis waits for the client's answer to workspace/configuration
+CONFIG_WAIT = 5.0
+
+
+class UnspunServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "unspun", __version__, protocol_cls=UnspunProtocol, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+        )
+        self.docs = DocumentStore()
+        self.analyses = Analyses()
+        self.publisher = Publisher(self)
+        self.client = ClientFeatures()
+        self.settings = settings_mod.DEFAULTS
+        self.settings_generation = 0
+        self.init_options: Any = None
+        self.client_config: Any = None
+        self.workspace_ignored: set[str] = set()
+        self.allow_lists = allowlist.ProjectAllowLists()
+        self.ready: asyncio.Event | None = None
+        self.code_action_options = types.CodeActionOptions(code_action_kinds=list(convert.CODE_ACTION_KINDS))
+        self.log_handler: logs.ClientLogHandler | None = None
+        self._shown: set[str] = set()
+        self._settings_problems: set[str] = set()
+
+    # -- errors and messages ----------------------------------------------------------------------------
+    def report_server_error(self, error: Exception, source) -> None:
+        """Log instead of pygls' "Error in server" pop-up.
+
+        A message that is not even JSON gets no response: it cannot be told apart from a notification, and a
+        response with a null id upsets some clients more than silence does."""
+        if isinstance(error, json.JSONDecodeError):
+            log.error("unreadable message (not JSON): %s", error)
+            return
+        log.error("%s: %s", getattr(source, "__name__", source), error)
+
+    def tell(self, message: str, kind: types.MessageType = types.MessageType.Warning, once: bool = False) -> None:
+        """A message for the user (window/showMessage), also logged."""
+        if once:
+            if message in self._shown:
+                return
+            self._shown.add(message)
+        level = {types.MessageType.Error: logging.ERROR, types.MessageType.Warning: logging.WARNING}.get(kind, logging.INFO)
+        log.log(level, "%s", message)
+        self.window_show_message(types.ShowMessageParams(type=kind, message=f"unspun: {message}"))
+
+    # -- workspace ----------------------------------------------------------------------------------------
+    def roots(self) -> list[str]:
+        try:
+            ws = self.workspace
+        except RuntimeError:
+            return []
+        out = [p for f in ws.folders.values() if (p := _path(f.uri))]
+        if not out and ws.root_path:
+            out = [ws.root_path]
+        return out
+
+    def root_of(self, doc: DocumentState | None, uri: str | None = None):
+        return allowlist.root_for(doc.path if doc is not None else _path(uri or ""), self.roots())
+
+    # -- settings -----------------------------------------------------------------------------------------
+    async def load_configuration(self) -> None:
+        if self.client.configuration:
+            try:
+                result = await asyncio.wait_for(
+                    self.workspace_configuration_async(
+                        types.ConfigurationParams(items=[types.ConfigurationItem(section=settings_mod.SECTION)])
+                    ),
+                    CONFIG_WAIT,
+                )
+                self.client_config = result[0] if result else None
+            except Exception as e:  # noqa: BLE001 - keep the settings we have
+                log.warning("workspace/configuration failed: %s", e)
+        await self.apply_settings()
+
+    async def apply_settings(self) -> None:
+        raw = settings_mod.merge(settings_mod.section_of(self.init_options), settings_mod.section_of(self.client_config))
+        new, problems = settings_mod.parse(raw)
+        roots = self.roots()
+        problems += await self.analyses.configure(new, roots[0] if roots else None)
+        self.settings = new
+        self.settings_generation += 1
+        # say each problem once while it lasts (again if it comes back after being fixed)
+        fresh = [p for p in problems if p not in self._settings_problems]
+        self._settings_problems = set(problems)
+        for p in fresh[:8]:
+            self.tell(p)
+        for p in fresh[8:]:
+            log.warning("%s", p)
+        if self.ready is not None:
+            self.ready.set()
+
+    def current_key(self, doc: DocumentState) -> tuple:
+        return self.analyses.key(doc, self.options_for(doc))
+
+    def options_for(self, doc: DocumentState):
+        root = self.root_of(doc)
+        allow, problem, changed = self.allow_lists.get(root)
+        if problem:
+            self.tell(problem, once=True)
+        if changed:  # unspun.toml was edited: every open document may read differently now
+            log.info("the allow-list of %s changed", root)
+            self.publisher.refresh()
+        return self.settings.options(frozenset(allow) | frozenset(self.workspace_ignored) | frozenset(doc.ignored))
+
+    # -- analysis -----------------------------------------------------------------------------------------
+    async def analysis_of(self, doc: DocumentState) -> tuple[bool, Result | None]:
+        """(whether the document is checked, its analysis for the current version -- None if cancelled)."""
+        if self.ready is not None and not self.ready.is_set():
+            try:
+                await asyncio.wait_for(self.ready.wait(), CONFIG_WAIT * 2)
+            except asyncio.TimeoutError:
+                log.warning("no configuration yet; analysing with the settings at hand")
+                await self.apply_settings()
+        if not self.settings.checks(doc.language_id, doc.path):
+            return False, None
+        roots = self.roots()
+        problems = await self.analyses.lexicons_changed(self.settings, roots[0] if roots else None)
+        if problems is not None:
+            for p in problems:
+                self.tell(p, once=True)
+            self.publisher.refresh()
+        loop = asyncio.get_running_loop()
+        name = doc.uri.rsplit("/", 1)[-1]
+        factory = (lambda: bridge(self, loop, f"unspun: checking {name}")) if self.client.work_done_progress else None
+        return True, await self.analyses.analyze(doc, self.options_for(doc), factory)
+
+    def shutdown(self) -> None:
+        for doc in self.docs:
+            doc.cancel.set()
+            if doc.debounce is not None:
+                doc.debounce.cancel()
+        self.analyses.shutdown()
+        if self._thread_pool:  # pygls' pool reads stdin; do not wait for a read that may never return
+            self._thread_pool.shutdown(wait=False, cancel_futures=True)
+            self._thread_pool = None
+        super().shutdown()
+
+
+def _path(uri: str) -> str | None:
+    if not uri or not uri.startswith("file:"):
+        return None
+    try:
+        return to_fs_path(uri)
+    except Exception:  # noqa: BLE001
+        return None

@@ -1,0 +1,170 @@
+"""Unit tests of the server's pure helpers: position conversion, settings validation, allow-list editing."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+from lsprotocol import types as t
+from pygls.workspace import TextDocument
+
+from support import offset, position
+from unspun.lsp import allowlist, settings
+from unspun.lsp.convert import PositionIndex, kind_requested, overlapping
+
+
+# -- positions -----------------------------------------------------------------------------------------------
+
+PIECES = ["a", "é", "😀", "𝔘", " ", "\n", "\r\n", "word", "\u00a0", "中"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
+def test_positions_match_pygls_and_round_trip(encoding):
+    rnd = random.Random(7)
+    for _ in range(60):
+        text = "".join(rnd.choice(PIECES) for _ in range(rnd.randint(0, 40)))
+        index = PositionIndex(text, encoding)
+        doc = TextDocument("file:///x", text, position_codec=_codec(encoding))
+        for off in range(len(text) + 1):
+            if text[off - 1 : off + 1] == "\r\n":
+                continue  # inside a line break: no position of its own
+            pos = index.position(off)
+            assert pos == position(text, off, encoding)
+            if off < len(text) or text.endswith("\n"):
+                # (pygls puts the end of a text without a final line break on a line after the last one)
+                assert pos == doc.client_position_at_offset(off)
+            assert index.offset(pos) == off == offset(text, pos, encoding)
+
+
+def _codec(encoding):
+    from pygls.workspace.position_codec import PositionCodec
+
+    return PositionCodec(encoding=t.PositionEncodingKind(encoding))
+
+
+def test_only_lsp_line_breaks_end_lines():
+    text = "one\u2028two\x0cthree\rfour\n"  # U+2028 and form feed are not line breaks in the LSP
+    index = PositionIndex(text)
+    assert index.position(text.index("three")) == t.Position(line=0, character=8)
+    assert index.position(text.index("four")) == t.Position(line=1, character=0)
+
+
+def test_positions_past_the_end_are_clamped():
+    index = PositionIndex("ab\ncd")
+    assert index.offset(t.Position(line=0, character=99)) == 2
+    assert index.offset(t.Position(line=7, character=0)) == 5
+    assert index.position(99) == t.Position(line=1, character=2)
+
+
+def test_kind_prefixes():
+    assert kind_requested(["source"], "source.fixAll.unspun")
+    assert kind_requested(["source.fixAll"], "source.fixAll.unspun")
+    assert not kind_requested(["source.fix"], "source.fixAll.unspun")
+    assert not kind_requested(None, "quickfix")
+
+
+def test_overlap_includes_a_cursor_at_either_edge():
+    class F:
+        def __init__(self, s, e):
+            self.start, self.end = s, e
+
+    f = F(5, 9)
+    assert overlapping([f], 5, 5) and overlapping([f], 9, 9) and overlapping([f], 0, 20)
+    assert not overlapping([f], 10, 12) and not overlapping([f], 0, 4)
+
+
+# -- settings ------------------------------------------------------------------------------------------------
+
+def test_defaults_and_aliases():
+    s, problems = settings.parse({"min_confidence": 0.8, "fix-all-on-save": True, "trace": {"server": "verbose"}})
+    assert problems == []
+    assert s.min_confidence == 0.8 and s.fix_all_on_save and s.kinds == settings.DEFAULTS.kinds
+
+
+@pytest.mark.parametrize(
+    "raw, name",
+    [
+        ({"minConfidence": 2}, "unspun.minConfidence"),
+        ({"spinThreshold": 0}, "unspun.spinThreshold"),
+        ({"kinds": ["fingerprint", "nonsense"]}, "unspun.kinds"),
+        ({"severity": {"fingerprint": "loud"}}, "unspun.severity.fingerprint"),
+        ({"substitutions": "sometimes"}, "unspun.substitutions"),
+        ({"debounceMs": -1}, "unspun.debounceMs"),
+        ({"lexicons": 3}, "unspun.lexicons"),
+        ({"spinNote": "yes"}, "unspun.spinNote"),
+    ],
+)
+def test_bad_values_name_the_setting_and_keep_the_default(raw, name):
+    s, problems = settings.parse(raw)
+    assert s == settings.DEFAULTS
+    (problem,) = problems
+    assert f"\u201c{name}\u201d" in problem and "default" in problem
+
+
+def test_unknown_keys_get_suggestions():
+    _, problems = settings.parse({"minConfidance": 0.7, "severity": {"fingerprnt": "error"}, "zzz": 1})
+    assert "did you mean \u201cunspun.minConfidence\u201d" in problems[0]
+    assert "did you mean \u201cunspun.severity.fingerprint\u201d" in problems[1]
+    assert "did you mean" not in problems[2]
+
+
+def test_layers_merge_and_null_means_unset():
+    raw = settings.merge(
+        settings.section_of({"unspun": {"minConfidence": 0.9, "severity": {"fingerprint": "error"}}}),
+        settings.section_of({"minConfidence": None, "severity": {"substitution": "hint"}}),
+    )
+    s, problems = settings.parse(raw)
+    assert not problems
+    assert s.min_confidence == 0.9
+    assert s.severity["fingerprint"] == "error" and s.severity["substitution"] == "hint"
+
+
+def test_documents_checked_by_language_or_extension():
+    s = settings.DEFAULTS
+    assert s.checks("markdown", "/x/a.bin")
+    assert s.checks("something", "/x/notes.TXT")
+    assert not s.checks("python", "/x/a.py")
+    assert settings.parse({"languages": ["*"]})[0].checks("python", None)
+
+
+# -- the allow-list file -------------------------------------------------------------------------------------
+
+def test_allow_list_created_and_extended(tmp_path):
+    path, changed = allowlist.add_phrase(tmp_path, 'a "quoted" phrase')
+    assert changed and path == (tmp_path / "unspun.toml").resolve()
+    assert allowlist.read_allow(tmp_path) == (frozenset({'a "quoted" phrase'}), None)
+    _, changed = allowlist.add_phrase(tmp_path, "A  “quoted” Phrase")  # the same words
+    assert not changed
+
+
+def test_allow_list_edit_keeps_everything_else(tmp_path):
+    original = '# top\ntitle = "x"\n\n[unspun]\nminConfidence = 0.6 # keep\n\n[other]\nallow = ["not ours"]\n'
+    (tmp_path / "unspun.toml").write_text(original, encoding="utf-8")
+    allowlist.add_phrase(tmp_path, "new phrase")
+    text = (tmp_path / "unspun.toml").read_text(encoding="utf-8")
+    assert text == original.replace("[unspun]\n", '[unspun]\nallow = ["new phrase"]\n')
+
+
+def test_allow_list_dotted_key_and_multiline_array(tmp_path):
+    (tmp_path / "unspun.toml").write_text('unspun.allow = [\n  "one", # first\n]\n', encoding="utf-8")
+    allowlist.add_phrase(tmp_path, "two")
+    assert (tmp_path / "unspun.toml").read_text(encoding="utf-8") == 'unspun.allow = [\n  "one", # first\n  "two",\n]\n'
+
+
+def test_allow_list_refuses_what_it_cannot_edit_safely(tmp_path):
+    (tmp_path / "unspun.toml").write_text('unspun = { allow = ["one"] }\n', encoding="utf-8")
+    with pytest.raises(allowlist.AllowListError, match="by hand"):
+        allowlist.add_phrase(tmp_path, "two")
+    assert (tmp_path / "unspun.toml").read_text(encoding="utf-8") == 'unspun = { allow = ["one"] }\n'
+
+
+def test_allow_list_never_written_outside_the_workspace(tmp_path):
+    root, elsewhere = tmp_path / "root", tmp_path / "elsewhere.toml"
+    root.mkdir()
+    os.symlink(elsewhere, root / "unspun.toml")
+    with pytest.raises(allowlist.AllowListError, match="outside the workspace"):
+        allowlist.add_phrase(root, "phrase")
+    assert not elsewhere.exists()
+    assert allowlist.root_for(str(tmp_path / "other" / "doc.md"), [str(root)]) is None
+    assert allowlist.root_for(str(root / "sub" / "doc.md"), [str(tmp_path), str(root)]) == root.resolve()
