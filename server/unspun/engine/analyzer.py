@@ -84,25 +84,26 @@ class Engine:
         self.lexicons: list[Lexicon] = list(builtin_lexicons() if lexicons is None else lexicons)
         self.options = options or Options()
         self.index = PhraseIndex(self.lexicons)
-        self._model = model
-        self._open: OpenVocabulary | None = None
-
-    @property
-    def open_vocabulary(self) -> OpenVocabulary | None:
-        if self._open is None and self.model is not None:
-            from unspun.engine.thesaurus import Thesaurus
-
-            self._open = OpenVocabulary(self.model, Thesaurus.load())
-        return self._open
+        # loaded on first use and shared by every engine made from this one with `with_options`
+        self._shared: dict = {"model": model, "open": None}
 
     @property
     def model(self):
         """The trigram model used to confirm findings (None when unavailable or disabled)."""
-        if self._model is _DEFAULT:
+        if self._shared["model"] is _DEFAULT:
             from unspun.engine.langmodel import default_model
 
-            self._model = default_model()
-        return self._model
+            self._shared["model"] = default_model()
+        return self._shared["model"]
+
+    @property
+    def open_vocabulary(self) -> OpenVocabulary | None:
+        """The open-vocabulary layer (needs the model and the synonym index; loaded on first use)."""
+        if self._shared["open"] is None and self.model is not None:
+            from unspun.engine.thesaurus import Thesaurus
+
+            self._shared["open"] = OpenVocabulary(self.model, Thesaurus.load())
+        return self._shared["open"]
 
     @classmethod
     def with_user_lexicons(
@@ -119,8 +120,7 @@ class Engine:
 
     def with_options(self, options: Options) -> Engine:
         eng = Engine.__new__(Engine)
-        eng.lexicons, eng.index, eng.options, eng._model = self.lexicons, self.index, options, self._model
-        eng._open = self._open
+        eng.lexicons, eng.index, eng.options, eng._shared = self.lexicons, self.index, options, self._shared
         return eng
 
     # -- pass 1 ---------------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ def _inflected(entry: Entry) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
 
 def _change_last_word(phrase: str, change) -> str:
     head, sep, last = phrase.rpartition(" ")
+    if (change is pluralize) == is_plural(last):
+        return phrase  # already in the wanted number ("random woods")
     return head + sep + change(last)
 
 
