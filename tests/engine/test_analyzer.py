@@ -152,7 +152,7 @@ def test_shipped_engine_flags_issue_examples():
 
     cases = {
         "Experts discussed counterfeit consciousness at length.": "artificial intelligence",
-        "We trained a profound learning model.": "deep learning",
+        "We trained a profound learning model on the dataset.": "deep learning",
         "An irregular woodland classifier was used.": "random forest",
         "Screening for bosom malignant growth saves lives.": "breast cancer",
         "The flag to commotion proportion improved.": "signal to noise ratio",

@@ -236,7 +236,9 @@ class Engine:
             chunk = text[s:e]
             tokens = tokenize(chunk)
             if scan.restorations is None:
-                skip = {i for i, t in enumerate(tokens) for m in scan.matches if m.start <= t.start < m.end}
+                # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
+                inside = {i for i, t in enumerate(tokens) for m in scan.matches if m.start <= t.start < m.end}
+                skip = inside | {i - 1 for i in inside} | {i + 1 for i in inside}
                 scan.restorations = ov.restorations(chunk, tokens, skip)
             for r in scan.restorations:
                 start, end = s + r.start, s + r.end

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from unspun.engine.tokenize import Token, phrase_words
 
 #: log10 probability a word is worth when comparing restorations of different lengths
-WORD_BONUS = 2.0
+WORD_BONUS = 0.5
 CONTEXT = 2
 _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
 
