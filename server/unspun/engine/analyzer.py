@@ -201,7 +201,7 @@ class Engine:
             evidence_by_para.append(ev)
 
         words = sum(scan.words for _, _, scan in scans)
-        score = spinscore.spin_rate(sum(evidence_by_para), words)
+        score = round(spinscore.spin_rate(sum(evidence_by_para), words), 3)
         spun = score >= opts.spin_threshold and strong >= spinscore.MIN_STRONG_EVIDENCE
         para_scores = tuple(
             (s, e, round(spinscore.spin_rate(ev, scan.words), 3))
