@@ -3,7 +3,8 @@
 Every entry is indexed by its first word, with its inflected variants (`inflect = noun`: the other grammatical
 number of the last word on both sides). Matching is case-insensitive, treats hyphens and spaces alike, accepts a
 possessive "'s" on the last word, and tolerates one typo (two in long words) in every word after the first, using
-rapidfuzz's Levenshtein distance; a typo match has its confidence lowered.
+rapidfuzz's Levenshtein distance, when the first word has four letters or more; a typo match has its confidence
+lowered.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class PhraseIndex:
             self._by_first.setdefault(v.words[0], []).append(v)
         for lst in self._by_first.values():
             lst.sort(key=lambda v: -len(v.words))
+        self._lengths = {w: sorted({len(v.words) for v in lst}, reverse=True) for w, lst in self._by_first.items()}
         self._by_key = by_key
 
     def __len__(self) -> int:
@@ -79,65 +81,68 @@ class PhraseIndex:
     def match(self, text: str, tokens: Sequence[Token]) -> list[Match]:
         """Non-overlapping matches, leftmost first, longest at each position."""
         out: list[Match] = []
+        norms = [t.norm for t in tokens]
         i, n = 0, len(tokens)
         while i < n:
-            m = self._match_at(text, tokens, i)
+            m = self._match_at(text, tokens, norms, i)
             if m is None:
                 i += 1
                 continue
-            out.append(m[0])
-            i += m[1]
+            out.append(m)
+            i += len(m.variant.words)
         return out
 
-    def _match_at(self, text: str, tokens: Sequence[Token], i: int) -> tuple[Match, int] | None:
-        first = tokens[i].norm
+    def _match_at(self, text: str, tokens: Sequence[Token], norms: list[str], i: int) -> Match | None:
+        first = norms[i]
         candidates = self._by_first.get(first)
-        possessive = False
-        if candidates is None and first.endswith("'s"):
-            candidates = [v for v in self._by_first.get(first[:-2], ()) if len(v.words) == 1]
-            possessive = bool(candidates)
-        if not candidates:
+        if candidates is None:
+            if first.endswith("'s"):
+                v = self._by_key.get((first[:-2],))
+                if v is not None:
+                    return Match(tokens[i].start, tokens[i].end - 2, v, 0)
+            return None
+        n = len(tokens)
+        # exact matches first: one dictionary look-up per entry length, longest first
+        for L in self._lengths[first]:
+            if i + L > n:
+                continue
+            key = tuple(norms[i : i + L])
+            v = self._by_key.get(key)
+            end = tokens[i + L - 1].end
+            if v is None and L > 1 and key[-1].endswith("'s"):
+                v = self._by_key.get(key[:-1] + (key[-1][:-2],))
+                end -= 2
+            if v is not None and self._joined(text, tokens, i, L):
+                return Match(tokens[i].start, end, v, 0)
+        # then phrases with a typo in a later word (not after short function words: "in the", "of a")
+        if len(first) < 4:
             return None
         best: Match | None = None
         for v in candidates:
             L = len(v.words)
-            if i + L > len(tokens):
+            if L == 1 or i + L > n or (best is not None and L < len(best.variant.words)):
                 continue
-            if best is not None and (L < len(best.variant.words) or best.typos == 0):
-                break
             typos = 0
-            ok = True
-            end = tokens[i + L - 1].end
             for k in range(1, L):
-                tok = tokens[i + k]
-                if not is_joiner(text[tokens[i + k - 1].end : tok.start]):
-                    ok = False
-                    break
-                want, got = v.words[k], tok.norm
-                if got == want:
-                    continue
-                if k == L - 1 and got == want + "'s":
-                    end = tok.end - 2
-                    continue
-                if _near(want, got):
+                want, got = v.words[k], norms[i + k]
+                if got != want:
+                    if not _near(want, got):
+                        break
                     typos += 1
-                    continue
-                ok = False
-                break
-            if not ok:
-                continue
-            if L == 1 and possessive:
-                end = tokens[i].end - 2
-            m = Match(tokens[i].start, end, v, typos)
-            if best is None or typos < best.typos:
-                best = m
-        if best is None:
-            return None
-        return best, len(best.variant.words)
+            else:
+                if typos and self._joined(text, tokens, i, L) and (best is None or typos < best.typos):
+                    best = Match(tokens[i].start, tokens[i + L - 1].end, v, typos)
+        return best
+
+    @staticmethod
+    def _joined(text: str, tokens: Sequence[Token], i: int, L: int) -> bool:
+        return all(is_joiner(text[tokens[k - 1].end : tokens[k].start]) for k in range(i + 1, i + L))
 
 
 def _near(want: str, got: str) -> bool:
-    if len(want) < 5 or not got.isalpha():
+    if len(want) < 5 or abs(len(want) - len(got)) > 2 or (want[0] != got[0] and want[-1] != got[-1]):
+        return False  # (one or two edits keep the first or the last letter in all but freak cases)
+    if not got.isalpha():
         return False
     limit = 1 if len(want) < 9 else 2
     return Levenshtein.distance(want, got, score_cutoff=limit) <= limit

@@ -8,7 +8,7 @@ spellings alike.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n|\r\n[ \t]*\r\n|\r[ \t]*\r")
@@ -16,15 +16,12 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n|\r\n[ \t]*\r\n|\r[ \t]*\r")
 _JOINER = re.compile(r"[ \t\u00a0]*(?:\r\n|\r|\n)?[ \t\u00a0]*|[ \t\u00a0]*[-\u2010\u2011][ \t\u00a0]*")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str
-
-    @property
-    def norm(self) -> str:
-        return normalize_word(self.text)
+    #: lower case, typographic apostrophe as "'"
+    norm: str
 
 
 def normalize_word(word: str) -> str:
@@ -33,7 +30,12 @@ def normalize_word(word: str) -> str:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
-    return [Token(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, end)]
+    new = tuple.__new__  # NamedTuple's own constructor is several times slower
+    return [
+        new(Token, (m.start(), m.end(), w, w.lower().replace("’", "'")))
+        for m in _WORD.finditer(text, start, end)
+        for w in (m.group(),)
+    ]
 
 
 def phrase_words(phrase: str) -> tuple[str, ...]:
