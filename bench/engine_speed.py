@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""Engine speed: full analysis time against document size, and re-analysis after a one-word edit.
+
+    python3 bench/engine_speed.py [--sizes 1000,10000,100000] [--runs 5]
+
+Documents are built from the project's own example texts (clean prose made of the README's paragraphs is not
+enough for size, so the clean-dev set beside the project is used when present, else the examples repeated).
+Prints one row per size: words, median seconds of a full analysis with an empty paragraph cache, the same per
+10,000 words, and the median time to re-analyse after changing one word in one paragraph (paragraph cache on).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "server"))
+
+from unspun.engine import default_engine  # noqa: E402
+
+EVAL = ROOT.parent / "shared" / "eval" / "clean-dev"
+
+
+def source_paragraphs() -> list[str]:
+    paras: list[str] = []
+    if EVAL.is_dir():
+        for p in sorted(EVAL.glob("*.txt")):
+            paras += [line for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for p in sorted((ROOT / "examples").glob("*")):
+        paras += [b for b in p.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    return paras
+
+
+def build(paras: list[str], words: int) -> str:
+    out, n, i = [], 0, 0
+    while n < words:
+        para = paras[i % len(paras)]
+        out.append(para)
+        n += len(para.split())
+        i += 1
+    return "\n\n".join(out)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,100000,1000000")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    eng = default_engine()
+    paras = source_paragraphs()
+    eng.analyze(build(paras, 2000))  # warm-up: model, lexicons
+    print("| words | full analysis (median s) | ms per 10,000 words | re-analysis after one edit (median ms) |")
+    print("|---|---|---|---|")
+    for size in (int(s) for s in args.sizes.split(",")):
+        doc = build(paras, size)
+        words = len(doc.split())
+        runs = args.runs if size <= 100_000 else max(1, args.runs // 2)
+        full = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            eng.analyze(doc, cache={})
+            full.append(time.perf_counter() - t)
+        cache: dict = {}
+        eng.analyze(doc, cache=cache)
+        edits = []
+        mid = doc.rfind("\n\n", 0, len(doc) // 2) + 2
+        for k in range(runs):
+            changed = doc[:mid] + f"edit{k} " + doc[mid:]
+            t = time.perf_counter()
+            eng.analyze(changed, cache=cache)
+            edits.append(time.perf_counter() - t)
+        med = statistics.median(full)
+        print(f"| {words:,} | {med:.3f} | {1000 * med * 10000 / words:.1f} | {1000 * statistics.median(edits):.1f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
