@@ -1,0 +1,112 @@
+"""A randomised editing session against the real server: thousands of incremental edits, code-action, hover and
+diagnostic checks, configuration changes and fix-alls. The server must stay up, its view of the document must
+always match the client's (every diagnostic's range covers exactly the text its data names), and every edit it
+returns must apply cleanly to the version it names."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as t
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lsp"))
+from support import (  # noqa: E402
+    FIX_ALL, Client, Doc, apply_text_edits, capabilities, findings, position, server_config, start, text_edits,
+    text_in,
+)
+
+pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
+
+EDITS = 5000
+SEED = 20261128
+PIECES = [
+    "information convention", "An information convention", "counterfeit consciousness", "irregular woodlands",
+    "profound learning", "big information", "shaky expression", " ", "\n", "\r\n", "\n\n", "😀", "é", "e\u0301",
+    "the ", "a ", "an ", "-", "’s", "\t", "word ", "Ünïcödé ", "שלום ",
+]
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("random-session")
+
+
+@pytest_lsp.fixture(scope="module", config=server_config())
+async def client(lsp_client: Client, workspace):
+    await start(lsp_client, capabilities("visual-studio-code"), workspace)
+    yield
+    await lsp_client.shutdown_session()
+
+
+def safe(text: str, pos: int) -> int:
+    """A position that does not split a CRLF (a position between \r and \n does not exist in the LSP)."""
+    return pos + 1 if 0 < pos < len(text) and text[pos - 1] == "\r" and text[pos] == "\n" else pos
+
+
+def check_diagnostics(doc: Doc, diags: list[t.Diagnostic]) -> None:
+    for d in findings(diags):
+        assert isinstance(d.data, dict)
+        assert text_in(doc.text, d.range, doc.client.encoding) == d.data["text"], d
+
+
+async def test_random_session(client: Client, workspace: Path):
+    rng = random.Random(SEED)
+    doc = Doc(client, workspace / "random.md", "Start: an information convention.\n")
+    counts = {"edits": 0, "actions": 0, "fix_all": 0, "hovers": 0, "configs": 0, "checks": 0}
+    for step in range(EDITS):
+        n = len(doc.text)
+        op = rng.random()
+        if op < 0.55 or n < 20:
+            pos = safe(doc.text, rng.randint(0, n))
+            piece = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 4)))
+            doc.edit(pos, pos, piece)
+        elif op < 0.85:
+            a = safe(doc.text, rng.randint(0, n - 1))
+            b = safe(doc.text, min(n, a + rng.randint(1, 12)))
+            doc.edit(a, b, rng.choice(["", "", "x", "information convention", "\n"]))
+        else:
+            a = safe(doc.text, rng.randint(0, n - 1))
+            b = safe(doc.text, min(n, a + rng.randint(1, 30)))
+            doc.edit(a, b, doc.text[a:b].upper())
+        counts["edits"] += 1
+        if step % 97 == 0:
+            enc = client.encoding
+            a = safe(doc.text, rng.randint(0, len(doc.text)))
+            b = safe(doc.text, min(len(doc.text), a + 40))
+            rng_ = t.Range(start=position(doc.text, a, enc), end=position(doc.text, b, enc))
+            actions = await doc.actions(rng_, only=[t.CodeActionKind.QuickFix])
+            counts["actions"] += 1
+            for act in actions:
+                if isinstance(act, t.CodeAction) and act.edit is not None:
+                    apply_text_edits(doc.text, text_edits(act.edit, doc.uri, doc.version), enc)
+            hover_at = position(doc.text, safe(doc.text, rng.randint(0, len(doc.text))), enc)
+            await client.text_document_hover_async(t.HoverParams(text_document=doc.id, position=hover_at))
+            counts["hovers"] += 1
+        if step % 211 == 0:
+            diags = await doc.diagnostics()
+            check_diagnostics(doc, diags)
+            counts["checks"] += 1
+            actions = await doc.actions(only=[FIX_ALL])
+            fix = [a for a in actions if isinstance(a, t.CodeAction) and a.kind == FIX_ALL and a.edit]
+            if fix:
+                doc.apply(fix[0].edit)
+                counts["fix_all"] += 1
+        if step % 499 == 0:
+            await client.configure({"minConfidence": rng.choice([0.0, 0.5, 0.9])}, doc)
+            counts["configs"] += 1
+    diags = await doc.diagnostics()
+    check_diagnostics(doc, diags)
+    # after a last fix-all nothing safe is left to fix
+    actions = await doc.actions(only=[FIX_ALL])
+    fix = [a for a in actions if isinstance(a, t.CodeAction) and a.kind == FIX_ALL and a.edit]
+    if fix:
+        doc.apply(fix[0].edit)
+        await doc.diagnostics()
+        again = [a for a in await doc.actions(only=[FIX_ALL]) if isinstance(a, t.CodeAction) and a.edit]
+        assert not again or not text_edits(again[0].edit, doc.uri)
+    assert counts["edits"] == EDITS and counts["checks"] >= 20
+    print(counts, file=sys.stderr)
