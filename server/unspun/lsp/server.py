@@ -18,7 +18,7 @@ from typing import BinaryIO
 from lsprotocol import types
 
 from unspun import __version__
-from unspun.lsp import commands, convert, logs, settings as settings_mod
+from unspun.lsp import commands, convert, logs, parentwatch, settings as settings_mod
 from unspun.lsp.client import ClientFeatures
 from unspun.lsp.session import UnspunServer
 
@@ -31,6 +31,7 @@ WILL_SAVE_BUDGET = 0.45
 # -- handlers --------------------------------------------------------------------------------------------
 
 def initialize(ls: UnspunServer, params: types.InitializeParams) -> None:
+    parentwatch.watch(params.process_id, float(os.environ.get("UNSPUN_PARENT_POLL", parentwatch.POLL_SECONDS)))
     ls.client = ClientFeatures.of(params.capabilities)
     ls.docs.encoding = str(getattr(ls.workspace.position_encoding, "value", ls.workspace.position_encoding) or "utf-16")
     ls.init_options = params.initialization_options
