@@ -1,0 +1,520 @@
+// End-to-end test in a real VS Code: code-server serves the workbench, headless Chromium (driven by
+// playwright-core) uses it like a person would. The packaged .vsix is installed into a throw-away
+// extensions folder; the server is the `unspun` Python package of the interpreter given by UNSPUN_PYTHON
+// (default: python3 on PATH), which the test writes into `unspun.interpreter`.
+//
+//   node out/test/e2e/run.js --code-server PATH --vsix PATH [--artifacts DIR] [--docs-image PATH]
+//
+// Prints "e2e: N passed, N failed" and exits non-zero if any step failed.
+
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Browser, chromium, Page } from "playwright-core";
+
+const here = path.resolve(__dirname, "..", "..", ".."); // clients/vscode
+const repo = path.resolve(here, "..", "..");
+
+function arg(name: string, fallback?: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? process.argv[i + 1] : process.env[`UNSPUN_E2E_${name.toUpperCase().replace(/-/g, "_")}`];
+  if (v) {
+    return path.resolve(v);
+  }
+  if (fallback === undefined) {
+    throw new Error(`--${name} is required`);
+  }
+  return fallback;
+}
+
+const codeServer = arg("code-server");
+const vsix = arg("vsix", path.join(here, "unspun.vsix"));
+const artifacts = arg("artifacts", path.join(repo, "test-artifacts", "vscode"));
+const docsImage = arg("docs-image", "");
+const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
+const python = resolvePython(process.env.UNSPUN_PYTHON || "python3");
+const example = fs.readFileSync(path.join(repo, "examples", "spun-news.txt"), "utf8");
+
+const TIMEOUT = 60_000;
+
+function resolvePython(name: string): string {
+  // The absolute path of the interpreter (venv paths stay as they are: that is what activates the venv).
+  return execFileSync(name, ["-c", "import sys; print(sys.executable)"], { encoding: "utf8" }).trim();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeout = TIMEOUT): Promise<T> {
+  const end = Date.now() + timeout;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) {
+        return v as T;
+      }
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ""}`);
+}
+
+function writeJson(file: string, value: unknown): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(value, null, 2) + "\n");
+}
+
+// -- the sandbox --------------------------------------------------------------------------------------------
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "unspun-e2e-"));
+const dirs = {
+  config: path.join(tmp, "xdg-config"),
+  data: path.join(tmp, "xdg-data"),
+  cache: path.join(tmp, "xdg-cache"),
+  tmp: path.join(tmp, "tmp"),
+  userData: path.join(tmp, "user-data"),
+  extensions: path.join(tmp, "extensions"),
+  workspace: path.join(tmp, "workspace"),
+  browser: path.join(tmp, "browser"),
+};
+for (const d of Object.values(dirs)) {
+  fs.mkdirSync(d, { recursive: true });
+}
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  XDG_CONFIG_HOME: dirs.config,
+  XDG_DATA_HOME: dirs.data,
+  XDG_CACHE_HOME: dirs.cache,
+  TMPDIR: dirs.tmp,
+  VSCODE_PROXY_URI: "",
+};
+delete env.VSCODE_IPC_HOOK_CLI;
+
+const wsSettings = path.join(dirs.workspace, ".vscode", "settings.json");
+const baseWorkspaceSettings = {
+  "editor.codeActionsOnSave": { "source.fixAll.unspun": "explicit" },
+};
+writeJson(wsSettings, baseWorkspaceSettings);
+fs.writeFileSync(path.join(dirs.workspace, "spun-news.txt"), example);
+fs.writeFileSync(path.join(dirs.workspace, "second-copy.md"), example);
+writeJson(path.join(dirs.userData, "User", "settings.json"), {
+  "unspun.interpreter": python,
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "update.mode": "none",
+  "files.autoSave": "off",
+  "editor.wordWrap": "on",
+  "editor.minimap.enabled": false,
+  "editor.hover.delay": 200,
+  "editor.fontSize": 15,
+  "chat.commandCenter.enabled": false,
+  "workbench.colorTheme": "Default Light Modern",
+  "window.menuBarVisibility": "compact",
+});
+
+let server: ChildProcess | undefined;
+let browser: Browser | undefined;
+let serverLog = "";
+
+function cleanup(): void {
+  try {
+    browser?.close().catch(() => undefined);
+  } catch {
+    /* closing anyway */
+  }
+  if (server && server.exitCode === null && server.pid) {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      server.kill("SIGTERM");
+    }
+  }
+}
+
+process.on("exit", cleanup);
+process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
+
+// -- steps ----------------------------------------------------------------------------------------------------
+
+type Step = { name: string; run: () => Promise<void> };
+const steps: Step[] = [];
+const step = (name: string, run: () => Promise<void>) => steps.push({ name, run });
+
+let page: Page;
+let url = "";
+
+async function shot(name: string): Promise<string> {
+  const file = path.join(artifacts, name);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+async function quickOpen(text: string, pick?: string): Promise<void> {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input.input");
+  await input.waitFor({ state: "visible", timeout: 15_000 });
+  await input.fill(text);
+  if (pick) {
+    const row = page.locator(".quick-input-list .monaco-list-row", { hasText: pick }).first();
+    await row.waitFor({ state: "visible", timeout: 15_000 });
+    await row.click();
+  } else {
+    await page.waitForTimeout(500);
+    await input.press("Enter");
+  }
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: 10_000 });
+}
+
+async function openFile(name: string): Promise<void> {
+  await quickOpen(name, name);
+  await page.locator(`.tab[aria-label^="${name}"]`).first().waitFor({ timeout: 20_000 });
+  await page.locator(".monaco-editor .view-lines").first().waitFor({ timeout: 20_000 });
+}
+
+async function focusEditor(): Promise<void> {
+  await page.locator(".editor-group-container.active .monaco-editor .view-lines").first().click({ position: { x: 20, y: 5 } });
+}
+
+const count = (selector: string) => page.locator(`.editor-group-container.active .monaco-editor ${selector}`).count();
+
+step("install the .vsix into a fresh extensions folder", async () => {
+  const out = execFileSync(
+    codeServer,
+    ["--extensions-dir", dirs.extensions, "--user-data-dir", dirs.userData, "--install-extension", vsix, "--force"],
+    { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 },
+  );
+  if (!/successfully installed/i.test(out)) {
+    throw new Error(`install output: ${out}`);
+  }
+  const installed = fs.readdirSync(dirs.extensions).filter((d) => d.startsWith("unspun.unspun-"));
+  if (installed.length !== 1) {
+    throw new Error(`expected the extension in ${dirs.extensions}, found ${fs.readdirSync(dirs.extensions).join(", ")}`);
+  }
+});
+
+step("start code-server and open the workspace in Chromium", async () => {
+  const port = await freePort();
+  server = spawn(
+    codeServer,
+    [
+      "--bind-addr", `127.0.0.1:${port}`,
+      "--auth", "none",
+      "--disable-telemetry",
+      "--disable-update-check",
+      "--disable-workspace-trust",
+      "--disable-getting-started-override",
+      "--user-data-dir", dirs.userData,
+      "--extensions-dir", dirs.extensions,
+      dirs.workspace,
+    ],
+    { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  server.stdout?.on("data", (b) => (serverLog += String(b)));
+  server.stderr?.on("data", (b) => (serverLog += String(b)));
+  url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`;
+  await waitFor("code-server to listen", async () => {
+    if (server?.exitCode !== null) {
+      throw new Error(`code-server exited: ${serverLog}`);
+    }
+    const r = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+    return r?.ok;
+  });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    env: { ...env, HOME: dirs.browser } as Record<string, string>,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 560 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  await page.goto(url);
+  await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
+  await page.locator(".explorer-folders-view, .explorer-viewlet").first().waitFor({ timeout: 60_000 });
+});
+
+step("open a spun document: squiggles, hover text, spin score in the status bar", async () => {
+  await openFile("spun-news.txt");
+  await waitFor("warning squiggles", async () => (await count(".squiggly-warning")) >= 3, 90_000);
+  await waitFor("information squiggles", async () => (await count(".squiggly-info")) >= 3);
+  const status = page.locator(".statusbar-item", { hasText: /spin \d+\.\d/ });
+  const statusText = await waitFor("the spin score in the status bar", async () => {
+    const t = await status.first().textContent({ timeout: 1000 });
+    return t && /spin 5\.\d/.test(t) ? t.trim() : undefined;
+  });
+  console.log(`  status bar: ${statusText}`);
+
+  // hover over the last tortured phrase ("a second information convention", line 3)
+  await focusEditor();
+  const squiggles = page.locator(".editor-group-container.active .monaco-editor .squiggly-warning");
+  const box = await waitFor("the squiggles' boxes", async () => {
+    const boxes = (await Promise.all((await squiggles.all()).map((l) => l.boundingBox()))).filter((b) => b !== null);
+    boxes.sort((a, b) => b.y - a.y || b.x - a.x);
+    return boxes[0] ?? undefined;
+  });
+  await page.mouse.move(box.x + 3, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+  const hover = page.locator(".monaco-hover:not(.hidden)").filter({ hasText: "news conference" }).first();
+  await hover.waitFor({ state: "visible", timeout: 20_000 });
+  const text = (await hover.innerText()).replace(/\s+/g, " ");
+  for (const expected of [
+    "is likely a garbled \u201cnews conference\u201d",
+    "tortured phrase: flagged wherever it occurs",
+    "Spin score 5.",
+    "this text looks machine-spun",
+  ]) {
+    if (!text.includes(expected)) {
+      throw new Error(`hover lacks "${expected}": ${text}`);
+    }
+  }
+  await page.waitForTimeout(300);
+  const file = await shot("01-squiggles-and-hover.png");
+  if (docsImage) {
+    fs.mkdirSync(path.dirname(docsImage), { recursive: true });
+    fs.copyFileSync(file, docsImage);
+  }
+  console.log(`  screenshot: ${file}`);
+  await page.mouse.move(5, 500);
+  await page.keyboard.press("Escape");
+});
+
+step("apply a quick fix (line 1: \u201cmentioned\u201d -> \u201csaid\u201d, not one fix-all takes)", async () => {
+  await focusEditor();
+  await quickOpen(":1:78");
+  await page.waitForTimeout(500);
+  await page.keyboard.press("Control+.");
+  const item = page.locator(".action-widget .monaco-list-row", { hasText: /Replace .mentioned. with .said./ }).first();
+  await item.waitFor({ state: "visible", timeout: 20_000 });
+  await shot("02-quick-fix-menu.png");
+  // choose it with the keyboard (the menu blocks pointer events around itself while it opens)
+  const wanted = /Replace .mentioned. with .said./;
+  const focusedRow = page.locator(".action-widget .monaco-list-row.focused").first();
+  let focused = "";
+  for (let i = 0; i < 8; i++) {
+    focused = await focusedRow.innerText().catch(() => "");
+    if (wanted.test(focused)) {
+      break;
+    }
+    await page.keyboard.press("ArrowDown");
+  }
+  if (!wanted.test(focused)) {
+    throw new Error(`the focused action is "${focused}"`);
+  }
+  await page.keyboard.press("Enter");
+  await page.locator(".tab.dirty").first().waitFor({ timeout: 10_000 });
+  const disk = fs.readFileSync(path.join(dirs.workspace, "spun-news.txt"), "utf8");
+  if (disk !== example) {
+    throw new Error("the file changed on disk before saving");
+  }
+});
+
+step("save with fix-all on save: the file on disk has every safe fix and the quick fix", async () => {
+  const file = path.join(dirs.workspace, "spun-news.txt");
+  // what the command line's fix gives for the text after the quick fix
+  const afterQuickFix = example.replace("Secretary-Common mentioned", "Secretary-Common said");
+  const scratch = path.join(dirs.tmp, "expected.txt");
+  fs.writeFileSync(scratch, afterQuickFix);
+  try {
+    execFileSync(python, ["-m", "unspun", "fix", scratch], { env, stdio: "ignore" });
+  } catch (err) {
+    if ((err as { status?: number }).status !== 1) {
+      throw err; // 1 means "findings": the ones that are not safe to fix stay
+    }
+  }
+  const expected = fs.readFileSync(scratch, "utf8");
+  if (!expected.includes("Secretary-General said") || expected.includes("information convention")) {
+    throw new Error(`unexpected command-line fix: ${expected}`);
+  }
+  await focusEditor();
+  await page.keyboard.press("Control+S");
+  const saved = await waitFor("the fixed file on disk", () => {
+    const t = fs.readFileSync(file, "utf8");
+    return t !== example ? t : undefined;
+  });
+  await waitFor("the editor to be saved", async () => (await page.locator(".tab.dirty").count()) === 0, 15_000);
+  // give a second save-participant round a chance to misbehave, then read again
+  await page.waitForTimeout(500);
+  const final = fs.readFileSync(file, "utf8");
+  if (final !== expected) {
+    throw new Error(`file on disk differs from the expected fix\n--- expected\n${expected}\n--- got\n${final}\n--- first read\n${saved}`);
+  }
+  await waitFor("fewer squiggles", async () => (await count(".squiggly-warning")) === 0, 20_000);
+  await shot("03-after-fix-all-on-save.png");
+});
+
+step("change a setting: unspun.severity makes tortured phrases errors", async () => {
+  await openFile("second-copy.md");
+  await waitFor("warning squiggles in the second document", async () => (await count(".squiggly-warning")) >= 3, 60_000);
+  if ((await count(".squiggly-error")) !== 0) {
+    throw new Error("error squiggles before the setting changed");
+  }
+  writeJson(wsSettings, {
+    ...baseWorkspaceSettings,
+    "unspun.severity": { fingerprint: "error", substitution: "information", article: "information" },
+  });
+  await waitFor("error squiggles after the setting changed", async () => (await count(".squiggly-error")) >= 3, 60_000);
+  await shot("04-setting-severity-error.png");
+  writeJson(wsSettings, { ...baseWorkspaceSettings, "unspun.kinds": ["article"] });
+  await waitFor(
+    "no squiggles with unspun.kinds = [\"article\"]",
+    async () => (await count(".squiggly-error")) + (await count(".squiggly-warning")) === 0,
+    60_000,
+  );
+  await shot("05-setting-kinds-article.png");
+});
+
+step("an interpreter without unspun: a notification with the exact pip command", async () => {
+  const bare = path.join(tmp, "bare-venv");
+  execFileSync(python, ["-m", "venv", "--without-pip", bare], { env, stdio: "ignore" });
+  const barePython = path.join(bare, "bin", "python");
+  writeJson(wsSettings, { ...baseWorkspaceSettings, "unspun.interpreter": barePython });
+  const expected = `${barePython} -m pip install --upgrade unspun`;
+  const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "is not installed" }).first();
+  await toast.waitFor({ state: "visible", timeout: 60_000 });
+  const text = (await toast.innerText()).replace(/\s+/g, " ");
+  for (const part of [`unspun is not installed for the Python interpreter ${barePython}`, expected, "Install in Terminal", "Copy Command"]) {
+    if (!text.includes(part)) {
+      throw new Error(`notification lacks "${part}": ${text}`);
+    }
+  }
+  await page.waitForTimeout(600); // let the toast finish fading in
+  await shot("06-not-installed-notification.png");
+  // and back: the server starts again with the working interpreter
+  writeJson(wsSettings, baseWorkspaceSettings);
+  await waitFor("squiggles again", async () => (await count(".squiggly-warning")) >= 3, 60_000);
+});
+
+step("the command \u201cunspun: Fix All Safe Findings\u201d fixes the active document", async () => {
+  await focusEditor();
+  if ((await page.locator(".tab.dirty").count()) !== 0) {
+    throw new Error("a document is already modified");
+  }
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input.input");
+  await input.waitFor({ state: "visible", timeout: 15_000 });
+  await input.fill(">unspun: Fix All");
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: "Fix All Safe Findings" }).first();
+  await row.waitFor({ state: "visible", timeout: 15_000 });
+  await input.press("Enter");
+  await page.locator(".tab.dirty", { hasText: "second-copy.md" }).first().waitFor({ timeout: 20_000 });
+  await waitFor("the fixed phrases to lose their squiggles", async () => (await count(".squiggly-warning")) === 0, 20_000);
+  const disk = fs.readFileSync(path.join(dirs.workspace, "second-copy.md"), "utf8");
+  if (disk !== example) {
+    throw new Error("the command saved the file");
+  }
+  await shot("07-fix-all-command.png");
+});
+
+// -- run ----------------------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const f of fs.readdirSync(artifacts)) {
+    if (f.endsWith(".png") || f.endsWith(".log")) {
+      fs.rmSync(path.join(artifacts, f));
+    }
+  }
+  console.log(`e2e: code-server ${codeServer}\ne2e: vsix ${vsix}\ne2e: python ${python}\ne2e: sandbox ${tmp}`);
+  let passed = 0;
+  let failed = 0;
+  const t0 = Date.now();
+  for (const s of steps) {
+    const t = Date.now();
+    try {
+      if (failed > 0) {
+        throw new Error("skipped: an earlier step failed");
+      }
+      await s.run();
+      passed++;
+      console.log(`ok - ${s.name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    } catch (err) {
+      failed++;
+      console.log(`not ok - ${s.name}: ${err instanceof Error ? err.message : String(err)}`);
+      if (failed === 1) {
+        await diagnose();
+      }
+    }
+  }
+  saveLogs(false);
+  console.log(`e2e: ${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+async function diagnose(): Promise<void> {
+  try {
+    if (page) {
+      await shot("failure.png");
+      console.log(`  screenshot of the failure: ${path.join(artifacts, "failure.png")}`);
+    }
+  } catch {
+    /* no page */
+  }
+  saveLogs(true);
+}
+
+/** Copies the extension's output channel (and on failure the extension host's logs) to the artefacts. */
+function saveLogs(failure: boolean): void {
+  fs.writeFileSync(path.join(artifacts, "code-server.log"), serverLog);
+  const logs: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else if ((failure ? /unspun|exthost/i : /unspun/i).test(e.name) && e.name.endsWith(".log")) {
+        logs.push(p);
+      }
+    }
+  };
+  walk(path.join(dirs.userData, "logs"));
+  for (const l of logs) {
+    const text = fs.readFileSync(l, "utf8");
+    fs.writeFileSync(path.join(artifacts, `${path.basename(path.dirname(l))}-${path.basename(l)}`), text);
+    if (failure) {
+      console.log(`--- ${l} (last lines)\n${text.split("\n").slice(-25).join("\n")}`);
+    }
+  }
+}
+
+main()
+  .then((code) => {
+    cleanup();
+    if (code === 0 && !process.env.UNSPUN_E2E_KEEP) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    process.exit(code);
+  })
+  .catch((err) => {
+    console.error(err);
+    cleanup();
+    process.exit(1);
+  });
