@@ -2,6 +2,11 @@
 
 Exit codes: 0 nothing found, 1 findings, 2 usage or input error. Offsets and columns in JSON output are code
 points; lines and columns count from 0 there, and from 1 in the human-readable output (like a compiler).
+
+Only prose is checked: each file's format comes from its extension (or `--language`), see `unspun.markup`.
+Each file uses the project configuration found by walking up from it (`unspun.config`), unless `--config` names
+one or `--no-config` is given; options on the command line win over the configuration file. A problem in a
+configuration file is printed as `path:line: message` and the defaults are used for what it could not set.
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--spin-threshold", type=float, default=None, metavar="X", help="spin score (per 100 words) above which a text counts as spun (default 2.5)")
     g.add_argument("--substitutions", choices=["gated", "always", "never"], default=None, help="report ambiguous substitutions only in spun texts (gated, default), everywhere, or never")
     g.add_argument("--allow", action="append", default=[], metavar="PHRASE", help="never report this phrase (repeatable)")
+    g.add_argument("--language", metavar="NAME", help="read every input as this format (markdown, latex, html, rst, plain, python, ...); default: by file extension, plain text for standard input")
+    cfg = g.add_mutually_exclusive_group()
+    cfg.add_argument("--config", metavar="FILE", help="use this configuration file (unspun.toml or pyproject.toml) for every input")
+    cfg.add_argument("--no-config", action="store_true", help="ignore configuration files")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,29 +79,131 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _engine(args):
-    from unspun.engine import Engine, Kind, Options
-    from unspun.engine.lexicon import LexiconError
+class _Run:
+    """What one `check` / `fix` run shares: engines by lexicon set, configuration files, reported problems."""
 
-    kw = {}
-    if args.min_confidence is not None:
-        kw["min_confidence"] = args.min_confidence
-    if args.spin_threshold is not None:
-        kw["spin_threshold"] = args.spin_threshold
-    if args.substitutions is not None:
-        kw["substitutions"] = args.substitutions
-    if args.allow:
-        kw["allow"] = frozenset(args.allow)
-    if not 0 <= kw.get("min_confidence", 0.5) <= 1:
-        raise _Usage("--min-confidence must be between 0 and 1")
-    options = Options(kinds=frozenset({Kind.FINGERPRINT, Kind.SUBSTITUTION}), **kw)
-    try:
-        engine, problems = Engine.with_user_lexicons(args.lexicon, options, builtin=not args.no_builtin)
-    except LexiconError as e:
-        raise _Usage(str(e)) from None
-    for p in problems:
-        print(f"{p} [lexicon]", file=sys.stderr)
-    return engine
+    def __init__(self, args):
+        from unspun.engine import Kind, Options
+
+        self.args = args
+        kw = {}
+        if args.min_confidence is not None:
+            kw["min_confidence"] = args.min_confidence
+        if args.spin_threshold is not None:
+            kw["spin_threshold"] = args.spin_threshold
+        if args.substitutions is not None:
+            kw["substitutions"] = args.substitutions
+        if not 0 <= kw.get("min_confidence", 0.5) <= 1:
+            raise _Usage("--min-confidence must be between 0 and 1")
+        self.cli_set = set(kw)
+        self.cli_options = kw
+        self.cli_allow = frozenset(args.allow)
+        self.base = Options(kinds=frozenset({Kind.FINGERPRINT, Kind.SUBSTITUTION}))
+        self.language = None
+        if args.language:
+            from unspun.markup.registry import normalize
+
+            self.language = normalize(args.language)
+            if self.language is None:
+                from unspun.markup import formats
+
+                raise _Usage(f"unknown --language {args.language!r} (use one of {', '.join(formats())})")
+        self._engines: dict[tuple[str, ...], object] = {}
+        self._configs: dict = {}
+        self._found: dict = {}
+        self.config_errors = False
+        self.fixed_config = None
+        if args.config:
+            from unspun.config import load_config
+
+            if not os.path.isfile(args.config):
+                raise _Usage(f"--config {args.config}: no such file")
+            self.fixed_config = self._load(os.path.abspath(args.config))
+        self.engine(())  # the shipped and command-line lexicons: errors in them are usage errors
+
+    def _load(self, path):
+        from unspun.config import load_config
+
+        if path not in self._configs:
+            cfg, problems = load_config(path)
+            for p in problems:
+                print(str(p), file=sys.stderr)
+            self.config_errors = self.config_errors or bool(problems)
+            self._configs[path] = cfg
+        return self._configs[path]
+
+    def config(self, path: str):
+        from unspun.config import DEFAULT, find_config
+
+        if self.args.no_config:
+            return DEFAULT
+        if self.fixed_config is not None:
+            return self.fixed_config
+        folder = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
+        if folder not in self._found:
+            self._found[folder] = find_config(folder)
+        found = self._found[folder]
+        return DEFAULT if found is None else self._load(found)
+
+    def engine(self, extra_lexicons: tuple[str, ...]):
+        from unspun.engine import Engine
+        from unspun.engine.lexicon import LexiconError
+
+        if extra_lexicons not in self._engines:
+            try:
+                engine, problems = Engine.with_user_lexicons(
+                    [*self.args.lexicon, *extra_lexicons], self.base, builtin=not self.args.no_builtin
+                )
+            except LexiconError as e:
+                if not extra_lexicons:
+                    raise _Usage(str(e)) from None
+                print(f"unspun: {e} [configuration lexicon]", file=sys.stderr)
+                self.config_errors = True
+                return self.engine(())
+            for p in problems:
+                print(f"{p} [lexicon]", file=sys.stderr)
+            self._engines[extra_lexicons] = engine
+        return self._engines[extra_lexicons]
+
+    def analyze(self, path: str, text: str):
+        """The analysis of one file's prose, with its configuration."""
+        from dataclasses import replace
+
+        from unspun import markup
+
+        cfg = self.config(path)
+        fmt = self.language or markup.format_for_path(path) or "plain"
+        prose = markup.extract(text, fmt)
+        options = cfg.options(self.base)
+        options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow | prose.ignored)
+        engine = self.engine(cfg.lexicons).with_options(options)
+        return engine.analyze(text, segments=prose.segments)
+
+    def documents(self, paths: list[str]) -> list[str]:
+        """Files to check: files and '-' as given; folders walked for the file types their configuration asks
+        for (prose formats by default), skipping hidden entries and ignored paths."""
+        from pathlib import Path
+
+        from unspun import markup
+
+        out: list[str] = []
+        for raw in paths:
+            if raw == "-" or not Path(raw).is_dir():
+                out.append(raw)
+                continue
+            for root, dirs, files in os.walk(raw):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
+                for f in sorted(files):
+                    if f.startswith("."):
+                        continue
+                    full = os.path.join(root, f)
+                    fmt = self.language or markup.format_for_path(full)
+                    if fmt is None:
+                        continue
+                    cfg = self.config(full)
+                    if cfg.checks_format(fmt) and not cfg.ignores(full):
+                        out.append(full)
+        return out
 
 
 class _Usage(Exception):
@@ -112,21 +223,23 @@ def _display(path: str) -> str:
 
 
 def cmd_check(args) -> int:
-    from unspun.documents import InputError, LineIndex, iter_documents
+    from unspun.documents import InputError, LineIndex
 
-    engine = _engine(args)
+    run = _Run(args)
     status = EXIT_CLEAN
     errors = False
     files_json = []
     total = 0
-    for path in iter_documents(args.paths):
+    checked = 0
+    for path in run.documents(args.paths):
         try:
             text = _read(path)
         except InputError as e:
             print(f"unspun: {e}", file=sys.stderr)
             errors = True
             continue
-        analysis = engine.analyze(text)
+        analysis = run.analyze(path, text)
+        checked += 1
         index = LineIndex(text)
         total += len(analysis.findings)
         if analysis.findings:
@@ -156,19 +269,22 @@ def cmd_check(args) -> int:
         sys.stdout.write("\n")
     elif total:
         print(f"Found {total} likely spin{'s' if total != 1 else ''}.", file=sys.stderr)
+    if run.config_errors and not checked:
+        return EXIT_ERROR
     return EXIT_ERROR if errors else status
 
 
 def cmd_fix(args) -> int:
-    from unspun.documents import InputError, iter_documents, write_atomic
+    from unspun.documents import InputError, write_atomic
     from unspun.engine import fix_edits, apply_edits
 
-    paths = iter_documents(args.paths)
+    run = _Run(args)
+    paths = run.documents(args.paths)
     if args.output and len(paths) != 1:
         raise _Usage("-o/--output takes exactly one input file")
-    engine = _engine(args)
     errors = False
     remaining = 0
+    checked = 0
     for path in paths:
         try:
             text = _read(path)
@@ -176,7 +292,8 @@ def cmd_fix(args) -> int:
             print(f"unspun: {e}", file=sys.stderr)
             errors = True
             continue
-        analysis = engine.analyze(text)
+        analysis = run.analyze(path, text)
+        checked += 1
         edits = fix_edits(analysis.findings, only_safe=not args.unsafe)
         fixed = apply_edits(text, edits)
         remaining += len(analysis.findings) - len(edits)
@@ -204,7 +321,7 @@ def cmd_fix(args) -> int:
                 continue
         if edits and not args.diff:
             print(f"{name}: fixed {len(edits)} spin{'s' if len(edits) != 1 else ''}", file=sys.stderr)
-    if errors:
+    if errors or (run.config_errors and not checked):
         return EXIT_ERROR
     return EXIT_FINDINGS if remaining else EXIT_CLEAN
 

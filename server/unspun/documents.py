@@ -10,7 +10,7 @@ from pathlib import Path
 
 #: file extensions `unspun check DIR` looks at when walking a folder
 PROSE_EXTENSIONS = frozenset(
-    {".txt", ".text", ".md", ".markdown", ".rst", ".tex", ".html", ".htm", ".adoc", ".asciidoc", ".org"}
+    {".txt", ".text", ".md", ".markdown", ".rst", ".tex", ".html", ".htm", ".adoc", ".asciidoc", ".org", ".bib"}
 )
 MAX_BYTES = 50 * 1024 * 1024
 

@@ -155,7 +155,21 @@ class Engine:
         return scan
 
     # -- pass 2 ---------------------------------------------------------------------------------------
-    def analyze(self, text: str, cache: MutableMapping[str, ParagraphScan] | None = None) -> Analysis:
+    def analyze(
+        self,
+        text: str,
+        cache: MutableMapping[str, ParagraphScan] | None = None,
+        segments: Sequence[tuple[int, int]] | None = None,
+    ) -> Analysis:
+        """Analyse `text`; with `segments` (code-point spans of prose, e.g. from `unspun.markup`), only those.
+
+        Everything outside the segments is masked (see `mask`): offsets stay exact, masked text has no words,
+        and no finding reaches across masked characters."""
+        original = text
+        blocked: _Blocked | None = None
+        if segments is not None:
+            text = mask(text, segments)
+            blocked = _Blocked(original, segments)
         opts = self.options
         paras = paragraphs(text) if text else []
         scans: list[tuple[int, int, ParagraphScan]] = []
@@ -174,7 +188,8 @@ class Engine:
         strong = 0.0  # fingerprints and article slips: evidence that does not come from ordinary words
         seen_substitutions: set[str] = set()
         for pi, (s, _e, scan) in enumerate(scans):
-            ev = spinscore.ARTICLE_WEIGHT * len(scan.articles)
+            slips = scan.articles if blocked is None else [a for a in scan.articles if not blocked(s + a.start, s + a.end)]
+            ev = spinscore.ARTICLE_WEIGHT * len(slips)
             strong += ev
             for mi, m in enumerate(scan.matches):
                 entry = m.variant.entry
@@ -184,10 +199,15 @@ class Engine:
                     continue
                 if opts.allows(text[s + m.start : s + m.end]) or opts.allows(entry.tortured):
                     continue
+                if blocked is not None and blocked(s + m.start, s + m.end):
+                    continue  # the phrase reaches across masked (non-prose) text
                 gains = scan.gains.get(mi)
                 if entry.kind is Kind.SUBSTITUTION and gains is not None and max(gains) < lmcheck.MIN_SUBSTITUTION_GAIN:
                     continue  # the language model prefers the words as written: an ordinary use
-                accepted.append((s, m, scan.preceding.get(mi), gains))
+                article = scan.preceding.get(mi)
+                if article is not None and blocked is not None and blocked(s + article.start, s + m.start):
+                    article = None
+                accepted.append((s, m, article, gains))
                 if entry.kind is Kind.SUBSTITUTION:
                     # an ordinary word repeated is one piece of evidence, not many
                     key = " ".join(m.variant.words)
@@ -214,10 +234,10 @@ class Engine:
             if f is not None:
                 findings.append(f)
         if spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never":
-            findings.extend(self._open_findings(text, scans, score, findings))
+            findings.extend(self._open_findings(text, scans, score, findings, blocked))
         findings.sort(key=lambda f: (f.start, f.end))
         return Analysis(
-            text=text,
+            text=original,
             findings=tuple(findings),
             spin_score=round(score, 3),
             spun=spun,
@@ -225,7 +245,7 @@ class Engine:
             paragraphs=para_scores,
         )
 
-    def _open_findings(self, text: str, scans, score: float, taken: list[Finding]) -> list[Finding]:
+    def _open_findings(self, text: str, scans, score: float, taken: list[Finding], blocked=None) -> list[Finding]:
         ov = self.open_vocabulary
         if ov is None:
             return []
@@ -250,7 +270,12 @@ class Engine:
                 matched = text[start:end]
                 replacements = [apply_case(matched, c) for c in r.candidates]
                 t = r.token
-                if t > 0 and _is_article(tokens[t - 1]) and _ARTICLE_GAP.fullmatch(chunk[tokens[t - 1].end : r.start]):
+                if (
+                    t > 0
+                    and _is_article(tokens[t - 1])
+                    and _ARTICLE_GAP.fullmatch(chunk[tokens[t - 1].end : r.start])
+                    and not (blocked is not None and blocked(s + tokens[t - 1].start, start))
+                ):
                     start, matched, replacements = _repair_article(text, s, tokens[t - 1], start, end, replacements)
                 out.append(
                     Finding(
@@ -348,6 +373,55 @@ def _repair_article(
     return start, text[start:end], fixed
 
 
+def mask(text: str, segments: Sequence[tuple[int, int]]) -> str:
+    """`text` with every character outside `segments` that is not whitespace replaced by a space.
+
+    Whitespace (line breaks, tabs) is kept, so offsets, lines and paragraph breaks stay as they were."""
+    out: list[str] = []
+    pos = 0
+    for a, b in _gaps(text, segments):
+        out.append(text[pos:a])
+        out.append(_NOT_SPACE.sub(" ", text[a:b]))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_NOT_SPACE = re.compile(r"\S")
+_RUN = re.compile(r"\S+")
+
+
+def _gaps(text: str, segments: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of `text` outside `segments`."""
+    gaps = []
+    pos = 0
+    for a, b in sorted((max(0, a), min(len(text), b)) for a, b in segments if b > a):
+        if a > pos:
+            gaps.append((pos, a))
+        pos = max(pos, b)
+    if pos < len(text):
+        gaps.append((pos, len(text)))
+    return gaps
+
+
+class _Blocked:
+    """Whether a span covers a masked character (one outside the segments that is not whitespace)."""
+
+    def __init__(self, text: str, segments: Sequence[tuple[int, int]]):
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for a, b in _gaps(text, segments):
+            for m in _RUN.finditer(text, a, b):
+                self._starts.append(m.start())
+                self._ends.append(m.end())
+
+    def __call__(self, start: int, end: int) -> bool:
+        from bisect import bisect_right
+
+        i = bisect_right(self._ends, start)  # the first masked run ending after `start`
+        return end > start and i < len(self._starts) and self._starts[i] < end
+
+
 def _is_article(tok: Token) -> bool:
     return tok.text in ("a", "an", "A", "An", "AN")
 
@@ -382,4 +456,4 @@ def analyze(text: str, options: Options | None = None) -> Analysis:
     return (eng if options is None else eng.with_options(options)).analyze(text)
 
 
-__all__ = ["Engine", "Options", "analyze", "default_engine"]
+__all__ = ["Engine", "Options", "analyze", "default_engine", "mask"]

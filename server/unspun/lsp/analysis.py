@@ -7,6 +7,8 @@
   per-paragraph cache.
 * A run is identified by a key (document version, engine generation, options). Callers compare keys before
   using a result, so a result computed for an older version is never published as current.
+* Only the prose of a document is analysed: its format comes from the languageId (or the file name), and
+  `unspun.markup` says which spans are prose and which phrases its inline directives ignore.
 * A first analysis of a large text scans its paragraphs one by one, reporting progress and checking for
   cancellation (by the client, or because the document was closed or the server shuts down) in between.
 """
@@ -20,10 +22,11 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from unspun.engine.analyzer import Engine, Options
+from unspun import markup
+from unspun.engine.analyzer import Engine, Options, mask
 from unspun.engine.lexicon import Lexicon, LexiconError, builtin_lexicons, load_lexicon
 from unspun.engine.model import Analysis, Finding
 from unspun.engine.tokenize import paragraphs
@@ -153,7 +156,7 @@ class Analyses:
 
     # -- analyses -----------------------------------------------------------------------------------------
     def key(self, doc: DocumentState, options: Options) -> tuple:
-        return (doc.version, self.generation, options)
+        return (doc.version, self.generation, options, format_of(doc))
 
     def current(self, doc: DocumentState, options: Options) -> Result | None:
         key = self.key(doc, options)
@@ -193,10 +196,10 @@ class Analyses:
                 raise Cancelled()  # the document changed while this run waited for the previous one
             t0 = time.perf_counter()
             stops = (doc.cancel, superseded, self.closing)
-            analysis, index, scanned = await loop.run_in_executor(
-                self.executor, _work, engine, text, doc.cache, doc.encoding, stops, progress
+            analysis, index, scanned, scanned_text = await loop.run_in_executor(
+                self.executor, _work, engine, text, doc.cache, doc.encoding, stops, progress, key[3]
             )
-            doc.keep_paragraphs(analysis)
+            doc.keep_paragraphs(analysis, scanned_text)
             log.debug(
                 "analysed %s v%s: %d paragraph(s), %d scanned, %d from cache, %d finding(s), spin %.2f, %.1f ms",
                 doc.uri, key[0], len(analysis.paragraphs), scanned, len(analysis.paragraphs) - scanned,
@@ -211,11 +214,35 @@ class Analyses:
         self.executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _work(engine: Engine, text: str, cache: dict, encoding: str, stops: tuple[threading.Event, ...], progress_factory):
-    """Runs on a worker thread: pass 1 paragraph by paragraph for large texts, then the engine's analysis.
+def format_of(doc: DocumentState) -> str:
+    """The markup format of a document: from its languageId, else its file name, else plain text.
+
+    A generic languageId ("text", "plaintext") says less than the file name: Emacs without markdown-mode opens
+    `notes.md` as "text", and reading it as plain text would check its code blocks."""
+    fmt = markup.format_for_language(doc.language_id)
+    if fmt in (None, "plain"):
+        fmt = markup.format_for_path(doc.path) or fmt
+    return fmt or "plain"
+
+
+def _work(
+    engine: Engine, text: str, cache: dict, encoding: str, stops: tuple[threading.Event, ...], progress_factory,
+    fmt: str = "plain",
+):
+    """Runs on a worker thread: the prose of the text, pass 1 paragraph by paragraph for large texts, then the
+    engine's analysis.
 
     Any event in `stops` (document closed, a newer version arrived, server shutting down) or a cancel from the
     progress UI ends the work at the next paragraph; paragraphs scanned so far stay in the cache."""
+    full = text
+    try:
+        prose = markup.extract(full, fmt)
+    except Exception as e:  # noqa: BLE001 - a reader failing on odd input must not cost the user every finding
+        log.warning("could not read %s markup (%s); checking the whole text", fmt, e)
+        prose = markup.Prose(fmt, ((0, len(full)),))
+    if prose.ignored:
+        engine = engine.with_options(replace(engine.options, allow=engine.options.allow | prose.ignored))
+    text = mask(full, prose.segments)
     scanned = 0
     todo = [(s, e) for s, e in (paragraphs(text) if text else []) if text[s:e] not in cache]
     size = sum(e - s for s, e in todo)
@@ -247,8 +274,8 @@ def _work(engine: Engine, text: str, cache: dict, encoding: str, stops: tuple[th
         scanned = len({text[s:e] for s, e in todo})  # the engine scans identical paragraphs once
     if any(e.is_set() for e in stops):
         raise Cancelled()
-    analysis = engine.analyze(text, cache)
-    return analysis, PositionIndex(text, encoding), scanned
+    analysis = engine.analyze(full, cache, segments=prose.segments)
+    return analysis, PositionIndex(full, encoding), scanned, text
 
 
 def _resolve(path: str, root: str | None) -> str:

@@ -55,11 +55,12 @@ class Publisher:
             return  # cancelled
         if res is not None and res.key != srv.current_key(doc):
             return  # settings changed meanwhile; a refresh is on its way
-        stamp = (res.key if res is not None else version, srv.settings_generation)
+        settings = srv.settings_for(doc)
+        stamp = (res.key if res is not None else version, srv.settings_generation, tuple(sorted(settings.severity.items())))
         if doc.published == stamp:
             return  # already sent exactly this
         doc.published = stamp
-        items = convert.diagnostics(res.analysis, res.index, srv.settings, version) if res is not None else []
+        items = convert.diagnostics(res.analysis, res.index, settings, version) if res is not None else []
         srv.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=doc.uri, version=version, diagnostics=items)
         )
@@ -98,8 +99,10 @@ class Publisher:
             )
         if res is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        result_id = f"{res.key[0]}:{res.key[1]}:{srv.settings_generation}:{hash(res.key[2]) & 0xFFFFFFFF:x}"
+        settings = srv.settings_for(doc)
+        salt = hash((res.key[2], res.key[3:], tuple(sorted(settings.severity.items())))) & 0xFFFFFFFF
+        result_id = f"{res.key[0]}:{res.key[1]}:{srv.settings_generation}:{salt:x}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        items = convert.diagnostics(res.analysis, res.index, srv.settings, res.key[0])
+        items = convert.diagnostics(res.analysis, res.index, settings, res.key[0])
         return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)

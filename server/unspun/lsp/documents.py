@@ -85,9 +85,10 @@ class DocumentState:
         self.version = version
         self.superseded.set()
 
-    def keep_paragraphs(self, analysis: Analysis) -> None:
-        """Drop cached scans of paragraphs no longer in the analysed text."""
-        text = analysis.text
+    def keep_paragraphs(self, analysis: Analysis, text: str | None = None) -> None:
+        """Drop cached scans of paragraphs no longer in the analysed text (`text`: the text the engine scanned,
+        i.e. the document with its non-prose parts masked, when that differs from `analysis.text`)."""
+        text = analysis.text if text is None else text
         live = {text[s:e] for s, e, _ in analysis.paragraphs}
         if len(self.cache) > len(live):
             self.cache = {k: v for k, v in self.cache.items() if k in live}

@@ -12,7 +12,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from unspun import __version__
+from unspun import __version__, config as config_mod
 from unspun.lsp import allowlist, convert, logs, settings as settings_mod
 from unspun.lsp.analysis import Analyses, Result
 from unspun.lsp.client import ClientFeatures
@@ -42,6 +42,15 @@ class UnspunServer(LanguageServer):
         self.client_config: Any = None
         self.workspace_ignored: set[str] = set()
         self.allow_lists = allowlist.ProjectAllowLists()
+        #: project configuration files (unspun.toml / pyproject.toml) of documents inside the workspace
+        self.configs = config_mod.ConfigCache()
+        #: the settings the editor sets itself (these win over a project configuration file)
+        self.explicit_settings: frozenset[str] = frozenset()
+        #: lexicon files named by the project configuration files of the workspace folders
+        self.project_lexicons: tuple[str, ...] = ()
+        #: the settings the engine was built from (the editor's lexicons plus the project's)
+        self.engine_settings = settings_mod.DEFAULTS
+        self._pending: asyncio.Future | None = None
         self.ready: asyncio.Event | None = None
         self.code_action_options = types.CodeActionOptions(code_action_kinds=list(convert.CODE_ACTION_KINDS))
         self.log_handler: logs.ClientLogHandler | None = None
@@ -101,9 +110,16 @@ class UnspunServer(LanguageServer):
     async def apply_settings(self) -> None:
         raw = settings_mod.merge(settings_mod.section_of(self.init_options), settings_mod.section_of(self.client_config))
         new, problems = settings_mod.parse(raw)
+        self.explicit_settings = settings_mod.explicit(raw)
         roots = self.roots()
-        problems += await self.analyses.configure(new, roots[0] if roots else None)
-        self.settings = new
+        self.project_lexicons = self._project_lexicons(roots)
+        build = new
+        if self.project_lexicons:
+            from dataclasses import replace
+
+            build = replace(new, lexicons=tuple(dict.fromkeys(new.lexicons + self.project_lexicons)))
+        problems += await self.analyses.configure(build, roots[0] if roots else None)
+        self.settings, self.engine_settings = new, build
         self.settings_generation += 1
         # say each problem once while it lasts (again if it comes back after being fixed)
         fresh = [p for p in problems if p not in self._settings_problems]
@@ -118,6 +134,59 @@ class UnspunServer(LanguageServer):
     def current_key(self, doc: DocumentState) -> tuple:
         return self.analyses.key(doc, self.options_for(doc))
 
+    def _project_lexicons(self, roots: list[str]) -> tuple[str, ...]:
+        """The `lexicons` of the configuration files at the workspace folders (the engine is shared by every
+        document, so these apply to the whole workspace)."""
+        out: list[str] = []
+        for r in roots:
+            found = config_mod.find_config(r, stop=r)
+            if found is not None:
+                out.extend(self.configs.load(found)[0].lexicons)
+        return tuple(dict.fromkeys(out))
+
+    def project_config(self, doc: DocumentState) -> config_mod.ProjectConfig:
+        """The project configuration of a document inside the workspace (walking up to its workspace folder)."""
+        root = self.root_of(doc)
+        if root is None:
+            return config_mod.DEFAULT
+        cfg, problems, changed = self.configs.for_document(doc.path, root)
+        for p in problems:
+            self.tell(f"{p} (project configuration)", once=True)
+        if changed:
+            log.info("project configuration %s changed", cfg.path)
+            if self._project_lexicons(self.roots()) != self.project_lexicons:
+                self._pending = asyncio.ensure_future(self._reload())  # kept: a task nobody holds may vanish
+            else:
+                self.publisher.refresh()
+        return cfg
+
+    async def _reload(self) -> None:
+        """Rebuild the engine (the project's lexicons changed), then re-analyse the open documents."""
+        await self.apply_settings()
+        self.publisher.refresh()
+
+    def settings_for(self, doc: DocumentState) -> settings_mod.Settings:
+        """The settings for one document: the editor's, with its project configuration file where the editor
+        does not set a value itself (severities merge kind by kind)."""
+        cfg = self.project_config(doc)
+        if not cfg.severity or "severity" in self.explicit_settings:
+            return self.settings
+        from dataclasses import replace
+
+        return replace(self.settings, severity={**self.settings.severity, **cfg.severity})
+
+    def checks(self, doc: DocumentState) -> bool:
+        """Whether a document is checked: its languageId / file name in the settings, or its format in the
+        project's `file_types`; never when the project configuration ignores its path."""
+        cfg = self.project_config(doc)
+        if doc.path and cfg.ignores(doc.path):
+            return False
+        if self.settings.checks(doc.language_id, doc.path):
+            return True
+        from unspun.lsp.analysis import format_of
+
+        return cfg.file_types is not None and cfg.checks_format(format_of(doc))
+
     def options_for(self, doc: DocumentState):
         root = self.root_of(doc)
         allow, problem, changed = self.allow_lists.get(root)
@@ -126,7 +195,8 @@ class UnspunServer(LanguageServer):
         if changed:  # unspun.toml was edited: every open document may read differently now
             log.info("the allow-list of %s changed", root)
             self.publisher.refresh()
-        return self.settings.options(frozenset(allow) | frozenset(self.workspace_ignored) | frozenset(doc.ignored))
+        base = self.settings.options(frozenset(allow) | frozenset(self.workspace_ignored) | frozenset(doc.ignored))
+        return self.project_config(doc).options(base, skip=self.explicit_settings)
 
     # -- analysis -----------------------------------------------------------------------------------------
     async def analysis_of(self, doc: DocumentState) -> tuple[bool, Result | None]:
@@ -137,10 +207,10 @@ class UnspunServer(LanguageServer):
             except asyncio.TimeoutError:
                 log.warning("no configuration yet; analysing with the settings at hand")
                 await self.apply_settings()
-        if not self.settings.checks(doc.language_id, doc.path):
+        if not self.checks(doc):
             return False, None
         roots = self.roots()
-        problems = await self.analyses.lexicons_changed(self.settings, roots[0] if roots else None)
+        problems = await self.analyses.lexicons_changed(self.engine_settings, roots[0] if roots else None)
         if problems is not None:
             for p in problems:
                 self.tell(p, once=True)

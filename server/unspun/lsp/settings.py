@@ -31,7 +31,7 @@ SUBSTITUTION_MODES = ("gated", "always", "never")
 #: languageIds checked by default (compared case-insensitively; "*" checks every document)
 DEFAULT_LANGUAGES = (
     "plaintext", "text", "markdown", "gfm", "mdx", "quarto", "latex", "tex", "bibtex", "restructuredtext",
-    "rst", "asciidoc", "org", "html", "typst",
+    "rst", "asciidoc", "org", "html", "typst", "git-commit", "gitcommit",
 )
 
 #: keys editor extensions keep in the same section for themselves (e.g. vscode-languageclient's
@@ -293,6 +293,18 @@ def _parse_severity(value: Any, problems: list[str]) -> Mapping[str, str]:
                 f" \u201c{DEFAULTS.severity[k]}\u201d."
             )
     return out
+
+
+def explicit(raw: Any) -> frozenset[str]:
+    """The Settings attributes a raw (merged) settings object sets itself (so they win over a project file)."""
+    if not isinstance(raw, Mapping):
+        return frozenset()
+    out = set()
+    for key, value in raw.items():
+        name = _BY_NORM.get(_norm(key)) if isinstance(key, str) else None
+        if name is not None and value is not None:
+            out.add(_SCHEMA[name][0])
+    return frozenset(out)
 
 
 def names() -> list[str]:

@@ -1,0 +1,394 @@
+"""Project configuration: `unspun.toml` (keys at the top level or in an `[unspun]` table) or the
+`[tool.unspun]` table of `pyproject.toml`, found by walking up from a document. Read by the CLI and the
+language server alike; data only (TOML), never code.
+
+Every problem -- a file that is not TOML, an unknown key (with a "did you mean"), a value of the wrong type --
+becomes a `ConfigProblem` naming the file and the line; the defaults apply for whatever could not be used.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import os
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from unspun.engine.analyzer import Options
+from unspun.engine.model import Kind
+
+CONFIG_FILE = "unspun.toml"
+PYPROJECT = "pyproject.toml"
+KINDS = tuple(k.value for k in Kind)
+SEVERITIES = ("error", "warning", "information", "hint")
+_SEVERITY_ALIASES = {"info": "information", "warn": "warning", "err": "error"}
+SUBSTITUTION_MODES = ("gated", "always", "never")
+#: shorthand in `file_types` for every prose format
+PROSE = "prose"
+
+#: key (snake_case) -> what it holds, for messages
+KEYS = {
+    "kinds": "a list of kinds (fingerprint, substitution)",
+    "min_confidence": "a number between 0 and 1",
+    "spin_threshold": "a number above 0",
+    "substitutions": "one of gated, always, never",
+    "severity": "a table such as { fingerprint = \"warning\" }",
+    "allow": "a list of phrases",
+    "lexicons": "a list of lexicon file paths (relative to the configuration file)",
+    "ignore": "a list of path patterns (globs, relative to the configuration file)",
+    "file_types": "a list of formats or languages (markdown, latex, python, ...; \"prose\" for every prose format)",
+}
+_ALIASES = {"languages": "file_types", "filetypes": "file_types"}
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """What a configuration file sets; None (or empty) means "not set here", so the defaults apply."""
+
+    path: Path | None = None
+    kinds: frozenset[str] | None = None
+    min_confidence: float | None = None
+    spin_threshold: float | None = None
+    substitutions: str | None = None
+    severity: dict[str, str] = field(default_factory=dict)
+    allow: tuple[str, ...] = ()
+    #: absolute paths
+    lexicons: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    #: format names (see `unspun.markup.registry`); None: the prose formats
+    file_types: tuple[str, ...] | None = None
+
+    @property
+    def root(self) -> Path | None:
+        return self.path.parent if self.path is not None else None
+
+    def set_keys(self) -> set[str]:
+        out = {k for k in ("kinds", "min_confidence", "spin_threshold", "substitutions", "file_types") if getattr(self, k) is not None}
+        out |= {k for k in ("severity", "allow", "lexicons", "ignore") if getattr(self, k)}
+        return out
+
+    def options(self, base: Options | None = None, skip: Iterable[str] = ()) -> Options:
+        """`base` with what this file sets (keys in `skip` are left as in `base`); allow-lists add up."""
+        base = base or Options()
+        skip = set(skip)
+        kw: dict[str, Any] = {}
+        if self.kinds is not None and "kinds" not in skip:
+            kw["kinds"] = frozenset(Kind(k) for k in self.kinds)
+        for k in ("min_confidence", "spin_threshold", "substitutions"):
+            if getattr(self, k) is not None and k not in skip:
+                kw[k] = getattr(self, k)
+        if self.allow:
+            kw["allow"] = frozenset(base.allow) | frozenset(self.allow)
+        return replace(base, **kw) if kw else base
+
+    def ignores(self, path: str | os.PathLike[str]) -> bool:
+        """Whether a file matches one of the `ignore` patterns (relative to the configuration file's folder)."""
+        if not self.ignore or self.root is None:
+            return False
+        try:
+            rel = Path(os.path.abspath(path)).relative_to(Path(os.path.abspath(self.root))).as_posix()
+        except ValueError:
+            return False
+        parts = rel.split("/")
+        for pat in self.ignore:
+            p = pat.strip().rstrip("/")
+            if p.startswith("/"):
+                p = p[1:]
+            if fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(rel, p + "/*"):
+                return True
+            if "/" not in p and any(fnmatch.fnmatchcase(part, p) for part in parts):
+                return True
+            if p.startswith("**/") and any(fnmatch.fnmatchcase("/".join(parts[i:]), p[3:]) for i in range(len(parts))):
+                return True
+        return False
+
+    def checks_format(self, fmt: str) -> bool:
+        """Whether files of this format are checked (default: the prose formats, not code)."""
+        from unspun.markup.registry import is_code
+
+        if self.file_types is None:
+            return not is_code(fmt)
+        return fmt in self.file_types or (PROSE in self.file_types and not is_code(fmt))
+
+    def code_formats(self) -> list[str]:
+        from unspun.markup.registry import is_code
+
+        return [f for f in (self.file_types or ()) if f != PROSE and is_code(f)]
+
+
+DEFAULT = ProjectConfig()
+
+
+def _toml():
+    try:
+        import tomllib  # type: ignore[import-not-found]
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib
+
+
+def find_config(start: str | os.PathLike[str], stop: str | os.PathLike[str] | None = None) -> Path | None:
+    """The nearest `unspun.toml`, or `pyproject.toml` with a `[tool.unspun]` table, in the folder of `start`
+    (or `start` itself if a folder) and its parents, not going above `stop`."""
+    p = Path(os.path.abspath(start))
+    folder = p if p.is_dir() else p.parent
+    stop_p = Path(os.path.abspath(stop)) if stop is not None else None
+    for d in (folder, *folder.parents):
+        if stop_p is not None and d != stop_p and stop_p not in d.parents:
+            break
+        cand = d / CONFIG_FILE
+        if cand.is_file():
+            return cand
+        pyp = d / PYPROJECT
+        if pyp.is_file() and _has_tool_table(pyp):
+            return pyp
+        if stop_p is not None and d == stop_p:
+            break
+    return None
+
+
+_TOOL_HEADER = re.compile(r"^\s*\[\s*tool\s*\.\s*unspun\s*[\].]", re.M)
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return _TOOL_HEADER.search(path.read_text("utf-8", errors="replace")) is not None
+    except OSError:
+        return False
+
+
+def _norm(key: str) -> str:
+    k = key.strip().lower().replace("-", "_")
+    return _ALIASES.get(k.replace("_", ""), _ALIASES.get(k, k))
+
+
+class _Lines:
+    """Finds the line of a key in the file's text (first assignment of the key after its table header)."""
+
+    def __init__(self, text: str, table: tuple[str, ...]):
+        self.lines = text.splitlines()
+        self.table = table
+
+    def _header(self, names: tuple[str, ...]) -> int:
+        if not names:
+            return 0
+        pat = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(re.escape(n) for n in names) + r"\s*\]")
+        for i, line in enumerate(self.lines):
+            if pat.match(line):
+                return i
+        return -1
+
+    def of(self, key: str, sub: str | None = None) -> int | None:
+        names = self.table
+        start = self._header(names)
+        candidates = [(start, key)]
+        if sub is not None:
+            sub_start = self._header((*names, key))
+            if sub_start >= 0:
+                candidates.insert(0, (sub_start, sub))
+            else:
+                candidates.insert(0, (start, sub))
+        for begin, k in candidates:
+            if begin < 0:
+                continue
+            pat = re.compile(r"""^\s*(?:[\w.-]+\s*\.\s*)?["']?""" + re.escape(k) + r"""["']?\s*=""")
+            for i in range(begin, len(self.lines)):
+                if pat.match(self.lines[i]):
+                    return i + 1
+        return start + 1 if start >= 0 and names else None
+
+
+def load_config(path: str | os.PathLike[str]) -> tuple[ProjectConfig, list[ConfigProblem]]:
+    """Read one configuration file; problems are returned, never raised."""
+    path = Path(os.path.abspath(path))
+    problems: list[ConfigProblem] = []
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        return ProjectConfig(path=path), [ConfigProblem(path, None, f"cannot read: {e.strerror or e}")]
+    try:
+        text = raw.decode("utf-8")
+        doc = _toml().loads(text)
+    except UnicodeDecodeError:
+        return ProjectConfig(path=path), [ConfigProblem(path, None, "not UTF-8 text; using the defaults")]
+    except ValueError as e:
+        m = re.search(r"line (\d+)", str(e))
+        line = int(m.group(1)) if m else (text.count("\n") + (0 if text.endswith("\n") else 1)) or 1
+        msg = re.sub(r"\s*\((?:at line \d+, column \d+|at end of document)\)", "", str(e))
+        return ProjectConfig(path=path), [ConfigProblem(path, line, f"not valid TOML ({msg}); using the defaults")]
+    sources: list[tuple[tuple[str, ...], Any]]
+    if path.name == PYPROJECT:
+        tool = doc.get("tool")
+        sources = [(("tool", "unspun"), tool.get("unspun", {}) if isinstance(tool, dict) else {})]
+    else:
+        # top-level keys, then the [unspun] table (which wins where both set a key)
+        sources = [((), {k: v for k, v in doc.items() if k != "unspun"})]
+        if "unspun" in doc:
+            sources.append((("unspun",), doc["unspun"]))
+    values: dict[str, Any] = {}
+    for table_path, table in sources:
+        lines = _Lines(text, table_path)
+        if not isinstance(table, dict):
+            problems.append(ConfigProblem(path, lines.of(table_path[-1]), f"[{'.'.join(table_path)}] must be a table; ignored"))
+            continue
+        for key, value in table.items():
+            name = _norm(key)
+            line = lines.of(key)
+            if name not in KEYS:
+                problems.append(ConfigProblem(path, line, _unknown(key)))
+                continue
+            try:
+                values[name] = _check(name, value, path, lines, key, problems)
+            except _Bad as e:
+                problems.append(
+                    ConfigProblem(path, line, f"{key}: expected {KEYS[name]}, got {_describe(value)} ({e}); using the default")
+                )
+    return ProjectConfig(path=path, **values), problems
+
+
+class _Bad(Exception):
+    pass
+
+
+def _unknown(key: str, why: str = "") -> str:
+    from rapidfuzz import fuzz, process
+
+    guess = process.extractOne(_norm(key), list(KEYS), scorer=fuzz.WRatio, score_cutoff=70)
+    hint = f" (did you mean \u201c{guess[0]}\u201d?)" if guess else ""
+    return f"unknown key \u201c{key}\u201d{hint}" + (f" {why}" if why else "") + "; ignored"
+
+
+def _describe(v: Any) -> str:
+    s = repr(v)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def _strings(v: Any) -> list[str]:
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise _Bad("not a list of strings")
+    return [x for x in v if x.strip()]
+
+
+def _check(name: str, v: Any, path: Path, lines: _Lines, key: str, problems: list[ConfigProblem]) -> Any:
+    if name == "kinds":
+        items = [x.lower() for x in _strings(v)]
+        bad = [x for x in items if x not in KINDS]
+        if bad:
+            raise _Bad(f"unknown kind {bad[0]!r}")
+        return frozenset(items)
+    if name in ("min_confidence", "spin_threshold"):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise _Bad("not a number")
+        if name == "min_confidence" and not 0 <= v <= 1:
+            raise _Bad("out of range")
+        if name == "spin_threshold" and v <= 0:
+            raise _Bad("out of range")
+        return float(v)
+    if name == "substitutions":
+        if not isinstance(v, str) or v.lower() not in SUBSTITUTION_MODES:
+            raise _Bad("not one of those")
+        return v.lower()
+    if name == "severity":
+        if not isinstance(v, dict):
+            raise _Bad("not a table")
+        out: dict[str, str] = {}
+        for kind, sev in v.items():
+            line = lines.of(key, kind)
+            if str(kind).lower() not in (*KINDS, "article"):
+                from rapidfuzz import process
+
+                g = process.extractOne(str(kind).lower(), list(KINDS), score_cutoff=60)
+                hint = f" (did you mean \u201c{g[0]}\u201d?)" if g else ""
+                problems.append(ConfigProblem(path, line, f"severity: unknown kind \u201c{kind}\u201d{hint}; ignored"))
+                continue
+            s = _SEVERITY_ALIASES.get(str(sev).lower(), str(sev).lower()) if isinstance(sev, str) else None
+            if s not in SEVERITIES:
+                problems.append(
+                    ConfigProblem(path, line, f"severity.{kind}: expected one of {', '.join(SEVERITIES)}, got {_describe(sev)}; using the default")
+                )
+                continue
+            out[str(kind).lower()] = s
+        return out
+    if name == "allow":
+        return tuple(_strings(v))
+    if name == "lexicons":
+        return tuple(str((path.parent / os.path.expanduser(x)).resolve()) for x in _strings(v))
+    if name == "ignore":
+        return tuple(_strings(v))
+    if name == "file_types":
+        from unspun.markup.registry import normalize
+
+        out_types: list[str] = []
+        for x in _strings(v):
+            if x.strip().lower() == PROSE:
+                out_types.append(PROSE)
+                continue
+            f = normalize(x)
+            if f is None:
+                problems.append(ConfigProblem(path, lines.of(key), f"{key}: unknown file type {x!r}; ignored"))
+                continue
+            out_types.append(f)
+        return tuple(dict.fromkeys(out_types))
+    raise _Bad("unknown")  # pragma: no cover
+
+
+class ConfigCache:
+    """Configuration files by path, re-read when they change on disk (checked at most once a second), and the
+    configuration that applies to a document."""
+
+    def __init__(self, interval: float = 1.0):
+        self.interval = interval
+        self._files: dict[Path, tuple[tuple[int, int] | None, float, ProjectConfig, list[ConfigProblem]]] = {}
+        self._found: dict[tuple[Path, Path | None], tuple[float, Path | None]] = {}
+
+    def load(self, path: Path) -> tuple[ProjectConfig, list[ConfigProblem], bool]:
+        """(config, problems, changed since the last call) for one file."""
+        now = time.monotonic()
+        cached = self._files.get(path)
+        if cached is not None and now - cached[1] < self.interval:
+            return cached[2], cached[3], False
+        try:
+            st = path.stat()
+            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        if cached is not None and cached[0] == stamp:
+            self._files[path] = (stamp, now, cached[2], cached[3])
+            return cached[2], cached[3], False
+        cfg, problems = load_config(path)
+        self._files[path] = (stamp, now, cfg, problems)
+        return cfg, problems, cached is not None
+
+    def for_document(self, doc_path: str | None, stop: str | os.PathLike[str] | None) -> tuple[ProjectConfig, list[ConfigProblem], bool]:
+        if not doc_path:
+            return DEFAULT, [], False
+        folder = Path(os.path.abspath(doc_path)).parent
+        key = (folder, Path(stop) if stop is not None else None)
+        now = time.monotonic()
+        found = self._found.get(key)
+        if found is None or now - found[0] >= self.interval:
+            found = (now, find_config(folder, stop))
+            changed_file = self._found.get(key, (0, found[1]))[1] != found[1]
+            self._found[key] = found
+        else:
+            changed_file = False
+        if found[1] is None:
+            return DEFAULT, [], changed_file
+        cfg, problems, changed = self.load(found[1])
+        return cfg, problems, changed or changed_file

@@ -1,0 +1,134 @@
+"""Which parts of a document are prose.
+
+Each format is one module with one function, `segments(text) -> list[(start, end)]` (code-point spans of
+prose), and `comments(text) -> list[(start, end)]` (spans of the format's comments, where control directives
+live). This package adds what every format shares: URLs and e-mail addresses are never prose, and inline
+control comments (`unspun: disable`, `enable`, `disable-next-line`, `ignore "phrase"`) become disabled ranges
+and ignored phrases.
+
+The engine stays markup-agnostic: `Engine.analyze(text, cache, segments=prose.segments)` masks the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from unspun.markup import registry
+from unspun.markup.registry import format_for_language, format_for_path, formats
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Prose:
+    """The prose of a document: spans to analyse, phrases its directives ignore, and the ranges they disable."""
+
+    format: str
+    segments: tuple[Span, ...]
+    ignored: frozenset[str] = frozenset()
+    disabled: tuple[Span, ...] = ()
+
+
+_URL = re.compile(
+    r"""(?:\b(?:https?|ftp|file)://|\bwww\.|\bmailto:)[^\s<>"'`]*[^\s<>"'`.,;:!?)\]}]"""
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+)
+_DIRECTIVE = re.compile(
+    r"""unspun:\s*(?:(?P<cmd>disable-next-line|disable|enable)\b|ignore\s*(?P<phrases>(?:(?:"[^"\n]*"|'[^'\n]*'|“[^”\n]*”)\s*,?\s*)+))"""
+)
+_QUOTED = re.compile(r""""([^"\n]*)"|'([^'\n]*)'|“([^”\n]*)”""")
+
+
+def prose_segments(text: str, format: str) -> list[Span]:
+    """Code-point spans of prose in `text` read as `format` (URLs and e-mail addresses left out)."""
+    return subtract(_module(format)[0](text), [m.span() for m in _URL.finditer(text)])
+
+
+def extract(text: str, format: str) -> Prose:
+    """The prose of `text` with its control comments applied."""
+    seg_fn, com_fn = _module(format)
+    segs = seg_fn(text)
+    comments = com_fn(text)
+    disabled, ignored, directive_spans = directives(text, comments)
+    segs = subtract(segs, [m.span() for m in _URL.finditer(text)] + disabled + directive_spans)
+    return Prose(format, tuple(segs), frozenset(ignored), tuple(disabled))
+
+
+def directives(text: str, comments: list[Span]) -> tuple[list[Span], list[str], list[Span]]:
+    """(disabled ranges, ignored phrases, spans of the comments that hold directives) from `comments`."""
+    disabled: list[Span] = []
+    ignored: list[str] = []
+    holders: list[Span] = []
+    off: int | None = None
+    for a, b in sorted(comments):
+        body = text[a:b]
+        found = False
+        for m in _DIRECTIVE.finditer(body):
+            found = True
+            cmd = m.group("cmd")
+            if cmd == "disable":
+                if off is None:
+                    off = a
+            elif cmd == "enable":
+                if off is not None:
+                    disabled.append((off, b))
+                    off = None
+            elif cmd == "disable-next-line":
+                start = _line_end(text, b)
+                disabled.append((start, _line_end(text, start)))
+            else:
+                for q in _QUOTED.finditer(m.group("phrases")):
+                    phrase = next(g for g in q.groups() if g is not None)
+                    if phrase.strip():
+                        ignored.append(phrase)
+        if found:
+            holders.append((a, b))
+    if off is not None:
+        disabled.append((off, len(text)))
+    return disabled, ignored, holders
+
+
+def _line_end(text: str, i: int) -> int:
+    """The offset just after the line break that ends the line holding `i` (or the end of the text)."""
+    m = re.compile(r"\r\n|\r|\n").search(text, i)
+    return m.end() if m else len(text)
+
+
+def subtract(spans: list[Span], holes: list[Span]) -> list[Span]:
+    """`spans` (merged) without `holes`."""
+    out: list[Span] = []
+    holes = merge(list(holes))
+    k = 0
+    for a, b in merge(spans):
+        while k < len(holes) and holes[k][1] <= a:
+            k += 1
+        pos = a
+        j = k
+        while j < len(holes) and holes[j][0] < b:
+            h0, h1 = holes[j]
+            if h0 > pos:
+                out.append((pos, h0))
+            pos = max(pos, h1)
+            j += 1
+        if pos < b:
+            out.append((pos, b))
+    return out
+
+
+def merge(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for a, b in sorted(s for s in spans if s[1] > s[0]):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _module(format: str) -> tuple[Callable[[str], list[Span]], Callable[[str], list[Span]]]:
+    return registry.functions(format)
+
+
+__all__ = ["Prose", "extract", "format_for_language", "format_for_path", "formats", "prose_segments", "subtract"]

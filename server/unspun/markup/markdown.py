@@ -1,0 +1,182 @@
+"""Markdown (CommonMark with tables and strikethrough) through markdown-it-py.
+
+Prose is the text of paragraphs, headings, list items, block quotes and table cells. Not prose: fenced and
+indented code, inline code, HTML blocks and tags (attributes included), link and image destinations, image
+descriptions, autolinks, reference definitions, and YAML (`---`) or TOML (`+++`) front matter.
+
+markdown-it-py gives each block its lines but no positions inside a line, so each inline token is found in its
+block's source in order, from where the previous one ended; what cannot be found is left out (never guessed).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+Span = tuple[int, int]
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_FRONT = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*(?:\r\n|\r|\n)")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_CODE_BLOCKS = ("fence", "code_block", "html_block")
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md.disable("text_join")  # keep escapes and entities as tokens of their own (their source differs)
+    return md
+
+
+def front_matter(text: str) -> Span | None:
+    """The span of YAML/TOML front matter at the start of the text, if any."""
+    m = _FRONT.match(text)
+    if not m:
+        return None
+    fence = re.escape(m.group(1))
+    close = re.compile(rf"^(?:{fence}|\.\.\.)[ \t]*$", re.M)
+    c = close.search(text, m.end())
+    if not c:
+        return None
+    return (0, c.end())
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+
+@lru_cache(maxsize=2)
+def _tokens(text: str):
+    fm = front_matter(text)
+    src = text
+    if fm is not None:  # blank the front matter, keeping its lines, so that block maps stay right
+        src = "\n" * len(_LINE_BREAK.findall(text, 0, fm[1])) + text[fm[1] :]
+    return _parser().parse(src), fm
+
+
+def segments(text: str) -> list[Span]:
+    return _read(text)[0]
+
+
+def comments(text: str) -> list[Span]:
+    """HTML comments in HTML blocks and inline HTML (not in code, front matter or inline code)."""
+    return _read(text)[1] if "<!--" in text else []
+
+
+@lru_cache(maxsize=2)
+def _read(text: str) -> tuple[list[Span], list[Span]]:
+    tokens, _fm = _tokens(text)
+    starts = _line_starts(text)
+    n_lines = len(starts)
+
+    def offset(line: int) -> int:
+        return starts[line] if line < n_lines else len(text)
+
+    out: list[Span] = []
+    found: list[Span] = []
+    prev_map = None
+    cursor = 0
+    for tok in tokens:
+        if tok.type == "html_block" and tok.map is not None:
+            found.extend(m.span() for m in _COMMENT.finditer(text, offset(tok.map[0]), offset(tok.map[1])))
+            continue
+        if tok.type != "inline" or tok.map is None:
+            continue
+        lo, hi = offset(tok.map[0]), offset(tok.map[1])
+        if tok.map != prev_map:
+            cursor = lo
+        prev_map = tok.map
+        cursor = max(cursor, lo)
+        cursor = _inline(text, tok.children or [], cursor, hi, out, found)
+    return out, found
+
+
+def _inline(text: str, children, cursor: int, hi: int, out: list[Span], comments: list[Span]) -> int:
+    in_autolink = False
+    for c in children:
+        t = c.type
+        if t == "text":
+            if in_autolink or not c.content:
+                continue
+            i = text.find(c.content, cursor, hi)
+            if i >= 0:
+                out.append((i, i + len(c.content)))
+                cursor = i + len(c.content)
+        elif t == "code_inline":
+            i = text.find(c.markup, cursor, hi)
+            if i >= 0:
+                j = text.find(c.markup, i + len(c.markup), hi)
+                while j >= 0 and text.startswith("`", j + len(c.markup)):  # a longer run is not the closer
+                    j = text.find(c.markup, j + len(c.markup) + 1, hi)
+                cursor = j + len(c.markup) if j >= 0 else cursor
+        elif t in ("html_inline", "text_special"):
+            needle = c.content if t == "html_inline" else c.markup
+            i = text.find(needle, cursor, hi) if needle else -1
+            if i >= 0:
+                cursor = i + len(needle)
+                if t == "html_inline" and needle.startswith("<!--"):
+                    comments.append((i, cursor))
+        elif t == "link_open" and c.markup == "autolink":
+            in_autolink = True
+            i = text.find("<", cursor, hi)
+            if i >= 0:
+                cursor = i + 1
+        elif t == "link_close" and in_autolink:
+            in_autolink = False
+            i = text.find(">", cursor, hi)
+            if i >= 0:
+                cursor = i + 1
+        elif t == "link_close":
+            i = text.find("]", cursor, hi)
+            if i >= 0:
+                cursor = _destination(text, i + 1, hi)
+        elif t == "image":
+            i = text.find("![", cursor, hi)
+            if i >= 0:
+                j = _close_bracket(text, i + 1, hi)
+                cursor = _destination(text, j, hi) if j > 0 else cursor
+    return cursor
+
+
+def _close_bracket(text: str, i: int, hi: int) -> int:
+    """The offset after the `]` closing the `[` at i (-1 if none)."""
+    depth = 0
+    while i < hi:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _destination(text: str, i: int, hi: int) -> int:
+    """Skip a link destination `(...)` or reference `[...]` starting at i; returns where prose may resume."""
+    if i < hi and text[i] == "(":
+        depth = 0
+        j = i
+        while j < hi:
+            ch = text[j]
+            if ch == "\\":
+                j += 2
+                continue
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    return j + 1
+            j += 1
+        return i
+    if i < hi and text[i] == "[":
+        j = text.find("]", i, hi)
+        return j + 1 if j >= 0 else i
+    return i

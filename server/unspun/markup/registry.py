@@ -1,0 +1,105 @@
+"""Formats by name, LSP languageId and file extension.
+
+A format name is one of `PROSE_FORMATS` (markup whose text is prose) or a programming language from
+`unspun.markup.code` (only comments and docstrings are prose there).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import PurePath
+
+Span = tuple[int, int]
+
+#: format -> module in unspun.markup
+PROSE_FORMATS = {
+    "plain": "plain",
+    "commit": "plain",
+    "markdown": "markdown",
+    "latex": "latex",
+    "bibtex": "latex",
+    "html": "html",
+    "rst": "rst",
+}
+
+#: LSP languageId (lower case) -> format
+LANGUAGE_IDS = {
+    "plaintext": "plain", "text": "plain", "txt": "plain", "asciidoc": "plain", "org": "plain", "typst": "plain",
+    "git-commit": "commit", "gitcommit": "commit", "git-rebase": "commit", "scminput": "plain",
+    "markdown": "markdown", "gfm": "markdown", "mdx": "markdown", "quarto": "markdown", "rmd": "markdown",
+    "latex": "latex", "tex": "latex", "context": "latex", "bibtex": "bibtex",
+    "html": "html", "xhtml": "html", "htm": "html",
+    "restructuredtext": "rst", "rst": "rst",
+    "python": "python", "javascript": "javascript", "javascriptreact": "javascript", "typescript": "typescript",
+    "typescriptreact": "tsx", "rust": "rust", "go": "go", "c": "c", "cpp": "c",
+}
+
+#: file extension (lower case) -> format
+EXTENSIONS = {
+    ".txt": "plain", ".text": "plain", ".adoc": "plain", ".asciidoc": "plain", ".org": "plain", ".typ": "plain",
+    ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown", ".qmd": "markdown",
+    ".rmd": "markdown", ".mdx": "markdown",
+    ".tex": "latex", ".ltx": "latex", ".sty": "latex", ".cls": "latex", ".bib": "bibtex",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".rst": "rst", ".rest": "rst",
+    ".py": "python", ".pyi": "python", ".js": "javascript", ".mjs": "javascript", ".cjs": "javascript",
+    ".jsx": "javascript", ".ts": "typescript", ".mts": "typescript", ".tsx": "tsx", ".rs": "rust", ".go": "go",
+    ".c": "c", ".h": "c",
+}
+
+#: file names (no extension needed) -> format
+FILE_NAMES = {"COMMIT_EDITMSG": "commit", "MERGE_MSG": "commit", "TAG_EDITMSG": "commit", "README": "plain"}
+
+
+def is_code(format: str) -> bool:
+    return format not in PROSE_FORMATS
+
+
+def formats() -> list[str]:
+    """Every format name this installation can read (code languages only where a reader is available)."""
+    from unspun.markup import code
+
+    return sorted(PROSE_FORMATS) + code.languages()
+
+
+def format_for_language(language_id: str | None) -> str | None:
+    return LANGUAGE_IDS.get((language_id or "").lower())
+
+
+def format_for_path(path: str | None) -> str | None:
+    if not path or path == "-":
+        return None
+    p = PurePath(path)
+    return FILE_NAMES.get(p.name) or EXTENSIONS.get(p.suffix.lower())
+
+
+def normalize(name: str) -> str | None:
+    """A format name from what a user wrote (`md`, `Markdown`, `.tex`, `restructuredtext`, `py`)."""
+    n = name.strip().lower()
+    if n in PROSE_FORMATS:
+        return n
+    if n.startswith("."):
+        return EXTENSIONS.get(n)
+    return LANGUAGE_IDS.get(n) or EXTENSIONS.get("." + n) or (n if n in _code_names() else None)
+
+
+def _code_names() -> set[str]:
+    from unspun.markup import code
+
+    return set(code.KNOWN)
+
+
+def functions(format: str) -> tuple[Callable[[str], list[Span]], Callable[[str], list[Span]]]:
+    """(segments, comments) for a format; unknown formats read as plain text."""
+    mod_name = PROSE_FORMATS.get(format)
+    if mod_name is None and format in _code_names():
+        from unspun.markup import code
+
+        return code.reader(format)
+    mod = importlib.import_module(f"unspun.markup.{mod_name or 'plain'}")
+    if format == "bibtex":
+        return mod.bibtex_segments, mod.bibtex_comments
+    if format == "commit":
+        return mod.commit_segments, mod.commit_comments
+    return mod.segments, mod.comments

@@ -1,0 +1,154 @@
+"""reStructuredText, read by a line scanner.
+
+docutils parses reStructuredText but keeps only line numbers, not positions inside lines, so this module reads
+the block structure itself. Prose is the text of paragraphs, titles, lists, tables and the bodies of
+admonition-like directives (`note`, `warning`, ...). Not prose: literal blocks (after `::`), doctest blocks,
+comments, directives that hold code, math or files (`CODE_DIRECTIVES`) and the options of every directive,
+hyperlink targets and substitution definitions, field names, inline literals (``` ``x`` ```), roles
+(`` :ref:`x` ``, `` :math:`x` ``), the targets of embedded links (`` `text <url>`_ ``), substitution references and
+default-role interpreted text (`` `x` ``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+Span = tuple[int, int]
+
+CODE_DIRECTIVES = frozenset(
+    """code code-block sourcecode literalinclude math raw highlight image figure include csv-table list-table
+    toctree automodule autoclass autofunction automethod autoattribute autodata autoexception autosummary
+    module currentmodule function class method attribute data exception envvar option program index only
+    ifconfig graphviz digraph graph plot testcode testoutput doctest jupyter-execute ipython bibliography
+    glossary-code parsed-literal productionlist""".split()
+)
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+_DIRECTIVE = re.compile(r"(\s*)\.\.\s+(?:\|[^|]+\|\s+)?([\w:+.-]+)\s*::")
+_EXPLICIT = re.compile(r"(\s*)\.\.(?:\s|$)")
+_TARGET = re.compile(r"(\s*)\.\.\s+(?:_|\[[^\]]+\])")
+_FIELD = re.compile(r"\s*:[^:\s][^:]*:(?=\s|$)")
+_OPTION = re.compile(r"\s*:[\w -]+:")
+_INLINE = re.compile(
+    r"``.+?``"  # inline literal
+    r"|:[\w:+.-]+:`[^`]*`"  # role before
+    r"|`[^`]*`:[\w:+.-]+:"  # role after
+    r"|<[^<>\s][^<>]*>(?=`_)"  # embedded link target
+    r"|\|[^|\s][^|]*\|_{0,2}"  # substitution reference
+    r"|(?<![`\w])`[^`]+`(?![`_:\w])",  # default-role interpreted text
+    re.S,
+)
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _LINE.finditer(text):
+        if m.start() == m.end():
+            break
+        out.append((m.start(), m.end(), m.group().rstrip("\r\n")))
+    return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+@lru_cache(maxsize=4)
+def _read(text: str) -> tuple[list[Span], list[Span]]:
+    lines = _lines(text)
+    prose: list[Span] = []
+    comments: list[Span] = []
+    i = 0
+    n = len(lines)
+    literal_next = False
+
+    def block_end(k: int, indent: int) -> int:
+        """The index after the block whose marker is line k: following lines that are blank or indented more."""
+        j = k + 1
+        while j < n and (not lines[j][2].strip() or _indent(lines[j][2]) > indent):
+            j += 1
+        while j - 1 > k and not lines[j - 1][2].strip():  # trailing blank lines belong to no one
+            j -= 1
+        return j
+
+    while i < n:
+        a, _b, line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            i += 1
+            continue
+        ind = _indent(line)
+        if literal_next and i > 0:
+            # the block after a paragraph ending in "::" is literal when indented (or quoted)
+            literal_next = False
+            prev = next((lines[k][2] for k in range(i - 1, -1, -1) if lines[k][2].strip()), "")
+            if ind > _indent(prev) or stripped[0] in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~":
+                j = i
+                while j < n and (not lines[j][2].strip() or _indent(lines[j][2]) >= ind):
+                    j += 1
+                i = j
+                continue
+        d = _DIRECTIVE.match(line)
+        if d:
+            name = d.group(2).split(":")[-1].lower()
+            end = block_end(i, ind)
+            if name in CODE_DIRECTIVES or "|" in line.split("::")[0]:
+                i = end
+                continue
+            # an admonition: its argument and body are prose, its options are not
+            prose.append((a + d.end(), a + len(line)))
+            j = i + 1
+            while j < end and (not lines[j][2].strip() or _OPTION.match(lines[j][2])):
+                j += 1
+            _body(lines, j, end, prose)
+            i = end
+            continue
+        if _TARGET.match(line):
+            t = _TARGET.match(line)
+            if "[" in t.group(0):  # footnote or citation: its text is prose
+                end = block_end(i, ind)
+                prose.append((a + t.end(), a + len(line)))
+                _body(lines, i + 1, end, prose)
+                i = end
+            else:
+                i = block_end(i, ind)
+            continue
+        if _EXPLICIT.match(line):
+            end = block_end(i, ind)
+            comments.append((a, lines[end - 1][0] + len(lines[end - 1][2])))
+            i = end
+            continue
+        if stripped.startswith(">>>"):
+            while i < n and lines[i][2].strip():
+                i += 1
+            continue
+        f = _FIELD.match(line)
+        start = a + (f.end() if f else 0)
+        prose.append((start, a + len(line)))
+        if stripped.endswith("::"):
+            literal_next = True
+        i += 1
+    holes = [m.span() for m in _INLINE.finditer(text)]
+    return _minus(prose, holes), comments
+
+
+def _body(lines, j: int, end: int, prose: list[Span]) -> None:
+    for k in range(j, end):
+        a, _b, line = lines[k]
+        if line.strip():
+            prose.append((a, a + len(line)))
+
+
+def _minus(spans: list[Span], holes: list[Span]) -> list[Span]:
+    from unspun.markup import subtract
+
+    return subtract(spans, holes)
+
+
+def segments(text: str) -> list[Span]:
+    return _read(text)[0]
+
+
+def comments(text: str) -> list[Span]:
+    return _read(text)[1]

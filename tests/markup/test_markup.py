@@ -1,0 +1,210 @@
+"""Only prose is checked: fixture documents with spins in prose (on lines marked PROSE) and the same phrases in
+code, URLs, math, front matter, attributes, citation keys and comments, which must not be flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from unspun import markup
+from unspun.engine import Engine
+from unspun.engine.analyzer import mask
+from unspun.markup import code
+
+from tests.conftest import FIXTURES
+
+DOCS = FIXTURES / "markup"
+
+CASES = [
+    ("doc.md", "markdown"),
+    ("doc.txt", "plain"),
+    ("doc.tex", "latex"),
+    ("doc.bib", "bibtex"),
+    ("doc.html", "html"),
+    ("doc.rst", "rst"),
+    ("doc.py", "python"),
+    ("doc.js", "javascript"),
+    ("directives.md", "markdown"),
+]
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(model=None)
+
+
+def _check(engine: Engine, text: str, fmt: str):
+    prose = markup.extract(text, fmt)
+    from dataclasses import replace
+
+    eng = engine.with_options(replace(engine.options, allow=engine.options.allow | prose.ignored))
+    return eng.analyze(text, segments=prose.segments)
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset)
+
+
+@pytest.mark.parametrize("name,fmt", CASES)
+def test_only_prose_is_flagged(engine, name, fmt):
+    if fmt != "python" and fmt in code.KNOWN and not code.available(fmt):
+        pytest.skip(f"no tree-sitter grammar for {fmt} installed")
+    text = (DOCS / name).read_text("utf-8")
+    assert markup.format_for_path(name) == fmt
+    analysis = _check(engine, text, fmt)
+    lines = text.split("\n")
+    expected = {i for i, line in enumerate(lines) if "PROSE" in line}
+    found = {_line(text, f.start) for f in analysis.findings}
+    assert found == expected, [(f.text, lines[_line(text, f.start)]) for f in analysis.findings]
+    for f in analysis.findings:  # every span maps back to the exact original text
+        assert text[f.start : f.end] == f.text
+    assert analysis.text == text
+
+
+@pytest.mark.parametrize("name,fmt", CASES)
+def test_segments_are_exact_spans(name, fmt):
+    text = (DOCS / name).read_text("utf-8")
+    prose = markup.extract(text, fmt)
+    last = 0
+    for a, b in prose.segments:
+        assert last <= a < b <= len(text)
+        last = b
+    masked = mask(text, prose.segments)
+    assert len(masked) == len(text) and masked.count("\n") == text.count("\n")
+    for a, b in prose.segments:
+        assert masked[a:b] == text[a:b]
+
+
+def test_mask_blocks_phrases_across_code(engine):
+    text = "The information `x` convention and an information convention."
+    segs = markup.extract(text, "markdown").segments
+    found = engine.analyze(text, segments=segs).findings
+    assert [f.text for f in found] == ["an information convention"] or [f.text for f in found] == ["information convention"]
+    assert all(f.start > text.index("and") for f in found)
+
+
+def test_masked_text_has_no_words_and_cache_works(engine):
+    text = "```\ninformation convention counterfeit consciousness\n```\n\nPlain words here.\n"
+    segs = markup.extract(text, "markdown").segments
+    cache: dict = {}
+    a1 = engine.analyze(text, cache, segments=segs)
+    assert a1.word_count == 3 and not a1.findings
+    assert all("information" not in k for k in cache)
+    a2 = engine.analyze(text, cache, segments=segs)
+    assert a2.findings == a1.findings
+
+
+def test_segments_none_is_the_whole_text(engine):
+    text = "An information convention."
+    assert engine.analyze(text).findings == engine.analyze(text, segments=[(0, len(text))]).findings
+
+
+def test_directives():
+    text = (DOCS / "directives.md").read_text("utf-8")
+    prose = markup.extract(text, "markdown")
+    assert prose.ignored == {"counterfeit consciousness"}
+    off = [text[a:b] for a, b in prose.disabled]
+    assert any("switched off" in s for s in off)
+    assert any(s.startswith("Jap Europe on a disabled line") for s in off)
+
+
+@pytest.mark.parametrize(
+    "fmt,text",
+    [
+        ("latex", "% unspun: disable-next-line\nJap Europe\nok"),
+        ("rst", ".. unspun: disable-next-line\n\nJap Europe\n"),
+        ("python", "# unspun: disable-next-line\n# Jap Europe\n"),
+        ("plain", "unspun: disable-next-line\nJap Europe\n"),
+        ("html", "<!-- unspun: disable-next-line -->\n<p>Jap Europe</p>\n"),
+    ],
+)
+def test_disable_next_line_in_each_comment_syntax(engine, fmt, text):
+    if fmt == "rst":  # an rST comment ends at the blank line; the next line is the blank one
+        text = ".. unspun: disable-next-line\nJap Europe\n"
+    assert not _check(engine, text, fmt).findings
+
+
+def test_ignore_in_latex_comment(engine):
+    text = '% unspun: ignore "Jap Europe", "information convention"\nJap Europe and the information convention.\n'
+    prose = markup.extract(text, "latex")
+    assert prose.ignored == {"Jap Europe", "information convention"}
+    assert not _check(engine, text, "latex").findings
+
+
+def test_commit_message(engine):
+    text = "Fix the information convention\n\n# Please enter the commit message\n# counterfeit consciousness\n"
+    found = _check(engine, text, markup.format_for_language("git-commit")).findings
+    assert [f.text for f in found] == ["information convention"]
+
+
+def test_registry():
+    assert markup.format_for_language("markdown") == "markdown"
+    assert markup.format_for_language("restructuredtext") == "rst"
+    assert markup.format_for_language("python") == "python"
+    assert markup.format_for_path("x/COMMIT_EDITMSG") == "commit"
+    assert markup.format_for_path("a.TEX") == "latex"
+    assert markup.format_for_path("a.unknown") is None
+    from unspun.markup.registry import normalize
+
+    assert normalize("md") == "markdown" and normalize(".py") == "python" and normalize("nope") is None
+    assert "python" in markup.formats()
+
+
+def test_python_without_tree_sitter_falls_back_to_tokenize():
+    text = (DOCS / "doc.py").read_text("utf-8")
+    spans = code._python_tokenize(text)[0]
+    got = [text[a:b] for a, b in spans]
+    assert any("module on the information convention" in s for s in got)
+    assert not any("return x" in s for s in got)
+    assert all("information_convention =" not in s for s in got)
+
+
+def test_non_ascii_offsets_with_tree_sitter(engine):
+    text = '# é — the information convention\nx = "information convention"\n'
+    found = _check(engine, text, "python").findings
+    assert [text[f.start : f.end] for f in found] == ["information convention"]
+    assert found[0].start == text.index("information")
+
+
+def test_directives_in_code_are_not_directives(engine):
+    text = (
+        "Write `<!-- unspun: disable -->` to switch checking off.\n\n"
+        "```\n<!-- unspun: disable -->\n```\n\nThe information convention is still checked.\n"
+    )
+    prose = markup.extract(text, "markdown")
+    assert prose.disabled == () and len(_check(engine, text, "markdown").findings) == 1
+    inline = "Some text <!-- unspun: ignore \"information convention\" --> and an information convention.\n"
+    assert markup.extract(inline, "markdown").ignored == {"information convention"}
+
+
+def test_server_worker_keeps_its_paragraph_cache_for_masked_text(engine):
+    import threading
+
+    from unspun.lsp.analysis import _work
+    from unspun.lsp.documents import DocumentState
+
+    text = "An information convention.\n\n```\ncounterfeit consciousness\n```\n\nMore text here.\n"
+    doc = DocumentState(uri="file:///x.md", text=text)
+    stops = (threading.Event(),)
+    analysis, _index, scanned, scanned_text = _work(engine, text, doc.cache, "utf-16", stops, None, "markdown")
+    doc.keep_paragraphs(analysis, scanned_text)
+    assert [f.text for f in analysis.findings] == ["An information convention"]
+    assert scanned == len(doc.cache) >= 3
+    again = _work(engine, text, doc.cache, "utf-16", stops, None, "markdown")
+    assert again[2] == 0  # every paragraph came from the cache
+    ignored = "<!-- unspun: ignore \"information convention\" -->\n\n" + text
+    assert _work(engine, ignored, {}, "utf-16", stops, None, "markdown")[0].findings == ()
+
+
+def test_readers_survive_random_input():
+    import random
+
+    alphabet = "ab \n\t\\{}[]()$%<>!-`*_#:.|\"'=/@é😀\r"
+    rng = random.Random(7)
+    formats = ["plain", "commit", "markdown", "latex", "bibtex", "html", "rst", "python"]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        for fmt in formats:
+            last = 0
+            for a, b in markup.extract(text, fmt).segments:
+                assert last <= a < b <= len(text), (fmt, text)
+                last = b
