@@ -77,6 +77,10 @@ class ParagraphScan:
     gains: dict[int, list[float]] = field(default_factory=dict)
     #: open-vocabulary restorations (computed on first need: only texts that look spun use them)
     restorations: list[Restoration] | None = None
+    #: the paragraph's normalized words, space-joined with a space at each end (for context conditions)
+    joined: str = " "
+    #: the distinct normalized words of the paragraph
+    vocabulary: frozenset[str] = frozenset()
 
 
 class Engine:
@@ -126,7 +130,8 @@ class Engine:
     # -- pass 1 ---------------------------------------------------------------------------------------
     def scan_paragraph(self, text: str) -> ParagraphScan:
         tokens = tokenize(text)
-        scan = ParagraphScan(words=len(tokens))
+        norms = [t.norm for t in tokens]
+        scan = ParagraphScan(words=len(tokens), joined=f" {' '.join(norms)} ", vocabulary=frozenset(norms))
         scan.matches = self.index.match(text, tokens)
         if not tokens:
             return scan
@@ -182,7 +187,7 @@ class Engine:
                     cache[chunk] = scan
             scans.append((s, e, scan))
 
-        doc_words = _DocWords(text)
+        doc_words = _DocWords([scan for _, _, scan in scans])
         accepted: list[tuple[int, Match, Token | None, list[float] | None]] = []  # (paragraph offset, match, article, LM gains)
         evidence_by_para: list[float] = []
         strong = 0.0  # fingerprints and article slips: evidence that does not come from ordinary words
@@ -427,17 +432,29 @@ def _is_article(tok: Token) -> bool:
 
 
 class _DocWords:
-    """Whole-word phrase lookups in a document, for context conditions (built on first use)."""
+    """Whole-word phrase look-ups in a document, for context conditions, from what pass 1 kept of each
+    paragraph (so a keystroke in a long document does not tokenize all of it again)."""
 
-    def __init__(self, text: str):
-        self._text = text
-        self._joined: str | None = None
+    def __init__(self, scans: Sequence[ParagraphScan]):
+        self._scans = scans
+        self._vocabulary: set[str] | None = None
+        self._seen: dict[str, bool] = {}
 
     def contains(self, phrase: str) -> bool:
-        if self._joined is None:
-            self._joined = " " + " ".join(t.norm for t in tokenize(self._text)) + " "
-        words = phrase_words(phrase)
-        return bool(words) and f" {' '.join(words)} " in self._joined
+        hit = self._seen.get(phrase)
+        if hit is None:
+            hit = self._seen[phrase] = self._look(phrase_words(phrase))
+        return hit
+
+    def _look(self, words: tuple[str, ...]) -> bool:
+        if not words:
+            return False
+        if len(words) == 1:
+            if self._vocabulary is None:
+                self._vocabulary = set().union(*(scan.vocabulary for scan in self._scans))
+            return words[0] in self._vocabulary
+        key = f" {' '.join(words)} "
+        return any(key in scan.joined for scan in self._scans)
 
 
 _default: Engine | None = None
