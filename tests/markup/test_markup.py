@@ -21,6 +21,7 @@ CASES = [
     ("doc.bib", "bibtex"),
     ("doc.html", "html"),
     ("doc.rst", "rst"),
+    ("doc.adoc", "asciidoc"),
     ("doc.py", "python"),
     ("doc.js", "javascript"),
     ("directives.md", "markdown"),
@@ -115,6 +116,7 @@ def test_directives():
         ("python", "# unspun: disable-next-line\n# Jap Europe\n"),
         ("plain", "unspun: disable-next-line\nJap Europe\n"),
         ("html", "<!-- unspun: disable-next-line -->\n<p>Jap Europe</p>\n"),
+        ("asciidoc", "// unspun: disable-next-line\nJap Europe\n"),
     ],
 )
 def test_disable_next_line_in_each_comment_syntax(engine, fmt, text):

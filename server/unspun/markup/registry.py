@@ -21,11 +21,12 @@ PROSE_FORMATS = {
     "bibtex": "latex",
     "html": "html",
     "rst": "rst",
+    "asciidoc": "asciidoc",
 }
 
 #: LSP languageId (lower case) -> format
 LANGUAGE_IDS = {
-    "plaintext": "plain", "text": "plain", "txt": "plain", "asciidoc": "plain", "org": "plain", "typst": "plain",
+    "plaintext": "plain", "text": "plain", "txt": "plain", "asciidoc": "asciidoc", "adoc": "asciidoc", "org": "plain", "typst": "plain",
     "git-commit": "commit", "gitcommit": "commit", "git-rebase": "commit", "scminput": "plain",
     "markdown": "markdown", "gfm": "markdown", "mdx": "markdown", "quarto": "markdown", "rmd": "markdown",
     "latex": "latex", "tex": "latex", "context": "latex", "bibtex": "bibtex",
@@ -37,7 +38,7 @@ LANGUAGE_IDS = {
 
 #: file extension (lower case) -> format
 EXTENSIONS = {
-    ".txt": "plain", ".text": "plain", ".adoc": "plain", ".asciidoc": "plain", ".org": "plain", ".typ": "plain",
+    ".txt": "plain", ".text": "plain", ".adoc": "asciidoc", ".asciidoc": "asciidoc", ".asc": "asciidoc", ".org": "plain", ".typ": "plain",
     ".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown", ".qmd": "markdown",
     ".rmd": "markdown", ".mdx": "markdown",
     ".tex": "latex", ".ltx": "latex", ".sty": "latex", ".cls": "latex", ".bib": "bibtex",

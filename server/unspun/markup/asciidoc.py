@@ -1,0 +1,100 @@
+"""AsciiDoc, read by a line scanner.
+
+Prose is the text of paragraphs, section titles, block titles (`.Title`), list items, table cells, and the
+bodies of quote, sidebar, example and admonition blocks. Not prose: listing (`----`), literal (`....`),
+passthrough (`++++`) and comment (`////`) blocks and their delimiters, line comments (`// ...`), attribute
+entries (`:name: value`), block attribute lines (`[source,python]`, `[[id]]`), block macros
+(`image::`, `include::`, `video::`, `toc::`), inline literals (`` `x` ``, `+x+`, `pass:[x]`), math
+(`stem:[x]`, `latexmath:[x]`, `asciimath:[x]`), macro targets (`link:target[text]`, `xref:id[text]`,
+`image:path[alt]`; their bracketed text stays prose), cross references (`<<id,text>>`: the id), anchors
+(`[[id]]`, `[#id]`), attribute references (`{name}`), and the cell separators of tables.
+"""
+
+from __future__ import annotations
+
+import re
+
+Span = tuple[int, int]
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+#: delimiters of blocks whose content is not prose
+_VERBATIM = re.compile(r"^(-{4,}|\.{4,}|\+{4,}|/{4,}|`{3}.*)$")
+_ATTRIBUTE_ENTRY = re.compile(r"^:!?[\w-]+!?:(?:\s|$)")
+_BLOCK_ATTRIBUTES = re.compile(r"^\[[^\]]*\]$")
+_BLOCK_MACRO = re.compile(r"^[a-z][\w-]*::\S*\[.*\]$")
+_LINE_COMMENT = re.compile(r"^//(?!/)")
+_PROSE_DELIMITER = re.compile(r"^(={4,}|\*{4,}|_{4,}|-{2}|\|={3,}|!={3,})$")
+_INLINE = re.compile(
+    r"`[^`\n]+`"  # literal
+    r"|\+\+?[^+\n]+\+\+?"  # literal passthrough
+    r"|\b(?:pass|stem|latexmath|asciimath|kbd|btn|menu):[^\[\s]*\[[^\]\n]*\]"  # inline passthrough, math, UI
+    r"|\b(?:link|xref|mailto|image|footnote|anchor|indexterm|indexterm2|include):[^\[\s]*(?=\[)"  # macro targets
+    r"|<<[^,>\n]*(?=,)|<<[^>\n]*>>"  # cross reference ids (the text after a comma stays)
+    r"|\[\[[^\]\n]*\]\]|\[#[^\]\n]*\]"  # anchors
+    r"|\{[\w-]+\}"  # attribute references
+)
+
+
+def _lines(text: str):
+    for m in _LINE.finditer(text):
+        if m.start() == m.end():
+            break
+        line = m.group().rstrip("\r\n")
+        yield m.start(), line
+
+
+def _read(text: str) -> tuple[list[Span], list[Span]]:
+    prose: list[Span] = []
+    comments: list[Span] = []
+    fence: str | None = None  # the delimiter of the verbatim block we are in
+    for start, line in _lines(text):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped == fence or (fence.startswith("```") and stripped == "```"):
+                fence = None
+            elif fence.startswith("/"):
+                comments.append((start, start + len(line)))
+            continue
+        if _VERBATIM.match(stripped):
+            fence = stripped if not stripped.startswith("```") else "```"
+            continue
+        if not stripped or _PROSE_DELIMITER.match(stripped):
+            continue
+        if _LINE_COMMENT.match(stripped):
+            comments.append((start, start + len(line)))
+            continue
+        if _ATTRIBUTE_ENTRY.match(stripped) or _BLOCK_ATTRIBUTES.match(stripped) or _BLOCK_MACRO.match(stripped):
+            continue
+        prose.extend(_inline_prose(line, start))
+    return prose, comments
+
+
+def _inline_prose(line: str, base: int) -> list[Span]:
+    out: list[Span] = []
+    pos = 0
+    for m in _INLINE.finditer(line):
+        if m.start() > pos:
+            out.append((base + pos, base + m.start()))
+        pos = m.end()
+    if pos < len(line):
+        out.append((base + pos, base + len(line)))
+    # table cell separators are markup: cut the spans at them
+    cut: list[Span] = []
+    for a, b in out:
+        s = a
+        for k in range(a, b):
+            if line[k - base] == "|":
+                if k > s:
+                    cut.append((s, k))
+                s = k + 1
+        if b > s:
+            cut.append((s, b))
+    return cut
+
+
+def segments(text: str) -> list[Span]:
+    return _read(text)[0]
+
+
+def comments(text: str) -> list[Span]:
+    return _read(text)[1]
