@@ -262,7 +262,7 @@ class Doc:
 
 def findings(diags: list[t.Diagnostic]) -> list[t.Diagnostic]:
     """The per-phrase diagnostics (not the document-level notes)."""
-    return [d for d in diags if d.code not in ("spin-score", "too-many-findings")]
+    return [d for d in diags if d.code not in ("spin-score", "too-many-findings", "document-too-large")]
 
 
 # -- LSP positions, written independently of the server -----------------------------------------------------

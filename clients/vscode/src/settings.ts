@@ -20,6 +20,7 @@ export const SERVER_KEYS = [
   "fixAllOnSave",
   "debounceMs",
   "maxDiagnostics",
+  "maxDocumentSize",
 ] as const;
 
 export type ServerKey = (typeof SERVER_KEYS)[number];

@@ -66,6 +66,8 @@ class Analyses:
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="unspun-analysis")
         self.engine: Engine | None = None
         self.generation = 0
+        #: characters of a document that are checked (0: all); set from the settings by `configure`
+        self.max_chars = 0
         self._builtin: list[Lexicon] | None = None
         self._lexicon_spec: tuple | None = None
         self._lexicon_stamps: dict[str, tuple[int, int] | None] = {}
@@ -76,6 +78,7 @@ class Analyses:
     # -- the engine ---------------------------------------------------------------------------------------
     async def configure(self, settings: Settings, root: str | None, force: bool = False) -> list[str]:
         """Build the engine for these settings if its lexicons changed; returns problems for the user."""
+        self.max_chars = settings.max_document_size
         paths = tuple(_resolve(p, root) for p in settings.lexicons)
         models = (settings.language_model, settings.language_model and settings.open_vocabulary)
         spec = (settings.builtin_lexicons, paths, models)
@@ -156,7 +159,7 @@ class Analyses:
 
     # -- analyses -----------------------------------------------------------------------------------------
     def key(self, doc: DocumentState, options: Options) -> tuple:
-        return (doc.version, self.generation, options, format_of(doc))
+        return (doc.version, self.generation, options, format_of(doc), self.max_chars)
 
     def current(self, doc: DocumentState, options: Options) -> Result | None:
         key = self.key(doc, options)
@@ -197,7 +200,7 @@ class Analyses:
             t0 = time.perf_counter()
             stops = (doc.cancel, superseded, self.closing)
             analysis, index, scanned, scanned_text = await loop.run_in_executor(
-                self.executor, _work, engine, text, doc.cache, doc.encoding, stops, progress, key[3]
+                self.executor, _work, engine, text, doc.cache, doc.encoding, stops, progress, key[3], key[4]
             )
             doc.keep_paragraphs(analysis, scanned_text)
             log.debug(
@@ -227,19 +230,21 @@ def format_of(doc: DocumentState) -> str:
 
 def _work(
     engine: Engine, text: str, cache: dict, encoding: str, stops: tuple[threading.Event, ...], progress_factory,
-    fmt: str = "plain",
+    fmt: str = "plain", max_chars: int = 0,
 ):
     """Runs on a worker thread: the prose of the text, pass 1 paragraph by paragraph for large texts, then the
     engine's analysis.
 
     Any event in `stops` (document closed, a newer version arrived, server shutting down) or a cancel from the
-    progress UI ends the work at the next paragraph; paragraphs scanned so far stay in the cache."""
+    progress UI ends the work at the next paragraph; paragraphs scanned so far stay in the cache. Past
+    `max_chars` characters (when not 0) nothing is read: the work stays bounded however large the document."""
     full = text
+    checked = full[:max_chars] if max_chars and len(full) > max_chars else full
     try:
-        prose = markup.extract(full, fmt)
+        prose = markup.extract(checked, fmt)
     except Exception as e:  # noqa: BLE001 - a reader failing on odd input must not cost the user every finding
         log.warning("could not read %s markup (%s); checking the whole text", fmt, e)
-        prose = markup.Prose(fmt, ((0, len(full)),))
+        prose = markup.Prose(fmt, ((0, len(checked)),))
     if prose.ignored:
         engine = engine.with_options(replace(engine.options, allow=engine.options.allow | prose.ignored))
     text = mask(full, prose.segments)

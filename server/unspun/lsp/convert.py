@@ -29,6 +29,7 @@ QUICKFIX_KIND = types.CodeActionKind.QuickFix.value
 CODE_ACTION_KINDS = [QUICKFIX_KIND, FIX_ALL_KIND]
 SPIN_CODE = "spin-score"
 LIMIT_CODE = "too-many-findings"
+SIZE_CODE = "document-too-large"
 
 CMD_IGNORE = "unspun.ignore"
 CMD_ALLOW = "unspun.allow"
@@ -168,6 +169,13 @@ def diagnostics(
             f" (threshold {settings.spin_threshold:g})"
         )
     code = SPIN_CODE if notes else LIMIT_CODE
+    size, most = len(index.text), settings.max_document_size
+    if most and size > most:
+        notes.append(
+            f"Only the first {most:,} of this document's {size:,} characters are checked"
+            " (setting \u201cunspun.maxDocumentSize\u201d)"
+        )
+        code = SPIN_CODE if code == SPIN_CODE else SIZE_CODE
     if limit and len(findings) > limit:
         notes.append(
             f"Showing the first {limit} of {len(findings)} findings (setting \u201cunspun.maxDiagnostics\u201d);"

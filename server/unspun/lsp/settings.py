@@ -66,6 +66,8 @@ class Settings:
     debounce_ms: int = 300
     #: at most this many diagnostics per document (0: no limit); fix-all is not limited
     max_diagnostics: int = 1000
+    #: only the first this many characters of a document are checked (0: no limit)
+    max_document_size: int = 5_000_000
 
     def options(self, extra_allow: frozenset[str] = frozenset()) -> Options:
         """The engine options these settings stand for; `extra_allow` adds project/session allow-lists."""
@@ -176,6 +178,7 @@ _SCHEMA: dict[str, tuple[str, Any]] = {
     "fixAllOnSave": ("fix_all_on_save", _bool),
     "debounceMs": ("debounce_ms", _number(0, 10_000, integer=True)),
     "maxDiagnostics": ("max_diagnostics", _number(0, None, integer=True)),
+    "maxDocumentSize": ("max_document_size", _number(0, None, integer=True)),
 }
 
 
