@@ -61,10 +61,17 @@ class UnspunServer(LanguageServer):
     def report_server_error(self, error: Exception, source) -> None:
         """Log instead of pygls' "Error in server" pop-up.
 
-        A message that is not even JSON gets no response: it cannot be told apart from a notification, and a
-        response with a null id upsets some clients more than silence does."""
+        A message that is not even JSON gets the JSON-RPC "Parse error" response, with a null id as the
+        specification requires (the id could not be read)."""
         if isinstance(error, json.JSONDecodeError):
             log.error("unreadable message (not JSON): %s", error)
+            try:
+                # a plain dict: the message classes would leave out the null id
+                self.protocol._send_data(
+                    {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": f"Parse error: {error}"}}
+                )
+            except Exception as e:  # noqa: BLE001 - a failing reply must not stop the server
+                log.error("could not answer the unreadable message: %s", e)
             return
         log.error("%s: %s", getattr(source, "__name__", source), error)
 
