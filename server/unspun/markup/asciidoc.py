@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 
+from unspun.markup.lines import lines
+
 Span = tuple[int, int]
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 #: delimiters of blocks whose content is not prose
 _VERBATIM = re.compile(r"^(-{4,}|\.{4,}|\+{4,}|/{4,}|`{3}.*)$")
 _ATTRIBUTE_ENTRY = re.compile(r"^:!?[\w-]+!?:(?:\s|$)")
@@ -35,19 +36,11 @@ _INLINE = re.compile(
 )
 
 
-def _lines(text: str):
-    for m in _LINE.finditer(text):
-        if m.start() == m.end():
-            break
-        line = m.group().rstrip("\r\n")
-        yield m.start(), line
-
-
 def _read(text: str) -> tuple[list[Span], list[Span]]:
     prose: list[Span] = []
     comments: list[Span] = []
     fence: str | None = None  # the delimiter of the verbatim block we are in
-    for start, line in _lines(text):
+    for start, _end, line in lines(text):
         stripped = line.strip()
         if fence is not None:
             if stripped == fence or (fence.startswith("```") and stripped == "```"):

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import re
 
+from unspun.markup.lines import lines
+
 Span = tuple[int, int]
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _SCISSORS = re.compile(r"^# -+ >8 -+", re.M)
 
-
-def _lines(text: str):
-    for m in _LINE.finditer(text):
-        if m.start() == m.end():
-            break
-        yield m.start(), m.end(), m.group().rstrip("\r\n")
 
 
 def segments(text: str) -> list[Span]:
@@ -27,14 +22,14 @@ def segments(text: str) -> list[Span]:
 
 
 def comments(text: str) -> list[Span]:
-    return [(a, a + len(line)) for a, _b, line in _lines(text) if "unspun:" in line]
+    return [(a, a + len(line)) for a, _b, line in lines(text) if "unspun:" in line]
 
 
 def commit_segments(text: str) -> list[Span]:
     cut = _SCISSORS.search(text)
     end = cut.start() if cut else len(text)
-    return [(a, a + len(line)) for a, b, line in _lines(text[:end]) if not line.startswith("#")] if end else []
+    return [(a, a + len(line)) for a, b, line in lines(text[:end]) if not line.startswith("#")] if end else []
 
 
 def commit_comments(text: str) -> list[Span]:
-    return [(a, a + len(line)) for a, _b, line in _lines(text) if "unspun:" in line]
+    return [(a, a + len(line)) for a, _b, line in lines(text) if "unspun:" in line]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from unspun.markup.lines import lines as split_lines
+
 Span = tuple[int, int]
 
 CODE_DIRECTIVES = frozenset(
@@ -24,7 +26,6 @@ CODE_DIRECTIVES = frozenset(
     glossary-code parsed-literal productionlist""".split()
 )
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 _DIRECTIVE = re.compile(r"(\s*)\.\.\s+(?:\|[^|]+\|\s+)?([\w:+.-]+)\s*::")
 _EXPLICIT = re.compile(r"(\s*)\.\.(?:\s|$)")
 _TARGET = re.compile(r"(\s*)\.\.\s+(?:_|\[[^\]]+\])")
@@ -41,22 +42,13 @@ _INLINE = re.compile(
 )
 
 
-def _lines(text: str) -> list[tuple[int, int, str]]:
-    out = []
-    for m in _LINE.finditer(text):
-        if m.start() == m.end():
-            break
-        out.append((m.start(), m.end(), m.group().rstrip("\r\n")))
-    return out
-
-
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
 @lru_cache(maxsize=4)
 def _read(text: str) -> tuple[list[Span], list[Span]]:
-    lines = _lines(text)
+    lines = split_lines(text)
     prose: list[Span] = []
     comments: list[Span] = []
     i = 0
