@@ -16,7 +16,6 @@ Span = tuple[int, int]
 _SCISSORS = re.compile(r"^# -+ >8 -+", re.M)
 
 
-
 def segments(text: str) -> list[Span]:
     return [(0, len(text))] if text else []
 
