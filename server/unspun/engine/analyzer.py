@@ -219,9 +219,10 @@ class Engine:
                     if key in seen_substitutions:
                         continue
                     seen_substitutions.add(key)
-                weight = spinscore.evidence_weight(entry.kind.value, entry.confidence)
+                confirmed = gains is not None and max(gains) >= lmcheck.CONFIRMED_GAIN
+                weight = spinscore.evidence_weight(entry.kind.value, entry.confidence, confirmed)
                 ev += weight
-                if entry.kind is Kind.FINGERPRINT:
+                if entry.kind is Kind.FINGERPRINT or confirmed:
                     strong += weight
             evidence_by_para.append(ev)
 

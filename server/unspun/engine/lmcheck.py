@@ -75,6 +75,8 @@ def words_of(phrase: str) -> tuple[str, ...]:
 
 #: a substitution whose best restoration gains less than this is taken as an ordinary use and dropped
 MIN_SUBSTITUTION_GAIN = 0.0
+#: a substitution whose restoration gains at least this much is confirmed: it counts fully towards the spin score
+CONFIRMED_GAIN = 1.0
 #: an alternative must beat the lexicon's first choice by this much to be offered first
 RERANK_MARGIN = 0.5
 
