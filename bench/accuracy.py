@@ -10,7 +10,9 @@ Prints one table:
 - pps-dev.tsv: the share of fingerprints flagged and restored (top-1, top-3), each placed alone in neutral
   carrier sentences (CARRIERS below), for all rows and for the rows whose phrase is not in a shipped lexicon;
   rows the list marks as uncertain are left out;
-- each clean-dev file: findings per 1,000 words (score.py clean).
+- each clean-dev file: findings per 1,000 words (score.py clean), analysed whole and cut into short documents
+  of about SHORT_WORDS words (consecutive lines), as an editor or a batch of e-mails would present them: the
+  spin score of a short text rests on little evidence, so this is where gated findings would leak.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from unspun.engine.tokenize import phrase_words  # noqa: E402
 
 #: neutral carrier sentences for list fingerprints: each phrase goes alone into one short document, rotating
 #: through these templates; a phrase with an AND condition gets a second sentence naming the required term
+SHORT_WORDS = 120
+
 CARRIERS = (
     "In this work we study {p} and report the results in detail.",
     "The role of {p} was examined in the second part of the study.",
@@ -121,6 +125,33 @@ def run_pps(eng, eval_dir: Path):
     return stats, misses
 
 
+def short_documents(text: str, words: int) -> list[str]:
+    docs, cur, n = [], [], 0
+    for line in text.split("\n"):
+        cur.append(line)
+        n += len(line.split())
+        if n >= words:
+            docs.append("\n".join(cur))
+            cur, n = [], 0
+    if cur:
+        docs.append("\n".join(cur))
+    return docs
+
+
+def run_clean_short(eng, eval_dir: Path):
+    rows = []
+    for path in sorted((eval_dir / "clean-dev").glob("*.txt")):
+        docs = short_documents(path.read_text(encoding="utf-8"), SHORT_WORDS)
+        found = spun = words = 0
+        for d in docs:
+            a = eng.analyze(d)
+            found += len(a.findings)
+            spun += a.spun
+            words += len(re.findall(r"\w+", d))
+        rows.append({"name": path.name, "docs": len(docs), "spun": spun, "findings": found, "per_1k": 1000 * found / max(1, words)})
+    return rows
+
+
 def run_clean(eng, scorer, eval_dir: Path):
     rows = []
     for path in sorted((eval_dir / "clean-dev").glob("*.txt")):
@@ -153,6 +184,7 @@ def main() -> int:
     pairs = run_pairs(eng, scorer, args.eval)
     pps, misses = run_pps(eng, args.eval)
     clean = run_clean(eng, scorer, args.eval)
+    short = run_clean_short(eng, args.eval)
 
     print("## Spun news pairs (score.py pairs)")
     print("| file | spin | gold | findings | precision | recall | fix acc | WER before | WER after | undone |")
@@ -181,13 +213,18 @@ def main() -> int:
     print("|---|---|---|---|---|---|")
     for r in clean:
         print(f"| {r['name']} | {r['words']} | {r['findings']} | {r['per_1k']:.3f} | {r['spin']:.2f} | {r['seconds']:.2f} |")
+    print(f"\n## Clean prose in short documents (~{SHORT_WORDS} words each)")
+    print("| file | documents | looked spun | findings | per 1,000 words |")
+    print("|---|---|---|---|---|")
+    for r in short:
+        print(f"| {r['name']} | {r['docs']} | {r['spun']} | {r['findings']} | {r['per_1k']:.3f} |")
     for r in clean:
         if r["examples"]:
             print(f"\n{r['name']} examples: {r['examples']}")
     if args.show_misses:
         print("\nunflagged unlisted fingerprints:", misses[: args.show_misses])
     if args.json:
-        args.json.write_text(json.dumps({"pairs": pairs, "pps": pps, "clean": clean}, indent=1))
+        args.json.write_text(json.dumps({"pairs": pairs, "pps": pps, "clean": clean, "short": short}, indent=1))
     return 0
 
 
