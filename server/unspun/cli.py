@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="report likely spins", description="Report likely spins in files, folders or standard input ('-').")
     c.add_argument("paths", nargs="+", metavar="PATH")
     c.add_argument("--format", choices=["text", "json"], default="text")
+    c.add_argument(
+        "-j", "--jobs", type=int, default=0, metavar="N",
+        help="check files in N processes (default: one per core when there are 8 files or more, else 1)",
+    )
     _add_engine_options(c)
 
     f = sub.add_parser("fix", help="restore the intended wording", description="Apply the best replacement of every finding that is safe to fix automatically.")
@@ -222,48 +226,83 @@ def _display(path: str) -> str:
     return "<stdin>" if path == "-" else path
 
 
-def cmd_check(args) -> int:
+def _check_one(run: "_Run", path: str, fmt: str) -> tuple[str | None, dict | None, list[str], int]:
+    """Check one document: (input error, JSON record, human-readable lines, number of findings)."""
     from unspun.documents import InputError, LineIndex
 
+    try:
+        text = _read(path)
+    except InputError as e:
+        return str(e), None, [], 0
+    analysis = run.analyze(path, text)
+    index = LineIndex(text)
+    name = _display(path)
+    if fmt == "json":
+        items = []
+        for f in analysis.findings:
+            (l1, c1), (l2, c2) = index.position(f.start), index.position(f.end)
+            items.append(
+                {
+                    "start": f.start, "end": f.end, "line": l1, "column": c1, "end_line": l2, "end_column": c2,
+                    "text": f.text, "replacements": list(f.replacements), "confidence": f.confidence,
+                    "kind": f.kind.value, "rule": f.rule, "message": f.message,
+                }
+            )
+        return None, {"path": name, "spin_score": analysis.spin_score, "findings": items}, [], len(items)
+    lines = []
+    for f in analysis.findings:
+        line, col = index.position(f.start)
+        fix = f" -> \u201c{f.replacements[0]}\u201d" if f.replacements else ""
+        lines.append(f"{name}:{line + 1}:{col + 1}: {f.message}{fix} [{f.rule}]")
+    if analysis.spun:
+        lines.append(f"{name}: looks machine-spun (spin score {analysis.spin_score:.1f} per 100 words)")
+    return None, None, lines, len(analysis.findings)
+
+
+#: with --jobs 0, files are checked in parallel from this many on (a worker costs a start-up of ~0.5 s)
+PARALLEL_FROM = 8
+
+_worker_run: "_Run | None" = None
+
+
+def _worker_init(args) -> None:
+    global _worker_run
+    _worker_run = _Run(args)
+
+
+def _worker_check(item: tuple[str, str]):
+    assert _worker_run is not None
+    return _check_one(_worker_run, *item)
+
+
+def cmd_check(args) -> int:
     run = _Run(args)
-    status = EXIT_CLEAN
+    paths = run.documents(args.paths)
+    if args.jobs < 0:
+        raise _Usage("--jobs must be 0 (automatic) or more")
+    jobs = args.jobs or ((os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1)
+    if jobs > 1 and len(paths) > 1 and "-" not in paths:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_worker_init, initargs=(args,)) as pool:
+            results = pool.map(_worker_check, [(p, args.format) for p in paths], chunksize=4)
+            results = list(results)
+    else:
+        results = [_check_one(run, p, args.format) for p in paths]
     errors = False
     files_json = []
-    total = 0
-    checked = 0
-    for path in run.documents(args.paths):
-        try:
-            text = _read(path)
-        except InputError as e:
-            print(f"unspun: {e}", file=sys.stderr)
+    total = checked = 0
+    for error, record, lines, found in results:
+        if error is not None:
+            print(f"unspun: {error}", file=sys.stderr)
             errors = True
             continue
-        analysis = run.analyze(path, text)
         checked += 1
-        index = LineIndex(text)
-        total += len(analysis.findings)
-        if analysis.findings:
-            status = EXIT_FINDINGS
-        if args.format == "json":
-            items = []
-            for f in analysis.findings:
-                (l1, c1), (l2, c2) = index.position(f.start), index.position(f.end)
-                items.append(
-                    {
-                        "start": f.start, "end": f.end, "line": l1, "column": c1, "end_line": l2, "end_column": c2,
-                        "text": f.text, "replacements": list(f.replacements), "confidence": f.confidence,
-                        "kind": f.kind.value, "rule": f.rule, "message": f.message,
-                    }
-                )
-            files_json.append({"path": _display(path), "spin_score": analysis.spin_score, "findings": items})
-        else:
-            name = _display(path)
-            for f in analysis.findings:
-                line, col = index.position(f.start)
-                fix = f" -> \u201c{f.replacements[0]}\u201d" if f.replacements else ""
-                print(f"{name}:{line + 1}:{col + 1}: {f.message}{fix} [{f.rule}]")
-            if analysis.spun:
-                print(f"{name}: looks machine-spun (spin score {analysis.spin_score:.1f} per 100 words)")
+        total += found
+        if record is not None:
+            files_json.append(record)
+        for line in lines:
+            print(line)
     if args.format == "json":
         json.dump({"files": files_json}, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -271,7 +310,9 @@ def cmd_check(args) -> int:
         print(f"Found {total} likely spin{'s' if total != 1 else ''}.", file=sys.stderr)
     if run.config_errors and not checked:
         return EXIT_ERROR
-    return EXIT_ERROR if errors else status
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if total else EXIT_CLEAN
 
 
 def cmd_fix(args) -> int:

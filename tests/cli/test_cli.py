@@ -181,3 +181,16 @@ def test_version_and_help_are_fast_and_clean():
     assert r.returncode == 0 and r.stdout.startswith(b"unspun ")
     r = run("check", "--help")
     assert r.returncode == 0 and b"--format" in r.stdout
+
+
+def test_parallel_check_gives_the_same_report(tmp_path):
+    for i in range(9):
+        (tmp_path / f"doc{i}.txt").write_text(SPUN if i % 2 else "A plain sentence.\n")
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe broken")
+    serial = run("check", "-j", "1", "--format", "json", *mini(str(tmp_path)))
+    parallel = run("check", "-j", "2", "--format", "json", *mini(str(tmp_path)))
+    assert serial.returncode == parallel.returncode == 2  # findings, and one unreadable file
+    assert json.loads(parallel.stdout) == json.loads(serial.stdout)
+    assert len(json.loads(serial.stdout)["files"]) == 9
+    assert parallel.stderr.count(b"bad.txt") == 1
+    assert run("check", "-j", "-1", str(tmp_path)).returncode == 2
