@@ -75,8 +75,9 @@ class ParagraphScan:
     preceding: dict[int, Token] = field(default_factory=dict)
     #: language-model gain of each expected alternative over the written words, by match index
     gains: dict[int, list[float]] = field(default_factory=dict)
-    #: open-vocabulary restorations (computed on first need: only texts that look spun use them)
-    restorations: list[Restoration] | None = None
+    #: open-vocabulary restorations, each with the indefinite article before it (computed on first need: only
+    #: texts that look spun use them)
+    restorations: list[tuple[Restoration, Token | None]] | None = None
     #: the paragraph's normalized words, space-joined with a space at each end (for context conditions)
     joined: str = " "
     #: the distinct normalized words of the paragraph
@@ -260,13 +261,16 @@ class Engine:
         covered = [(f.start, f.end) for f in taken]
         for s, e, scan in scans:
             chunk = text[s:e]
-            tokens = tokenize(chunk)
-            if scan.restorations is None:
+            if scan.restorations is None:  # computed once per paragraph text, then cached with its scan
+                tokens = tokenize(chunk)
                 # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
                 inside = {i for i, t in enumerate(tokens) for m in scan.matches if m.start <= t.start < m.end}
                 skip = inside | {i - 1 for i in inside} | {i + 1 for i in inside}
-                scan.restorations = ov.restorations(chunk, tokens, skip)
-            for r in scan.restorations:
+                scan.restorations = [
+                    (r, tokens[r.token - 1] if r.token > 0 and _is_article(tokens[r.token - 1]) else None)
+                    for r in ov.restorations(chunk, tokens, skip)
+                ]
+            for r, article in scan.restorations:
                 start, end = s + r.start, s + r.end
                 if any(a < end and start < b for a, b in covered) or opts.allows(text[start:end]):
                     continue
@@ -275,14 +279,12 @@ class Engine:
                     continue
                 matched = text[start:end]
                 replacements = [apply_case(matched, c) for c in r.candidates]
-                t = r.token
                 if (
-                    t > 0
-                    and _is_article(tokens[t - 1])
-                    and _ARTICLE_GAP.fullmatch(chunk[tokens[t - 1].end : r.start])
-                    and not (blocked is not None and blocked(s + tokens[t - 1].start, start))
+                    article is not None
+                    and _ARTICLE_GAP.fullmatch(chunk[article.end : r.start])
+                    and not (blocked is not None and blocked(s + article.start, start))
                 ):
-                    start, matched, replacements = _repair_article(text, s, tokens[t - 1], start, end, replacements)
+                    start, matched, replacements = _repair_article(text, s, article, start, end, replacements)
                 out.append(
                     Finding(
                         start=start, end=end, text=matched, replacements=tuple(dict.fromkeys(replacements)),
