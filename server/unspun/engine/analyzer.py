@@ -11,6 +11,7 @@ Analysis runs in two passes so that editors can re-analyse only what changed:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -258,7 +259,17 @@ class Engine:
             return []
         opts = self.options
         out: list[Finding] = []
-        covered = [(f.start, f.end) for f in taken]
+        # spans already taken by lexicon findings, for O(log n) overlap tests: sorted starts and running max end
+        spans = sorted((f.start, f.end) for f in taken)
+        starts = [a for a, _ in spans]
+        reach: list[int] = []
+        for _, b in spans:
+            reach.append(max(b, reach[-1]) if reach else b)
+
+        def overlaps(start: int, end: int) -> bool:
+            k = bisect_left(starts, end)  # the spans that begin before `end`
+            return k > 0 and reach[k - 1] > start
+
         for s, e, scan in scans:
             chunk = text[s:e]
             if scan.restorations is None:  # computed once per paragraph text, then cached with its scan
@@ -272,7 +283,7 @@ class Engine:
                 ]
             for r, article in scan.restorations:
                 start, end = s + r.start, s + r.end
-                if any(a < end and start < b for a, b in covered) or opts.allows(text[start:end]):
+                if overlaps(start, end) or opts.allows(text[start:end]):
                     continue
                 conf = r.confidence
                 if conf < opts.min_confidence:
@@ -424,7 +435,6 @@ class _Blocked:
                 self._ends.append(m.end())
 
     def __call__(self, start: int, end: int) -> bool:
-        from bisect import bisect_right
 
         i = bisect_right(self._ends, start)  # the first masked run ending after `start`
         return end > start and i < len(self._starts) and self._starts[i] < end
