@@ -19,7 +19,7 @@ function input(over: Partial<DiscoveryInput> & { files?: string[] } = {}): Disco
     home: "/home/ada",
     env: { PATH: "/opt/bin:/usr/bin", HOME: "/home/ada", VENV: "/srv/venv" },
     platform: "linux",
-    workspaceFolder: "/work/paper",
+    workspaceFolder: "/home/ana/paper",
     isExecutable: (f) => files.has(f),
     ...over,
   };
@@ -44,8 +44,8 @@ describe("discoverServer", () => {
   });
 
   it("uses unspun.interpreter next, with -m unspun serve", () => {
-    const d = discoverServer(input({ interpreter: "${workspaceFolder}/.venv/bin/python", pythonExtensionInterpreter: "/usr/bin/python", files: ["/work/paper/.venv/bin/python", "/usr/bin/python"] }));
-    assert.deepEqual(d, { ok: true, server: { command: "/work/paper/.venv/bin/python", args: ["-m", "unspun", "serve"], python: true, source: "unspun.interpreter" } });
+    const d = discoverServer(input({ interpreter: "${workspaceFolder}/.venv/bin/python", pythonExtensionInterpreter: "/usr/bin/python", files: ["/home/ana/paper/.venv/bin/python", "/usr/bin/python"] }));
+    assert.deepEqual(d, { ok: true, server: { command: "/home/ana/paper/.venv/bin/python", args: ["-m", "unspun", "serve"], python: true, source: "unspun.interpreter" } });
   });
 
   it("expands environment variables in unspun.interpreter", () => {
