@@ -5,6 +5,7 @@ returns must apply cleanly to the version it names."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import pytest_lsp
 from lsprotocol import types as t
+from pygls.exceptions import JsonRpcException
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lsp"))
 from support import (  # noqa: E402
@@ -56,7 +58,12 @@ def check_diagnostics(doc: Doc, diags: list[t.Diagnostic]) -> None:
 async def test_random_session(client: Client, workspace: Path):
     rng = random.Random(SEED)
     doc = Doc(client, workspace / "random.md", "Start: an information convention.\n")
-    counts = {"edits": 0, "actions": 0, "fix_all": 0, "hovers": 0, "configs": 0, "checks": 0}
+    counts = {
+        "edits": 0, "actions": 0, "fix_all": 0, "hovers": 0, "configs": 0, "checks": 0, "saves": 0,
+        "out_of_order": 0, "cancelled": 0,
+    }
+    history: dict[int, str] = {doc.version: doc.text}
+    pending: list[tuple[int, asyncio.Future]] = []  # requests sent for a version, answered later
     for step in range(EDITS):
         n = len(doc.text)
         op = rng.random()
@@ -73,6 +80,38 @@ async def test_random_session(client: Client, workspace: Path):
             b = safe(doc.text, min(n, a + rng.randint(1, 30)))
             doc.edit(a, b, doc.text[a:b].upper())
         counts["edits"] += 1
+        history[doc.version] = doc.text
+        if step % 37 == 0:  # save
+            client.text_document_did_save(t.DidSaveTextDocumentParams(text_document=doc.id, text=doc.text))
+            counts["saves"] += 1
+        if step % 53 == 0:  # a fix-all request whose answer is read only after more edits
+            params = t.CodeActionParams(
+                text_document=doc.id,
+                range=t.Range(start=t.Position(line=0, character=0), end=position(doc.text, len(doc.text), client.encoding)),
+                context=t.CodeActionContext(diagnostics=[], only=[FIX_ALL]),
+            )
+            pending.append((doc.version, asyncio.ensure_future(client.text_document_code_action_async(params))))
+        if step % 71 == 0:  # a request cancelled right after it is sent
+            msg_id = f"cancel-{step}"
+            params = t.HoverParams(text_document=doc.id, position=t.Position(line=0, character=0))
+            fut = asyncio.ensure_future(client.protocol.send_request_async(t.TEXT_DOCUMENT_HOVER, params, msg_id=msg_id))
+            client.cancel_request(t.CancelParams(id=msg_id))
+            try:
+                await fut  # answered or cancelled, never left hanging
+            except JsonRpcException as e:
+                assert e.code == -32800
+            counts["cancelled"] += 1
+        if len(pending) >= 3:
+            for version, fut in pending:
+                for act in await fut or []:
+                    if isinstance(act, t.CodeAction) and act.edit is not None:
+                        for change in act.edit.document_changes or []:
+                            named = change.text_document.version
+                            # an edit names the version it was computed for, and applies to that text cleanly
+                            assert named is not None and named <= doc.version
+                            apply_text_edits(history[named], list(change.edits), client.encoding)
+                counts["out_of_order"] += 1
+            pending.clear()
         if step % 97 == 0:
             enc = client.encoding
             a = safe(doc.text, rng.randint(0, len(doc.text)))
@@ -94,6 +133,7 @@ async def test_random_session(client: Client, workspace: Path):
             fix = [a for a in actions if isinstance(a, t.CodeAction) and a.kind == FIX_ALL and a.edit]
             if fix:
                 doc.apply(fix[0].edit)
+                history[doc.version] = doc.text
                 counts["fix_all"] += 1
         if step % 499 == 0:
             await client.configure({"minConfidence": rng.choice([0.0, 0.5, 0.9])}, doc)
@@ -108,5 +148,6 @@ async def test_random_session(client: Client, workspace: Path):
         await doc.diagnostics()
         again = [a for a in await doc.actions(only=[FIX_ALL]) if isinstance(a, t.CodeAction) and a.edit]
         assert not again or not text_edits(again[0].edit, doc.uri)
-    assert counts["edits"] == EDITS and counts["checks"] >= 20
+    assert counts["edits"] == EDITS and counts["checks"] >= 20 and counts["saves"] > 100
+    assert counts["out_of_order"] > 50 and counts["cancelled"] > 50
     print(counts, file=sys.stderr)

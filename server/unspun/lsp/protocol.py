@@ -4,6 +4,8 @@
   of open documents are not kept.
 * A request whose params cannot be read gets an InvalidParams error response -- pygls would only log it,
   leaving the client waiting for an answer forever -- and the server carries on.
+* A request before `initialize` gets the ServerNotInitialized error (-32002); notifications before it are
+  dropped (pygls would answer them as if the session had started).
 """
 
 from __future__ import annotations
@@ -60,9 +62,24 @@ class UnspunProtocol(LanguageServerProtocol):
             )
             return _Answered()
 
+    #: whether `initialize` has arrived; before it, requests get ServerNotInitialized (-32002), as the LSP says
+    _initialize_seen = False
+
     def handle_message(self, message):
         if isinstance(message, _Answered):
             return
+        method = getattr(message, "method", None)
+        if method is not None and not self._initialize_seen:
+            if method == types.INITIALIZE:
+                self._initialize_seen = True
+            elif method != types.EXIT:
+                msg_id = getattr(message, "id", None)
+                if msg_id is not None:
+                    self._send_response(
+                        msg_id,
+                        error=types.ResponseError(code=-32002, message=f"{method}: the server is not initialized yet"),
+                    )
+                return  # notifications before initialize are dropped
         super().handle_message(message)
 
 
