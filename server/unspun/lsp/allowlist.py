@@ -192,7 +192,9 @@ def _line_end(text: str, i: int) -> int:
     return len(text) if j < 0 else j + 1
 
 
-def _find_eq(text: str, i: int) -> int:
+def _unquoted(text: str, i: int, wanted: str) -> int:
+    """The index of the first character of `wanted` at or after `i` outside a TOML string (or a line end when
+    "\n" is wanted), else -1."""
     q = None
     while i < len(text):
         c = text[i]
@@ -204,12 +206,16 @@ def _find_eq(text: str, i: int) -> int:
                 q = None
         elif c in "\"'":
             q = c
-        elif c == "=":
+        elif c in wanted:
             return i
-        elif c == "\n":
-            return -1
         i += 1
     return -1
+
+
+def _find_eq(text: str, i: int) -> int:
+    """The `=` of the key/value pair starting at `i`, or -1 when the line ends first."""
+    k = _unquoted(text, i, "=\n")
+    return k if k >= 0 and text[k] == "=" else -1
 
 
 def _key_path(raw: str) -> tuple[str, ...]:
@@ -265,22 +271,8 @@ def _value_end(text: str, i: int) -> int:
 
 def _code_part(line: str) -> str:
     """A line without its comment (quote-aware)."""
-    q = None
-    i = 0
-    while i < len(line):
-        c = line[i]
-        if q:
-            if c == "\\" and q == '"':
-                i += 2
-                continue
-            if c == q:
-                q = None
-        elif c in "\"'":
-            q = c
-        elif c == "#":
-            return line[:i]
-        i += 1
-    return line
+    k = _unquoted(line, 0, "#")
+    return line if k < 0 else line[:k]
 
 
 def _append(value: str, item: str, nl: str) -> str | None:
