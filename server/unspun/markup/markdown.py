@@ -140,17 +140,17 @@ def _inline(text: str, children, cursor: int, hi: int, out: list[Span], comments
     return cursor
 
 
-def _close_bracket(text: str, i: int, hi: int) -> int:
-    """The offset after the `]` closing the `[` at i (-1 if none)."""
+def _matching(text: str, i: int, hi: int, opening: str, closing: str) -> int:
+    """The offset after the `closing` that matches the `opening` at i, skipping escapes (-1 if none)."""
     depth = 0
     while i < hi:
         ch = text[i]
         if ch == "\\":
             i += 2
             continue
-        if ch == "[":
+        if ch == opening:
             depth += 1
-        elif ch == "]":
+        elif ch == closing:
             depth -= 1
             if depth == 0:
                 return i + 1
@@ -158,24 +158,16 @@ def _close_bracket(text: str, i: int, hi: int) -> int:
     return -1
 
 
+def _close_bracket(text: str, i: int, hi: int) -> int:
+    """The offset after the `]` closing the `[` at i (-1 if none)."""
+    return _matching(text, i, hi, "[", "]")
+
+
 def _destination(text: str, i: int, hi: int) -> int:
     """Skip a link destination `(...)` or reference `[...]` starting at i; returns where prose may resume."""
     if i < hi and text[i] == "(":
-        depth = 0
-        j = i
-        while j < hi:
-            ch = text[j]
-            if ch == "\\":
-                j += 2
-                continue
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    return j + 1
-            j += 1
-        return i
+        end = _matching(text, i, hi, "(", ")")
+        return end if end >= 0 else i
     if i < hi and text[i] == "[":
         j = text.find("]", i, hi)
         return j + 1 if j >= 0 else i
