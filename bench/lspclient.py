@@ -38,7 +38,7 @@ class Server:
         self.stderr = open(stderr_path or os.devnull, "wb")
         self.started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "unspun", "serve"],
+            [sys.executable, "-m", "unspun", "serve", *os.environ.get("UNSPUN_BENCH_SERVER_ARGS", "").split()],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, cwd=str(ROOT),
         )
         self.pid = self.proc.pid

@@ -43,6 +43,24 @@ def _codec(encoding):
     return PositionCodec(encoding=t.PositionEncodingKind(encoding))
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
+def test_an_edited_index_equals_one_built_afresh(encoding):
+    """`replaced` reuses the lines an edit leaves alone; it must agree with a new index on every edit."""
+    rnd = random.Random(11)
+    for _ in range(300):
+        index = PositionIndex("".join(rnd.choice(PIECES) for _ in range(rnd.randint(0, 30))), encoding)
+        for _ in range(6):
+            a = rnd.randint(0, len(index.text))
+            b = rnd.randint(a, len(index.text))
+            new = "".join(rnd.choice(PIECES[:2] + PIECES[4:6] if rnd.random() < 0.7 else PIECES) for _ in range(rnd.randint(0, 5)))
+            edited = index.replaced(a, b, new)
+            fresh = PositionIndex(index.text[:a] + new + index.text[b:], encoding)
+            assert (edited.text, edited.starts) == (fresh.text, fresh.starts)
+            for off in range(0, len(fresh.text) + 1, 3):
+                assert edited.position(off) == fresh.position(off)
+            index = edited
+
+
 def test_only_lsp_line_breaks_end_lines():
     text = "one\u2028two\x0cthree\rfour\n"  # U+2028 and form feed are not line breaks in the LSP
     index = PositionIndex(text)

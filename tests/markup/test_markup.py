@@ -182,19 +182,20 @@ def test_server_worker_keeps_its_paragraph_cache_for_masked_text(engine):
     import threading
 
     from unspun.lsp.analysis import _work
+    from unspun.lsp.convert import PositionIndex
     from unspun.lsp.documents import DocumentState
 
     text = "An information convention.\n\n```\ncounterfeit consciousness\n```\n\nMore text here.\n"
     doc = DocumentState(uri="file:///x.md", text=text)
     stops = (threading.Event(),)
-    analysis, _index, scanned, scanned_text = _work(engine, text, doc.cache, "utf-16", stops, None, "markdown")
+    analysis, _index, scanned, scanned_text = _work(engine, doc.index, doc.cache, stops, None, "markdown")
     doc.keep_paragraphs(analysis, scanned_text)
     assert [f.text for f in analysis.findings] == ["An information convention"]
     assert scanned == len(doc.cache) >= 3
-    again = _work(engine, text, doc.cache, "utf-16", stops, None, "markdown")
+    again = _work(engine, doc.index, doc.cache, stops, None, "markdown")
     assert again[2] == 0  # every paragraph came from the cache
     ignored = "<!-- unspun: ignore \"information convention\" -->\n\n" + text
-    assert _work(engine, ignored, {}, "utf-16", stops, None, "markdown")[0].findings == ()
+    assert _work(engine, PositionIndex(ignored), {}, stops, None, "markdown")[0].findings == ()
 
 
 def test_readers_survive_random_input():

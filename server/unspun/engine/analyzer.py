@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from unspun.engine import lmcheck, spinscore
 from unspun.engine.casing import apply_case
@@ -83,6 +84,44 @@ class ParagraphScan:
     joined: str = " "
     #: the distinct normalized words of the paragraph
     vocabulary: frozenset[str] = frozenset()
+    #: pass 2's per-paragraph work for the last document context it was done in (see `_Pass2`)
+    memo: _Pass2 | None = field(default=None, compare=False, repr=False)
+    #: indices of the matches whose lexicon entry has context conditions (computed on first need)
+    conditional: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
+
+
+class Prepared(NamedTuple):
+    """A text as pass 2 reads it: masked outside its prose segments, cut into paragraphs."""
+
+    text: str
+    segments: Sequence[tuple[int, int]] | None
+    masked: str
+    paragraphs: list[tuple[int, int]]
+
+
+@dataclass(eq=False)
+class _Pass2:
+    """Pass 2 of one paragraph, kept with its scan so that a keystroke elsewhere in a long document costs
+    this paragraph a few comparisons, not its findings rebuilt.
+
+    Everything here depends only on the paragraph's text and on `key` (options, the outcome of its context
+    conditions, the masked runs inside it); the findings also on `fkey` (whether the document looks spun,
+    the spin score as shown in messages and the confidence factor it gives)."""
+
+    key: tuple
+    #: (match index, article before it) of the matches that pass conditions, allow-lists and the model
+    accepted: list[tuple[int, Token | None]]
+    #: spin evidence that counts however often it recurs (fingerprints, article slips), and its strong part
+    evidence: float
+    strong: float
+    #: (substitution key, weight, confirmed by the model): each ordinary word counts once per document
+    substitutions: list[tuple[str, float, bool]]
+    fkey: tuple | None = None
+    #: findings with offsets relative to the paragraph, sorted
+    relative: list[Finding] = field(default_factory=list)
+    #: the same findings moved to `base`
+    base: int = 0
+    placed: list[Finding] = field(default_factory=list)
 
 
 class Engine:
@@ -162,23 +201,32 @@ class Engine:
         return scan
 
     # -- pass 2 ---------------------------------------------------------------------------------------
+    @staticmethod
+    def prepare(text: str, segments: Sequence[tuple[int, int]] | None = None) -> Prepared:
+        """The masked text and its paragraphs, for a caller that needs them before `analyze` (which then
+        takes them instead of computing them again)."""
+        masked = mask(text, segments) if segments is not None else text
+        return Prepared(text, segments, masked, paragraphs(masked) if masked else [])
+
     def analyze(
         self,
         text: str,
         cache: MutableMapping[str, ParagraphScan] | None = None,
         segments: Sequence[tuple[int, int]] | None = None,
+        prepared: Prepared | None = None,
     ) -> Analysis:
         """Analyse `text`; with `segments` (code-point spans of prose, e.g. from `unspun.markup`), only those.
 
         Everything outside the segments is masked (see `mask`): offsets stay exact, masked text has no words,
         and no finding reaches across masked characters."""
         original = text
-        blocked: _Blocked | None = None
-        if segments is not None:
-            text = mask(text, segments)
-            blocked = _Blocked(original, segments)
+        if prepared is None or prepared.text is not text or prepared.segments != segments:
+            prepared = self.prepare(text, segments)
+        text, paras = prepared.masked, prepared.paragraphs
+        blocked = _Blocked(original, segments) if segments is not None else None
+        if blocked is not None and not blocked:
+            blocked = None  # nothing masked (plain text without addresses)
         opts = self.options
-        paras = paragraphs(text) if text else []
         scans: list[tuple[int, int, ParagraphScan]] = []
         for s, e in paras:
             chunk = text[s:e]
@@ -190,60 +238,57 @@ class Engine:
             scans.append((s, e, scan))
 
         doc_words = _DocWords([scan for _, _, scan in scans])
-        accepted: list[tuple[int, Match, Token | None, list[float] | None]] = []  # (paragraph offset, match, article, LM gains)
         evidence_by_para: list[float] = []
         strong = 0.0  # fingerprints and article slips: evidence that does not come from ordinary words
         seen_substitutions: set[str] = set()
-        for pi, (s, _e, scan) in enumerate(scans):
-            slips = scan.articles if blocked is None else [a for a in scan.articles if not blocked(s + a.start, s + a.end)]
-            ev = spinscore.ARTICLE_WEIGHT * len(slips)
-            strong += ev
-            for mi, m in enumerate(scan.matches):
-                entry = m.variant.entry
-                if entry.require and not any(doc_words.contains(t) for t in entry.require):
-                    continue
-                if entry.exclude and any(doc_words.contains(t) for t in entry.exclude):
-                    continue
-                if opts.allows(text[s + m.start : s + m.end]) or opts.allows(entry.tortured):
-                    continue
-                if blocked is not None and blocked(s + m.start, s + m.end):
-                    continue  # the phrase reaches across masked (non-prose) text
-                gains = scan.gains.get(mi)
-                if entry.kind is Kind.SUBSTITUTION and gains is not None and max(gains) < lmcheck.MIN_SUBSTITUTION_GAIN:
-                    continue  # the language model prefers the words as written: an ordinary use
-                article = scan.preceding.get(mi)
-                if article is not None and blocked is not None and blocked(s + article.start, s + m.start):
-                    article = None
-                accepted.append((s, m, article, gains))
-                if entry.kind is Kind.SUBSTITUTION:
-                    # an ordinary word repeated is one piece of evidence, not many
-                    key = " ".join(m.variant.words)
-                    if key in seen_substitutions:
-                        continue
-                    seen_substitutions.add(key)
-                confirmed = gains is not None and max(gains) >= lmcheck.CONFIRMED_GAIN
-                weight = spinscore.evidence_weight(entry.kind.value, entry.confidence, confirmed)
+        runs_of: list[tuple[tuple[int, int], ...]] = []
+        for s, e, scan in scans:
+            conditional = scan.conditional
+            if conditional is None:
+                conditional = scan.conditional = tuple(
+                    mi for mi, m in enumerate(scan.matches) if m.variant.entry.require or m.variant.entry.exclude
+                )
+            conds = tuple(self._conditions_hold(scan.matches[mi], doc_words) for mi in conditional)
+            runs = blocked.runs(s, e) if blocked is not None else ()
+            runs_of.append(runs)
+            key = (opts, conds, runs)
+            memo = scan.memo
+            if memo is None or memo.key != key:
+                memo = scan.memo = self._pass2(text[s:e], scan, key, dict(zip(conditional, conds)), runs)
+            ev = memo.evidence
+            strong += memo.strong
+            for sub, weight, confirmed in memo.substitutions:
+                if sub in seen_substitutions:
+                    continue  # an ordinary word repeated is one piece of evidence, not many
+                seen_substitutions.add(sub)
                 ev += weight
-                if entry.kind is Kind.FINGERPRINT or confirmed:
+                if confirmed:
                     strong += weight
             evidence_by_para.append(ev)
 
         words = sum(scan.words for _, _, scan in scans)
         score = round(spinscore.spin_rate(sum(evidence_by_para), words), 3)
         spun = score >= opts.spin_threshold and strong >= spinscore.MIN_STRONG_EVIDENCE
+        least = spinscore.MIN_WORDS  # spinscore.spin_rate, inlined: this runs once per paragraph per keystroke
         para_scores = tuple(
-            (s, e, round(spinscore.spin_rate(ev, scan.words), 3))
+            (s, e, round(100.0 * ev / (scan.words if scan.words > least else least), 3))
             for (s, e, scan), ev in zip(scans, evidence_by_para)
         )
 
+        # confidence of substitutions scales with the score up to the threshold (two decimals, so that a
+        # keystroke that moves the score a little does not rebuild every finding)
+        factor = round(min(1.0, 0.5 + score / (2 * opts.spin_threshold)), 2) if opts.spin_threshold > 0 else 1.0
+        fkey = (spun, factor, f"{score:.1f}")
         findings: list[Finding] = []
-        for s, m, article, gains in accepted:
-            f = self._finding(text, s, m, article, gains, score, spun)
-            if f is not None:
-                findings.append(f)
-        if spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never":
-            findings.extend(self._open_findings(text, scans, score, findings, blocked))
-        findings.sort(key=lambda f: (f.start, f.end))
+        for (s, e, scan), runs in zip(scans, runs_of):
+            memo = scan.memo
+            assert memo is not None
+            if memo.fkey != fkey:
+                memo.relative = self._paragraph_findings(text[s:e], scan, memo, runs, factor, fkey[2], spun)
+                memo.fkey, memo.base, memo.placed = fkey, 0, memo.relative
+            if memo.base != s:
+                memo.base, memo.placed = s, [_moved(f, s) for f in memo.relative]
+            findings.extend(memo.placed)  # paragraphs are in order and each one's findings are sorted
         return Analysis(
             text=original,
             findings=tuple(findings),
@@ -253,69 +298,122 @@ class Engine:
             paragraphs=para_scores,
         )
 
-    def _open_findings(self, text: str, scans, score: float, taken: list[Finding], blocked=None) -> list[Finding]:
+    @staticmethod
+    def _conditions_hold(m: Match, doc_words: _DocWords) -> bool:
+        entry = m.variant.entry
+        if entry.require and not any(doc_words.contains(t) for t in entry.require):
+            return False
+        return not (entry.exclude and any(doc_words.contains(t) for t in entry.exclude))
+
+    def _pass2(
+        self, chunk: str, scan: ParagraphScan, key: tuple, conds: dict[int, bool], runs: tuple[tuple[int, int], ...]
+    ) -> _Pass2:
+        """The document-independent part of pass 2 for one paragraph (offsets relative to it)."""
+        opts = self.options
+        blocked = _Runs(runs) if runs else None
+        slips = scan.articles if blocked is None else [a for a in scan.articles if not blocked(a.start, a.end)]
+        evidence = strong = spinscore.ARTICLE_WEIGHT * len(slips)
+        accepted: list[tuple[int, Token | None]] = []
+        substitutions: list[tuple[str, float, bool]] = []
+        seen: set[str] = set()
+        for mi, m in enumerate(scan.matches):
+            entry = m.variant.entry
+            if not conds.get(mi, True):
+                continue
+            if opts.allows(chunk[m.start : m.end]) or opts.allows(entry.tortured):
+                continue
+            if blocked is not None and blocked(m.start, m.end):
+                continue  # the phrase reaches across masked (non-prose) text
+            gains = scan.gains.get(mi)
+            if entry.kind is Kind.SUBSTITUTION and gains is not None and max(gains) < lmcheck.MIN_SUBSTITUTION_GAIN:
+                continue  # the language model prefers the words as written: an ordinary use
+            article = scan.preceding.get(mi)
+            if article is not None and blocked is not None and blocked(article.start, m.start):
+                article = None
+            accepted.append((mi, article))
+            confirmed = gains is not None and max(gains) >= lmcheck.CONFIRMED_GAIN
+            weight = spinscore.evidence_weight(entry.kind.value, entry.confidence, confirmed)
+            if entry.kind is Kind.SUBSTITUTION:
+                sub = " ".join(m.variant.words)
+                if sub not in seen:
+                    seen.add(sub)
+                    substitutions.append((sub, weight, confirmed))
+            else:
+                evidence += weight
+                if entry.kind is Kind.FINGERPRINT or confirmed:
+                    strong += weight
+        return _Pass2(key, accepted, evidence, strong, substitutions)
+
+    def _paragraph_findings(
+        self, chunk: str, scan: ParagraphScan, memo: _Pass2, runs, factor: float, shown: str, spun: bool
+    ) -> list[Finding]:
+        """The findings of one paragraph, relative to it, sorted."""
+        out: list[Finding] = []
+        for mi, article in memo.accepted:
+            f = self._finding(chunk, 0, scan.matches[mi], article, scan.gains.get(mi), factor, shown, spun)
+            if f is not None:
+                out.append(f)
+        opts = self.options
+        if spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never":
+            out.extend(self._open_findings(chunk, scan, shown, out, _Runs(runs) if runs else None))
+        out.sort(key=lambda f: (f.start, f.end))
+        return out
+
+    def _open_findings(
+        self, chunk: str, scan: ParagraphScan, shown: str, taken: list[Finding], blocked: _Runs | None
+    ) -> list[Finding]:
+        """Open-vocabulary findings of one paragraph (relative offsets) that overlap no lexicon finding."""
         ov = self.open_vocabulary
         if ov is None:
             return []
         opts = self.options
+        if scan.restorations is None:  # computed once per paragraph text, then cached with its scan
+            tokens = tokenize(chunk)
+            # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
+            inside = {i for i, t in enumerate(tokens) for m in scan.matches if m.start <= t.start < m.end}
+            skip = inside | {i - 1 for i in inside} | {i + 1 for i in inside}
+            scan.restorations = [
+                (r, tokens[r.token - 1] if r.token > 0 and _is_article(tokens[r.token - 1]) else None)
+                for r in ov.restorations(chunk, tokens, skip)
+            ]
         out: list[Finding] = []
-        # spans already taken by lexicon findings, for O(log n) overlap tests: sorted starts and running max end
-        spans = sorted((f.start, f.end) for f in taken)
-        starts = [a for a, _ in spans]
-        reach: list[int] = []
-        for _, b in spans:
-            reach.append(max(b, reach[-1]) if reach else b)
-
-        def overlaps(start: int, end: int) -> bool:
-            k = bisect_left(starts, end)  # the spans that begin before `end`
-            return k > 0 and reach[k - 1] > start
-
-        for s, e, scan in scans:
-            chunk = text[s:e]
-            if scan.restorations is None:  # computed once per paragraph text, then cached with its scan
-                tokens = tokenize(chunk)
-                # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
-                inside = {i for i, t in enumerate(tokens) for m in scan.matches if m.start <= t.start < m.end}
-                skip = inside | {i - 1 for i in inside} | {i + 1 for i in inside}
-                scan.restorations = [
-                    (r, tokens[r.token - 1] if r.token > 0 and _is_article(tokens[r.token - 1]) else None)
-                    for r in ov.restorations(chunk, tokens, skip)
-                ]
-            for r, article in scan.restorations:
-                start, end = s + r.start, s + r.end
-                if overlaps(start, end) or opts.allows(text[start:end]):
-                    continue
-                conf = r.confidence
-                if conf < opts.min_confidence:
-                    continue
-                matched = text[start:end]
-                replacements = [apply_case(matched, c) for c in r.candidates]
-                if (
-                    article is not None
-                    and _ARTICLE_GAP.fullmatch(chunk[article.end : r.start])
-                    and not (blocked is not None and blocked(s + article.start, start))
-                ):
-                    start, matched, replacements = _repair_article(text, s, article, start, end, replacements)
-                out.append(
-                    Finding(
-                        start=start, end=end, text=matched, replacements=tuple(dict.fromkeys(replacements)),
-                        confidence=conf, kind=Kind.SUBSTITUTION, rule="substitution/open-vocabulary",
-                        message=(
-                            f"Possible spinner substitution: \u201c{text[s + r.start:end]}\u201d, perhaps for"
-                            f" \u201c{r.candidates[0]}\u201d (this text looks machine-spun: {score:.1f} per 100 words)"
-                        ),
-                        evidence=(
-                            Evidence("thesaurus", "moby", f"{r.candidates[0]!r} lists {text[s + r.start:end].lower()!r} as a synonym"),
-                            Evidence("language-model", "cmu-trigram", f"log10 gain {r.gains[0]:+.2f}"),
-                        ),
-                        key=text[s + r.start : end].lower(),
-                        safe_fix=conf >= opts.safe_confidence,
-                    )
+        for r, article in scan.restorations:
+            start, end = r.start, r.end
+            if any(f.start < end and start < f.end for f in taken) or opts.allows(chunk[start:end]):
+                continue
+            conf = r.confidence
+            if conf < opts.min_confidence:
+                continue
+            written = chunk[start:end]
+            replacements = [apply_case(written, c) for c in r.candidates]
+            matched = written
+            if (
+                article is not None
+                and _ARTICLE_GAP.fullmatch(chunk[article.end : r.start])
+                and not (blocked is not None and blocked(article.start, start))
+            ):
+                start, matched, replacements = _repair_article(chunk, 0, article, start, end, replacements)
+            out.append(
+                Finding(
+                    start=start, end=end, text=matched, replacements=tuple(dict.fromkeys(replacements)),
+                    confidence=conf, kind=Kind.SUBSTITUTION, rule="substitution/open-vocabulary",
+                    message=(
+                        f"Possible spinner substitution: \u201c{written}\u201d, perhaps for"
+                        f" \u201c{r.candidates[0]}\u201d (this text looks machine-spun: {shown} per 100 words)"
+                    ),
+                    evidence=(
+                        Evidence("thesaurus", "moby", f"{r.candidates[0]!r} lists {written.lower()!r} as a synonym"),
+                        Evidence("language-model", "cmu-trigram", f"log10 gain {r.gains[0]:+.2f}"),
+                    ),
+                    key=written.lower(),
+                    safe_fix=conf >= opts.safe_confidence,
                 )
+            )
         return out
 
     def _finding(
-        self, text: str, base: int, m: Match, article: Token | None, gains: list[float] | None, score: float, spun: bool
+        self, text: str, base: int, m: Match, article: Token | None, gains: list[float] | None, factor: float,
+        shown: str, spun: bool,
     ) -> Finding | None:
         opts = self.options
         entry = m.variant.entry
@@ -325,7 +423,7 @@ class Engine:
         if entry.kind is Kind.SUBSTITUTION:
             if opts.substitutions == "never" or (opts.substitutions == "gated" and not spun):
                 return None
-            conf *= min(1.0, 0.5 + score / (2 * opts.spin_threshold)) if opts.spin_threshold > 0 else 1.0
+            conf *= factor
         elif spun:
             conf += (1.0 - conf) * 0.3
         start, end = base + m.start, base + m.end
@@ -359,7 +457,7 @@ class Engine:
         else:
             msg = (
                 f"Likely spinner substitution: \u201c{text[base + m.start:end]}\u201d for \u201c{expected[0]}\u201d"
-                f" (this text looks machine-spun: {score:.1f} per 100 words)"
+                f" (this text looks machine-spun: {shown} per 100 words)"
             )
         if len(expected) > 1:
             msg += " (or " + ", ".join(f"\u201c{e}\u201d" for e in expected[1:]) + ")"
@@ -434,10 +532,36 @@ class _Blocked:
                 self._starts.append(m.start())
                 self._ends.append(m.end())
 
-    def __call__(self, start: int, end: int) -> bool:
+    def __bool__(self) -> bool:
+        return bool(self._starts)
 
+    def runs(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        """The masked runs that overlap [start, end), relative to `start`."""
+        i = bisect_right(self._ends, start)
+        j = bisect_left(self._starts, end)
+        return tuple((a - start, b - start) for a, b in zip(self._starts[i:j], self._ends[i:j]))
+
+
+class _Runs:
+    """Whether a span covers one of a paragraph's masked runs (offsets relative to the paragraph)."""
+
+    def __init__(self, runs: Sequence[tuple[int, int]]):
+        self._starts = [a for a, _ in runs]
+        self._ends = [b for _, b in runs]
+
+    def __call__(self, start: int, end: int) -> bool:
         i = bisect_right(self._ends, start)  # the first masked run ending after `start`
         return end > start and i < len(self._starts) and self._starts[i] < end
+
+
+def _moved(f: Finding, delta: int) -> Finding:
+    """`f` with its span moved by `delta` (a copy of its fields: far cheaper than the frozen constructor)."""
+    g = object.__new__(Finding)
+    d = g.__dict__
+    d.update(f.__dict__)
+    d["start"] = f.start + delta
+    d["end"] = f.end + delta
+    return g
 
 
 def _is_article(tok: Token) -> bool:
@@ -450,7 +574,6 @@ class _DocWords:
 
     def __init__(self, scans: Sequence[ParagraphScan]):
         self._scans = scans
-        self._vocabulary: set[str] | None = None
         self._seen: dict[str, bool] = {}
 
     def contains(self, phrase: str) -> bool:
@@ -463,9 +586,10 @@ class _DocWords:
         if not words:
             return False
         if len(words) == 1:
-            if self._vocabulary is None:
-                self._vocabulary = set().union(*(scan.vocabulary for scan in self._scans))
-            return words[0] in self._vocabulary
+            # a few words are asked about per document: looking in each paragraph's vocabulary (stopping at
+            # the first that has it) is cheaper than building the document's
+            word = words[0]
+            return any(word in scan.vocabulary for scan in self._scans)
         key = f" {' '.join(words)} "
         return any(key in scan.joined for scan in self._scans)
 

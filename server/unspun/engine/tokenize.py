@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\r?\n|\r\n[ \t]*\r\n|\r[ \t]*\r")
+_LF_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 #: what may separate two words of one phrase: spaces, one line break, or a hyphen (with optional spaces)
 _JOINER = re.compile(r"[ \t\u00a0]*(?:\r\n|\r|\n)?[ \t\u00a0]*|[ \t\u00a0]*[-\u2010\u2011][ \t\u00a0]*")
 
@@ -52,7 +53,8 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     """Spans of paragraphs: text separated by blank lines. Every character belongs to exactly one span."""
     spans = []
     pos = 0
-    for m in _PARAGRAPH_BREAK.finditer(text):
+    # without carriage returns the simpler pattern finds the same breaks several times faster
+    for m in (_PARAGRAPH_BREAK if "\r" in text else _LF_PARAGRAPH_BREAK).finditer(text):
         spans.append((pos, m.start()))
         pos = m.start()
     spans.append((pos, len(text)))

@@ -78,10 +78,12 @@ class DocumentState:
             rng = getattr(change, "range", None)
             if rng is None:  # whole document
                 self.text = change.text
+                self._index = None
             else:
-                start, end = self.index.offsets(rng)
-                self.text = self.text[:start] + change.text + self.text[end:]
-            self._index = None
+                index = self.index
+                start, end = index.offsets(rng)
+                self._index = index.replaced(start, end, change.text)
+                self.text = self._index.text
         self.version = version
         self.superseded.set()
 

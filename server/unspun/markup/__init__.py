@@ -41,18 +41,39 @@ _DIRECTIVE = re.compile(
 _QUOTED = re.compile(r""""([^"\n]*)"|'([^'\n]*)'|“([^”\n]*)”""")
 
 
+_URL_MARKERS = ("://", "www.", "mailto:", "@")
+
+
+def url_spans(text: str) -> list[Span]:
+    """Spans of URLs and e-mail addresses.
+
+    Neither can cross a line, and each holds one of a few markers, so only the lines with a marker are
+    searched: the address pattern tried at every word of a long document costs more than all the rest of a
+    keystroke's work."""
+    lines: set[Span] = set()
+    for marker in _URL_MARKERS:
+        i = text.find(marker)
+        while i >= 0:
+            a = text.rfind("\n", 0, i) + 1
+            b = text.find("\n", i)
+            b = len(text) if b < 0 else b
+            lines.add((a, b))
+            i = text.find(marker, b)
+    return [m.span() for a, b in sorted(lines) for m in _URL.finditer(text, a, b)]
+
+
 def prose_segments(text: str, format: str) -> list[Span]:
     """Code-point spans of prose in `text` read as `format` (URLs and e-mail addresses left out)."""
-    return subtract(_module(format)[0](text), [m.span() for m in _URL.finditer(text)])
+    return subtract(_module(format)[0](text), url_spans(text))
 
 
 def extract(text: str, format: str) -> Prose:
     """The prose of `text` with its control comments applied."""
     seg_fn, com_fn = _module(format)
     segs = seg_fn(text)
-    comments = com_fn(text)
+    comments = com_fn(text) if "unspun:" in text else []  # comments matter only for the directives they hold
     disabled, ignored, directive_spans = directives(text, comments)
-    segs = subtract(segs, [m.span() for m in _URL.finditer(text)] + disabled + directive_spans)
+    segs = subtract(segs, url_spans(text) + disabled + directive_spans)
     return Prose(format, tuple(segs), frozenset(ignored), tuple(disabled))
 
 
