@@ -166,9 +166,16 @@ def run_kind(kind: str, debounce: int, n_opens: int, n_edits: int, n_soak: int, 
         edits = [ed.edit_and_wait() for _ in range(n_edits)]
         print(f"  {kind}: edits p50 {pct(edits, 50):.3f} s; soaking {n_soak} edits", file=sys.stderr)
         soak_t = time.perf_counter()
-        soak = [ed.edit_and_wait() for _ in range(n_soak)]
+        soak = []
+        trail = []  # VmRSS (MB) every tenth of the soak: growth shows as a rising trail, not one reading
+        for i in range(n_soak):
+            soak.append(ed.edit_and_wait())
+            if n_soak >= 10 and (i + 1) % (n_soak // 10) == 0:
+                trail.append(round(srv.rss_kib()[0] / 1024))
         soak_t = time.perf_counter() - soak_t
         rss_soak = srv.rss_kib()
+        if trail:
+            print(f"  {kind}: VmRSS every {n_soak // 10} edits of the soak, MB: {trail}", file=sys.stderr)
     finally:
         code = srv.shutdown()
     return ((kind, len(text.split()), ndiag, opens, len(big.split()), ndiag_big, open_big, edits, soak),

@@ -161,15 +161,20 @@ class TrigramModel:
 
     def word_logprobs(self, words: Sequence[str], *, bos: bool = False) -> list[float]:
         """log10 P(word_i | word_{i-2} word_{i-1}) for each word; with `bos` the first word follows ``<s>``."""
-        ids = [int(i) for i in self.ids(words)]
-        w1 = w2 = -1
-        if bos and BOS in self._ids:
-            w2 = self._ids[BOS]
-        out = []
-        for w3 in ids:
-            out.append(self._cond(w1, w2, w3))
-            w1, w2 = w2, w3
-        return out
+        ids = self.ids(words)
+        n = len(ids)
+        if n == 0:
+            return []
+        # one vectorised pass (the same backoff as `_cond`, word by word, at a fraction of the cost)
+        w2 = np.empty(n, dtype=np.int64)
+        w2[0] = self._ids[BOS] if bos and BOS in self._ids else -1
+        w2[1:] = ids[:-1]
+        w1 = np.empty(n, dtype=np.int64)
+        w1[0] = -1
+        if n > 1:
+            w1[1] = w2[0]
+            w1[2:] = ids[:-2]
+        return self._score_positions(w1, w2, ids).tolist()
 
     def logprob(self, words: Sequence[str], *, bos: bool = False, eos: bool = False) -> float:
         """Sum of log10 P(word | up to two previous words) over `words`.
@@ -190,6 +195,32 @@ class TrigramModel:
         lengths = np.fromiter((len(w) for w in windows), dtype=np.int64, count=len(windows))
         ids = self.ids([t for w in windows for t in w])
         return self.score_id_windows(ids, lengths)
+
+    def score_windows_after(self, windows: Sequence[Sequence[str]], skips: Sequence[int]) -> np.ndarray:
+        """Like `score_windows`, but the first `skips[i]` words of window i are context only: they condition
+        the words after them and are not scored themselves.
+
+        Comparing alternatives that share their left context, those words' scores cancel out; leaving them out
+        saves their look-ups."""
+        lengths = np.fromiter((len(w) for w in windows), dtype=np.int64, count=len(windows))
+        ids = self.ids([t for w in windows for t in w])
+        n_windows = len(lengths)
+        if n_windows == 0 or len(ids) == 0:
+            return np.zeros(n_windows, dtype=np.float64)
+        window = np.repeat(np.arange(n_windows, dtype=np.int64), lengths)
+        starts = np.cumsum(lengths) - lengths
+        position = np.arange(len(ids), dtype=np.int64) - starts[window]
+        w2 = np.empty_like(ids)
+        w2[0] = -1
+        w2[1:] = ids[:-1]
+        w2[position < 1] = -1
+        w1 = np.empty_like(ids)
+        w1[:2] = -1
+        w1[2:] = ids[:-2]
+        w1[position < 2] = -1
+        scored = position >= np.asarray(skips, dtype=np.int64)[window]
+        scores = self._score_positions(w1[scored], w2[scored], ids[scored])
+        return np.bincount(window[scored], weights=scores, minlength=n_windows)
 
     def score_id_windows(self, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         """Like `score_windows` over pre-computed ids: `ids` is all windows' word ids concatenated, `lengths`

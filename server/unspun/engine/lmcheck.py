@@ -50,6 +50,7 @@ def gains(model, text: str, tokens: Sequence[Token], queries: Sequence[Query]) -
     if not queries:
         return []
     windows: list[list[str]] = []
+    skips: list[int] = []  # the left context conditions every window of a query alike: it is not scored
     layout: list[tuple[int, int]] = []  # (index of the written window, number of alternatives)
     for q in queries:
         left, right = _context(text, tokens, q.first, q.last)
@@ -58,7 +59,8 @@ def gains(model, text: str, tokens: Sequence[Token], queries: Sequence[Query]) -
         windows.append(left + written + right)
         for alt in q.alternatives:
             windows.append(left + list(alt) + right)
-    scores = model.score_windows(windows)
+        skips.extend([len(left)] * (1 + len(q.alternatives)))
+    scores = model.score_windows_after(windows, skips)
     out: list[list[float]] = []
     for q, (w, n) in zip(queries, layout):
         base = float(scores[w])
