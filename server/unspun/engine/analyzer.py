@@ -176,7 +176,7 @@ class Engine:
         scan.matches = self.index.match(text, tokens)
         if not tokens:
             return scan
-        by_start = {t.start: i for i, t in enumerate(tokens)}
+        by_start = {t.start: i for i, t in enumerate(tokens)} if scan.matches else {}
         queries: list[Query] = []
         asked: list[int] = []
         for mi, m in enumerate(scan.matches):
@@ -191,7 +191,10 @@ class Engine:
         if model is not None and queries:
             for mi, g in zip(asked, lmcheck.gains(model, text, tokens, queries)):
                 scan.gains[mi] = g
-        for a, b in zip(tokens, tokens[1:]):
+        for k in [k for k, w in enumerate(norms) if w == "a" or w == "an"]:
+            if k + 1 == len(tokens):
+                break
+            a, b = tokens[k], tokens[k + 1]
             if not _is_article(a) or not _ARTICLE_GAP.fullmatch(text[a.end : b.start]):
                 continue
             if not b.text[0].isalpha() or (a.text[0] == "A" and not _SENTENCE_END.search(text[: a.start])):

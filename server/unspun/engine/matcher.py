@@ -82,14 +82,17 @@ class PhraseIndex:
         """Non-overlapping matches, leftmost first, longest at each position."""
         out: list[Match] = []
         norms = [t.norm for t in tokens]
-        i, n = 0, len(tokens)
-        while i < n:
-            m = self._match_at(text, tokens, norms, i)
-            if m is None:
-                i += 1
-                continue
-            out.append(m)
-            i += len(m.variant.words)
+        firsts = self._by_first
+        # only a word that starts an entry (or ends in 's) can start a match: find those in one pass
+        starts = [i for i, w in enumerate(norms) if w in firsts or w.endswith("'s")]
+        i = 0
+        for k in starts:
+            if k < i:
+                continue  # inside the previous match
+            m = self._match_at(text, tokens, norms, k)
+            if m is not None:
+                out.append(m)
+                i = k + len(m.variant.words)
         return out
 
     def _match_at(self, text: str, tokens: Sequence[Token], norms: list[str], i: int) -> Match | None:
@@ -102,26 +105,35 @@ class PhraseIndex:
                     return Match(tokens[i].start, tokens[i].end - 2, v, 0)
             return None
         n = len(tokens)
+        by_key = self._by_key
         # exact matches first: one dictionary look-up per entry length, longest first
         for L in self._lengths[first]:
             if i + L > n:
                 continue
             key = tuple(norms[i : i + L])
-            v = self._by_key.get(key)
-            end = tokens[i + L - 1].end
-            if v is None and L > 1 and key[-1].endswith("'s"):
-                v = self._by_key.get(key[:-1] + (key[-1][:-2],))
-                end -= 2
-            if v is not None and self._joined(text, tokens, i, L):
-                return Match(tokens[i].start, end, v, 0)
+            v = by_key.get(key)
+            cut = 0
+            if v is None:
+                if L == 1 or not key[-1].endswith("'s"):
+                    continue
+                v = by_key.get(key[:-1] + (key[-1][:-2],))
+                if v is None:
+                    continue
+                cut = 2
+            if self._joined(text, tokens, i, L):
+                return Match(tokens[i].start, tokens[i + L - 1].end - cut, v, 0)
         # then phrases with a typo in a later word (not after short function words: "in the", "of a")
-        if len(first) < 4:
+        if len(first) < 4 or i + 1 >= n:
             return None
         best: Match | None = None
+        second = norms[i + 1]
         for v in candidates:
             L = len(v.words)
             if L == 1 or i + L > n or (best is not None and L < len(best.variant.words)):
                 continue
+            want = v.words[1]
+            if want != second and (want[0] != second[:1] and want[-1] != second[-1:]):
+                continue  # (the cheap part of `_near`, inline: most candidates fail here)
             typos = 0
             for k in range(1, L):
                 want, got = v.words[k], norms[i + k]

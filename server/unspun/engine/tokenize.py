@@ -32,6 +32,8 @@ def normalize_word(word: str) -> str:
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     new = tuple.__new__  # NamedTuple's own constructor is several times slower
+    if "’" not in text:  # (most texts: no typographic apostrophe to straighten)
+        return [new(Token, (m.start(), m.end(), w, w.lower())) for m in _WORD.finditer(text, start, end) for w in (m.group(),)]
     return [
         new(Token, (m.start(), m.end(), w, w.lower().replace("’", "'")))
         for m in _WORD.finditer(text, start, end)
