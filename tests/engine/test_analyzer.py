@@ -184,3 +184,46 @@ def test_language_model_reranks_and_confirms():
     assert eng.analyze("They believe in free enterprise and low taxes.").findings == ()
     plain = Engine([lex], Options(substitutions="always", min_confidence=0.0), model=None)
     assert plain.analyze("They believe in free enterprise and low taxes.").findings
+
+
+def _same(a, b):
+    spans_ok(a.text, a)
+    assert a.findings == b.findings
+    assert (a.spin_score, a.spun, a.word_count, a.paragraphs) == (b.spin_score, b.spun, b.word_count, b.paragraphs)
+
+
+def test_cached_pass_two_equals_a_fresh_analysis_through_every_kind_of_edit():
+    """Pass 2 is kept per paragraph; whatever an edit changes elsewhere (offsets, the spin score, a context
+    condition's term, the masked parts, the options), the cached result must equal a fresh one."""
+    from unspun.engine import default_engine
+
+    eng = default_engine()
+    spun = (
+        "The minister mentioned on Tuesday that a information convention would be held in the capital. "
+        "Officials mentioned the safety state of affairs had improved in the event that talks continued."
+    )
+    versions = [
+        f"{spun}\n\nOur man-made consciousness study.\n\nA plain closing line.",
+        # text inserted before: every later paragraph moves
+        f"Preface added here.\n\n{spun}\n\nOur man-made consciousness study.\n\nA plain closing line.",
+        # a term of the condition of "man-made consciousness" appears in another paragraph
+        f"Preface added here.\n\n{spun}\n\nOur man-made consciousness study.\n\nA neural closing line.",
+        # the spun paragraph goes: the spin score drops and the gated substitutions with it
+        "Preface added here.\n\nOur man-made consciousness study.\n\nA neural closing line.",
+        # and comes back, now after the others
+        f"Preface added here.\n\nOur man-made consciousness study.\n\nA neural closing line.\n\n{spun}",
+    ]
+    cache: dict = {}
+    for text in versions:
+        _same(eng.analyze(text, cache=cache), eng.analyze(text))
+    # masked parts inside a paragraph (offsets relative to the paragraph must follow them)
+    text = versions[-1]
+    cut = text.index("information")
+    segments = [(0, cut), (cut + len("information"), len(text))]
+    _same(eng.analyze(text, cache=cache, segments=segments), eng.analyze(text, segments=segments))
+    _same(eng.analyze(text, cache=cache), eng.analyze(text))
+    # other options on the same cache
+    allowing = eng.with_options(Options(allow=frozenset({"information convention"})))
+    _same(allowing.analyze(text, cache=cache), allowing.analyze(text))
+    _same(eng.analyze(text, cache=cache), eng.analyze(text))
+    assert any(f.kind is Kind.SUBSTITUTION for f in eng.analyze(text).findings)  # the edits did reach the gating

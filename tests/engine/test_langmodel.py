@@ -126,6 +126,32 @@ def test_batch_scores_equal_scalar_scores_on_the_tiny_model(tiny: TrigramModel) 
     assert tiny.score_windows([[], []]).tolist() == [0.0, 0.0]
 
 
+def test_vectorised_word_scores_equal_the_scalar_backoff(tiny: TrigramModel) -> None:
+    """`word_logprobs` scores a text in one pass; it must agree with `_cond`, the backoff word by word."""
+    rng = random.Random(3)
+    words = ["a", "b", "c", "d", "zzz", "B", "<s>"]
+    for bos in (False, True):
+        for _ in range(200):
+            text = [rng.choice(words) for _ in range(rng.randrange(0, 8))]
+            w1, w2 = -1, (tiny.word_id("<s>") if bos and "<s>" in tiny else -1)
+            expected = []
+            for w3 in [int(i) for i in tiny.ids(text)]:
+                expected.append(tiny._cond(w1, w2, w3))
+                w1, w2 = w2, w3
+            assert tiny.word_logprobs(text, bos=bos) == pytest.approx(expected, abs=1e-9)
+
+
+def test_windows_with_context_only_words_score_the_rest(tiny: TrigramModel) -> None:
+    """`score_windows_after(w, [k])` leaves out the first k words' own scores: window minus its prefix."""
+    rng = random.Random(5)
+    words = ["a", "b", "c", "d", "zzz"]
+    windows = [[rng.choice(words) for _ in range(rng.randrange(0, 7))] for _ in range(200)]
+    skips = [rng.randrange(0, len(w) + 1) for w in windows]
+    expected = [tiny.logprob(w) - tiny.logprob(w[:k]) for w, k in zip(windows, skips)]
+    assert tiny.score_windows_after(windows, skips) == pytest.approx(expected, abs=1e-9)
+    assert len(tiny.score_windows_after([], [])) == 0
+
+
 def test_sliding_windows_equal_explicit_windows(tiny: TrigramModel) -> None:
     text = "a b c a b zzz d c b a a b c".split()
     for size in (1, 2, 3, 5):

@@ -207,17 +207,7 @@ class TrigramModel:
         n_windows = len(lengths)
         if n_windows == 0 or len(ids) == 0:
             return np.zeros(n_windows, dtype=np.float64)
-        window = np.repeat(np.arange(n_windows, dtype=np.int64), lengths)
-        starts = np.cumsum(lengths) - lengths
-        position = np.arange(len(ids), dtype=np.int64) - starts[window]
-        w2 = np.empty_like(ids)
-        w2[0] = -1
-        w2[1:] = ids[:-1]
-        w2[position < 1] = -1
-        w1 = np.empty_like(ids)
-        w1[:2] = -1
-        w1[2:] = ids[:-2]
-        w1[position < 2] = -1
+        window, position, w1, w2 = _contexts(ids, lengths)
         scored = position >= np.asarray(skips, dtype=np.int64)[window]
         scores = self._score_positions(w1[scored], w2[scored], ids[scored])
         return np.bincount(window[scored], weights=scores, minlength=n_windows)
@@ -234,19 +224,8 @@ class TrigramModel:
             raise ValueError(f"lengths add up to {int(lengths.sum())} words, but {len(ids)} ids were given")
         if len(ids) == 0:
             return np.zeros(n_windows, dtype=np.float64)
-        window = np.repeat(np.arange(n_windows, dtype=np.int64), lengths)
-        starts = np.cumsum(lengths) - lengths
-        position = np.arange(len(ids), dtype=np.int64) - starts[window]
-        w3 = ids
-        w2 = np.empty_like(ids)
-        w2[0] = -1
-        w2[1:] = ids[:-1]
-        w2[position < 1] = -1
-        w1 = np.empty_like(ids)
-        w1[:2] = -1
-        w1[2:] = ids[:-2]
-        w1[position < 2] = -1
-        scores = self._score_positions(w1, w2, w3)
+        window, _position, w1, w2 = _contexts(ids, lengths)
+        scores = self._score_positions(w1, w2, ids)
         return np.bincount(window, weights=scores, minlength=n_windows)
 
     def score_sliding(self, words: Sequence[str], size: int) -> np.ndarray:
@@ -314,6 +293,23 @@ class TrigramModel:
 
 
 _SORT_QUERIES_FROM = 4096
+
+
+def _contexts(ids: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For windows concatenated in `ids` (`lengths` words each): each word's window, its position in it, and
+    the ids of the two words before it within the window (-1 where there is none)."""
+    window = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    starts = np.cumsum(lengths) - lengths
+    position = np.arange(len(ids), dtype=np.int64) - starts[window]
+    w2 = np.empty_like(ids)
+    w2[0] = -1
+    w2[1:] = ids[:-1]
+    w2[position < 1] = -1
+    w1 = np.empty_like(ids)
+    w1[:2] = -1
+    w1[2:] = ids[:-2]
+    w1[position < 2] = -1
+    return window, position, w1, w2
 
 
 def _take(values: np.ndarray, at: np.ndarray) -> np.ndarray:
