@@ -31,7 +31,8 @@ CAPABILITIES = {
 
 
 class Server:
-    """One `python3 -m unspun serve` process and the messages it has sent."""
+    """One `python3 -m unspun serve` process and the messages it has sent (extra server arguments, e.g.
+    `--log-level debug`, from the environment variable UNSPUN_BENCH_SERVER_ARGS)."""
 
     def __init__(self, init_options: dict | None = None, stderr_path: str | None = None):
         self.init_options = init_options or {}
