@@ -141,6 +141,14 @@ def test_vectorised_word_scores_equal_the_scalar_backoff(tiny: TrigramModel) -> 
             assert tiny.word_logprobs(text, bos=bos) == pytest.approx(expected, abs=1e-9)
 
 
+def test_positions_of_several_texts_equal_each_text_alone(tiny: TrigramModel) -> None:
+    rng = random.Random(9)
+    texts = [[rng.choice(["a", "b", "c", "zzz"]) for _ in range(rng.randrange(0, 6))] for _ in range(50)]
+    joined = tiny.score_positions_in(texts).tolist()
+    assert joined == pytest.approx([x for t in texts for x in tiny.word_logprobs(t)], abs=1e-9)
+    assert len(tiny.score_positions_in([[], []])) == 0
+
+
 def test_windows_with_context_only_words_score_the_rest(tiny: TrigramModel) -> None:
     """`score_windows_after(w, [k])` leaves out the first k words' own scores: window minus its prefix."""
     rng = random.Random(5)

@@ -181,3 +181,32 @@ def test_build_script_filters_ranks_and_writes_a_loadable_file(tmp_path: Path) -
     loaded = Thesaurus.load(out)
     assert loaded.synonyms("big") == ("large", "huge")
     assert loaded.reverse("big") == ("huge", "large")
+
+
+def test_the_shipped_index_is_cached_as_arrays(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The first load parses the shipped file and writes the per-user cache; later loads read the cache and
+    give the same index; a damaged cache is rebuilt, not trusted."""
+    monkeypatch.setenv("UNSPUN_CACHE_DIR", str(tmp_path))
+    first = Thesaurus.load()
+    (cached,) = tmp_path.glob("thesaurus-*.npz")
+    second = Thesaurus.load()
+    assert len(second) == len(first) and list(second)[:50] == list(first)[:50]
+    for word in ("said", "powerful", "artificial", "network", "zzyzxqq"):
+        assert second.synonyms(word) == first.synonyms(word)
+        assert second.reverse(word) == first.reverse(word)
+    cached.write_bytes(b"not a numpy archive")
+    third = Thesaurus.load()
+    assert third.synonyms("said") == first.synonyms("said")
+    assert cached.stat().st_size > 1_000_000  # rewritten
+    assert not list(tmp_path.glob(".*tmp*"))  # no temporary file left behind
+
+
+def test_compact_index_matches_its_mapping() -> None:
+    entries = {"big": ("large", "huge", "great"), "large": ("big",), "huge": ("big", "vast"), "vast": ()}
+    t = Thesaurus(entries)
+    for word, synonyms in entries.items():
+        assert t.synonyms(word) == synonyms
+    assert t.reverse("big") == ("huge", "large")
+    assert t.reverse("great") == ("big",)
+    assert len(t) == 4 and "great" not in t and "vast" in t
+    assert sorted(t) == sorted(entries)

@@ -282,6 +282,12 @@ class Engine:
         # keystroke that moves the score a little does not rebuild every finding)
         factor = round(min(1.0, 0.5 + score / (2 * opts.spin_threshold)), 2) if opts.spin_threshold > 0 else 1.0
         fkey = (spun, factor, f"{score:.1f}")
+        if spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never":
+            # the paragraphs whose findings are due and whose restorations are not known yet: one batch
+            self._restore([
+                (text[s:e], scan) for s, e, scan in scans
+                if scan.restorations is None and scan.memo is not None and scan.memo.fkey != fkey
+            ])
         findings: list[Finding] = []
         for (s, e, scan), runs in zip(scans, runs_of):
             memo = scan.memo
@@ -362,6 +368,23 @@ class Engine:
         out.sort(key=lambda f: (f.start, f.end))
         return out
 
+    def _restore(self, paragraphs: Sequence[tuple[str, ParagraphScan]]) -> None:
+        """Compute the open-vocabulary restorations of these paragraphs (all in one batch) and keep each with
+        its scan: they depend only on the paragraph's text."""
+        ov = self.open_vocabulary
+        if ov is None or not paragraphs:
+            return
+        asked = []
+        for chunk, scan in paragraphs:
+            tokens = tokenize(chunk)
+            # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
+            inside = {i for i, t in enumerate(tokens) for m in scan.matches if m.start <= t.start < m.end}
+            asked.append((chunk, tokens, inside | {i - 1 for i in inside} | {i + 1 for i in inside}))
+        for (_chunk, tokens, _skip), (_c, scan), found in zip(asked, paragraphs, ov.restorations_many(asked)):
+            scan.restorations = [
+                (r, tokens[r.token - 1] if r.token > 0 and _is_article(tokens[r.token - 1]) else None) for r in found
+            ]
+
     def _open_findings(
         self, chunk: str, scan: ParagraphScan, shown: str, taken: list[Finding], blocked: _Runs | None
     ) -> list[Finding]:
@@ -370,15 +393,9 @@ class Engine:
         if ov is None:
             return []
         opts = self.options
-        if scan.restorations is None:  # computed once per paragraph text, then cached with its scan
-            tokens = tokenize(chunk)
-            # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
-            inside = {i for i, t in enumerate(tokens) for m in scan.matches if m.start <= t.start < m.end}
-            skip = inside | {i - 1 for i in inside} | {i + 1 for i in inside}
-            scan.restorations = [
-                (r, tokens[r.token - 1] if r.token > 0 and _is_article(tokens[r.token - 1]) else None)
-                for r in ov.restorations(chunk, tokens, skip)
-            ]
+        if scan.restorations is None:
+            self._restore([(chunk, scan)])
+        assert scan.restorations is not None
         out: list[Finding] = []
         for r, article in scan.restorations:
             start, end = r.start, r.end

@@ -228,6 +228,15 @@ class TrigramModel:
         scores = self._score_positions(w1, w2, ids)
         return np.bincount(window, weights=scores, minlength=n_windows)
 
+    def score_positions_in(self, texts: Sequence[Sequence[str]]) -> np.ndarray:
+        """`word_logprobs` of several texts (no sentence start), concatenated, in one vectorised pass."""
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        ids = self.ids([w for t in texts for w in t])
+        if len(ids) == 0:
+            return np.zeros(0, dtype=np.float64)
+        _window, _position, w1, w2 = _contexts(ids, lengths)
+        return self._score_positions(w1, w2, ids)
+
     def score_sliding(self, words: Sequence[str], size: int) -> np.ndarray:
         """`logprob` of every window of `size` consecutive words of `words` (``words[i:i + size]`` for each i).
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from unspun.engine.inflect import article_for, is_plural, pluralize, singularize
-from unspun.engine.lmcheck import Query, gains
+from unspun.engine.lmcheck import Query, gains_many
 from unspun.engine.tokenize import Token
 
 #: a word this frequent (log10 unigram probability) is a function word: never a spin candidate
@@ -93,47 +93,72 @@ class OpenVocabulary:
 
     def restorations(self, text: str, tokens: Sequence[Token], skip: set[int]) -> list[Restoration]:
         """Restorations for the poorly fitting content words of one paragraph (tokens in `skip` excluded)."""
+        return self.restorations_many([(text, tokens, skip)])[0]
+
+    def restorations_many(
+        self, paragraphs: Sequence[tuple[str, Sequence[Token], set[int]]]
+    ) -> list[list[Restoration]]:
+        """`restorations` for several paragraphs, scored by the model in two batched calls for all of them."""
         model = self.model
-        if not tokens:
-            return []
-        words = [t.norm for t in tokens]
-        # how well each word fits its left context: log10 P(w_i | w_i-2, w_i-1)
-        fit = model.word_logprobs(words)
-        queries: list[Query] = []
-        priors: list[np.ndarray] = []
-        for i, t in enumerate(tokens):
-            if i in skip or not t.text.isalpha() or len(t.text) < 3:
-                continue
-            if t.text[0].isupper() and i > 0 and not _sentence_start(text, tokens, i):
-                continue  # a name
-            w = words[i]
-            if model.unigram_logprob(w) > FUNCTION_WORD_LOGPROB:
-                continue
-            # "a information": the article fits the word the spinner removed, so it says how that word began
-            art = words[i - 1] if i > 0 and words[i - 1] in ("a", "an") else None
-            slipped = art is not None and article_for(w) != art
-            if fit[i] > WELL_FITTED_LOGPROB and not slipped:
-                continue
-            cands = self._candidates(w)
-            if slipped:
-                cands = tuple((c, p + ARTICLE_BONUS) for c, p in cands if article_for(c) == art)
-            if cands:
-                queries.append(Query(i, i + 1, tuple((c,) for c, _ in cands)))
-                priors.append(np.array([p for _, p in cands]))
-        out: list[Restoration] = []
-        for q, g, prior in zip(queries, gains(model, text, tokens, queries), priors):
-            arr = np.asarray(g) + prior
-            order = np.argsort(-arr, kind="stable")[:3]
-            if arr[order[0]] < MIN_GAIN:
-                continue
-            tok = tokens[q.first]
-            out.append(
-                Restoration(
-                    q.first, tok.start, tok.end,
-                    tuple(q.alternatives[k][0] for k in order if arr[k] > 0),
-                    tuple(float(arr[k]) for k in order if arr[k] > 0),
+        fits = self._fits([[t.norm for t in tokens] for _text, tokens, _skip in paragraphs])
+        asked: list[tuple[str, Sequence[Token], list[Query]]] = []
+        priors_of: list[list[np.ndarray]] = []
+        for (text, tokens, skip), fit in zip(paragraphs, fits):
+            queries: list[Query] = []
+            priors: list[np.ndarray] = []
+            words = [t.norm for t in tokens]
+            for i, t in enumerate(tokens):
+                if i in skip or not t.text.isalpha() or len(t.text) < 3:
+                    continue
+                if t.text[0].isupper() and i > 0 and not _sentence_start(text, tokens, i):
+                    continue  # a name
+                w = words[i]
+                if model.unigram_logprob(w) > FUNCTION_WORD_LOGPROB:
+                    continue
+                # "a information": the article fits the word the spinner removed, so it says how that word began
+                art = words[i - 1] if i > 0 and words[i - 1] in ("a", "an") else None
+                slipped = art is not None and article_for(w) != art
+                if fit[i] > WELL_FITTED_LOGPROB and not slipped:
+                    continue
+                cands = self._candidates(w)
+                if slipped:
+                    cands = tuple((c, p + ARTICLE_BONUS) for c, p in cands if article_for(c) == art)
+                if cands:
+                    queries.append(Query(i, i + 1, tuple((c,) for c, _ in cands)))
+                    priors.append(np.array([p for _, p in cands]))
+            asked.append((text, tokens, queries))
+            priors_of.append(priors)
+        out: list[list[Restoration]] = []
+        for (_text, tokens, queries), priors, para_gains in zip(asked, priors_of, gains_many(model, asked)):
+            found: list[Restoration] = []
+            for q, g, prior in zip(queries, para_gains, priors):
+                arr = np.asarray(g) + prior
+                order = np.argsort(-arr, kind="stable")[:3]
+                if arr[order[0]] < MIN_GAIN:
+                    continue
+                tok = tokens[q.first]
+                found.append(
+                    Restoration(
+                        q.first, tok.start, tok.end,
+                        tuple(q.alternatives[k][0] for k in order if arr[k] > 0),
+                        tuple(float(arr[k]) for k in order if arr[k] > 0),
+                    )
                 )
-            )
+            out.append(found)
+        return out
+
+    def _fits(self, paragraphs: list[list[str]]) -> list[list[float]]:
+        """How well each word fits its left context, log10 P(w_i | w_i-2, w_i-1), for every paragraph at once."""
+        model = self.model
+        if len(paragraphs) == 1:
+            return [model.word_logprobs(paragraphs[0]) if paragraphs[0] else []]
+        lengths = [len(p) for p in paragraphs]
+        scores = model.score_positions_in(paragraphs) if sum(lengths) else np.zeros(0)
+        out: list[list[float]] = []
+        pos = 0
+        for n in lengths:
+            out.append(scores[pos : pos + n].tolist())
+            pos += n
         return out
 
 
