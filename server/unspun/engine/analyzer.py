@@ -28,6 +28,8 @@ from unspun.engine.openvocab import OpenVocabulary, Restoration
 from unspun.engine.tokenize import Token, paragraphs, phrase_words, tokenize
 
 _DEFAULT = object()
+#: open-vocabulary restorations are scored in batches of paragraphs of about this many words
+RESTORE_BATCH_WORDS = 2000
 
 _ARTICLE_GAP = re.compile(r"[ \t\u00a0]+|[ \t\u00a0]*(?:\r\n|\r|\n)[ \t\u00a0]*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”)\]]\s*)$")
@@ -372,18 +374,28 @@ class Engine:
         """Compute the open-vocabulary restorations of these paragraphs (all in one batch) and keep each with
         its scan: they depend only on the paragraph's text."""
         ov = self.open_vocabulary
-        if ov is None or not paragraphs:
+        if ov is None:
             return
-        asked = []
-        for chunk, scan in paragraphs:
+        batch: list[tuple[str, ParagraphScan, list[Token]]] = []
+        size = 0
+        for k, (chunk, scan) in enumerate(paragraphs):
             tokens = tokenize(chunk)
-            # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
-            inside = {i for i, t in enumerate(tokens) for m in scan.matches if m.start <= t.start < m.end}
-            asked.append((chunk, tokens, inside | {i - 1 for i in inside} | {i + 1 for i in inside}))
-        for (_chunk, tokens, _skip), (_c, scan), found in zip(asked, paragraphs, ov.restorations_many(asked)):
-            scan.restorations = [
-                (r, tokens[r.token - 1] if r.token > 0 and _is_article(tokens[r.token - 1]) else None) for r in found
-            ]
+            batch.append((chunk, scan, tokens))
+            size += len(tokens)
+            # batches of a few thousand words: large enough to look n-grams up in order, small enough that the
+            # scoring arrays (~60 candidate windows per word) stay a few MB
+            if size >= RESTORE_BATCH_WORDS or k == len(paragraphs) - 1:
+                asked = []
+                for chunk_, scan_, tokens_ in batch:
+                    # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
+                    inside = {i for i, t in enumerate(tokens_) for m in scan_.matches if m.start <= t.start < m.end}
+                    asked.append((chunk_, tokens_, inside | {i - 1 for i in inside} | {i + 1 for i in inside}))
+                for (_c, scan_, tokens_), found in zip(batch, ov.restorations_many(asked)):
+                    scan_.restorations = [
+                        (r, tokens_[r.token - 1] if r.token > 0 and _is_article(tokens_[r.token - 1]) else None)
+                        for r in found
+                    ]
+                batch, size = [], 0
 
     def _open_findings(
         self, chunk: str, scan: ParagraphScan, shown: str, taken: list[Finding], blocked: _Runs | None
