@@ -3,11 +3,14 @@
 * clean: the paragraphs of `../shared/eval/clean-dev/` (about 430,000 words of human prose) when present, then
   the project's examples; `engine_speed.build` takes them in order, so documents up to that size repeat nothing,
   and beyond it each further copy of a paragraph is numbered ("(2) ...") so that none repeats.
-* spun: the spun paragraphs of `../shared/eval/news-dev/*.spun.txt` and the examples, repeated. Each copy gets
-  a running number ("12. ") so that no two paragraphs are equal and the per-paragraph cache cannot skip work
-  a real document would need.
+* spun: the clean paragraphs passed through `bench/spinner.py` (a word-substitution spinner), the sources whose
+  spun form reads as spun first (the speeches; literary prose, whose vocabulary the shipped lexicons know
+  least, last), then the real spun paragraphs of `../shared/eval/news-dev/` and the examples. Nothing repeats
+  until all of it is used: the engine keeps the restorations of windows it has scored, so repeated text would
+  be timed partly from that cache. Past the end, copies are numbered ("12. ").
 
-`start` rotates the first paragraph, so documents of the same size opened one after the other differ.
+`start` rotates the first paragraph (clean) or skips that many words (spun), so documents opened one after the
+other differ; spun documents at starts that far apart share no text.
 """
 
 from __future__ import annotations
@@ -30,16 +33,39 @@ def clean_paragraphs() -> list[str]:
 
 
 def spun_paragraphs() -> list[str]:
+    """The spun source: see the module documentation."""
     global _spun
     if _spun is None:
-        paras: list[str] = []
+        from spinner import Spinner
+
+        spinner = Spinner()
+        groups: list[tuple[float, list[str]]] = []
+        seed = 0
+        files = sorted(EVAL.glob("*.txt")) if EVAL.is_dir() else []
+        for p in files:
+            spun = []
+            for line in p.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    spun.append(spinner.spin(line, seed))
+                    seed += 1
+            groups.append((_spin_score(spun), spun))
+        groups.sort(key=lambda g: -g[0])
+        paras = [para for _, spun in groups for para in spun]
+        real: list[str] = []
         if SPUN.is_dir():
             for p in sorted(SPUN.glob("*.spun.txt")):
-                paras += [line for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+                real += [line for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
         for p in sorted((ROOT / "examples").glob("*")):
-            paras += [b for b in p.read_text(encoding="utf-8").split("\n\n") if b.strip() and not b.startswith("#")]
-        _spun = paras
+            real += [b for b in p.read_text(encoding="utf-8").split("\n\n") if b.strip() and not b.startswith("#")]
+        _spun = paras + real
     return _spun
+
+
+def _spin_score(paras: list[str]) -> float:
+    """The spin score of the first 10,000 words of `paras`."""
+    from unspun.engine import default_engine
+
+    return default_engine().analyze(build(paras, 10_000)).spin_score if paras else 0.0
 
 
 def document(kind: str, words: int, start: int = 0) -> str:
@@ -57,9 +83,16 @@ def document(kind: str, words: int, start: int = 0) -> str:
         return build(paras, words)
     if kind == "spun":
         base = spun_paragraphs()
+        total = sum(len(p.split()) for p in base)
+        skip = start % total if total else 0
+        k = 0
+        while skip > 0 and k < len(base):
+            skip -= len(base[k].split())
+            k += 1
         out, n, i = [], 0, 0
         while n < words:
-            para = f"{i + 1}. " + base[(i + start) % len(base)]
+            j = k + i
+            para = base[j % len(base)] if j < len(base) else f"{j // len(base) + 1}. " + base[j % len(base)]
             out.append(para)
             n += len(para.split())
             i += 1

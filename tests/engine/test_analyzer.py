@@ -118,6 +118,25 @@ def test_spin_score_per_paragraph(mini_engine):
     assert a.paragraphs[0][2] == 0 and a.paragraphs[1][2] > 0
 
 
+def test_substitutions_count_once_per_section_so_the_score_does_not_fall_with_length(mini_engine):
+    from unspun.engine import spinscore
+
+    filler = "The day was long and the town was quiet. " * 12
+    # one section: three substitutions, then plain paragraphs up to the section length
+    paras = ["He mentioned international locations and highly effective ideas."]
+    while sum(len(p.split()) for p in paras) < spinscore.SECTION_WORDS:
+        paras.append(filler)
+    section = "\n\n".join(paras)
+    one = mini_engine.analyze(section)
+    assert one.spin_score > 0
+    three = mini_engine.analyze("\n\n".join([section] * 3))
+    # counted once per document, the three sections' substitutions would count once: a third of the score
+    assert three.spin_score == pytest.approx(one.spin_score, rel=0.05)
+    # within a section a repeated substitution still counts once
+    twice = mini_engine.analyze(paras[0] + "\n\n" + paras[0] + "\n\n" + "\n\n".join(paras[1:]))
+    assert twice.spin_score == pytest.approx(one.spin_score, rel=0.05)
+
+
 def test_article_slips_count_as_evidence(mini_engine):
     base = "The plan was an good one and a actual threat to a old order. " * 2
     clean = "The plan was a good one and an actual threat to an old order. " * 2

@@ -24,3 +24,43 @@ def test_restorations_in_one_batch_equal_paragraph_by_paragraph():
     assert batch == alone
     assert any(batch)  # the example has restorations to find
     assert ov.restorations_many([]) == []
+
+
+def _fresh(ov):
+    ov._windows.clear()
+    ov._windows_old.clear()
+
+
+def test_remembered_windows_give_what_scoring_them_again_gives():
+    ov = default_engine().open_vocabulary
+    if ov is None:
+        pytest.skip("no language model")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    asked = [(text[s:e], tokenize(text[s:e]), set()) for s, e in paragraphs(text)]
+    _fresh(ov)
+    first = ov.restorations_many(asked)
+    assert ov._windows  # windows were remembered
+    # an edit: one paragraph changes by a word; its other windows come from memory
+    chunk, _tokens, _ = asked[1]
+    cut = chunk.index(" ", len(chunk) // 2)
+    edited = chunk[:cut] + " quite" + chunk[cut:]
+    again = ov.restorations_many([(edited, tokenize(edited), set())])
+    _fresh(ov)
+    assert ov.restorations_many([(edited, tokenize(edited), set())]) == again
+    assert ov.restorations_many(asked) == first
+
+
+def test_window_memory_is_bounded(monkeypatch):
+    from unspun.engine import openvocab
+
+    ov = default_engine().open_vocabulary
+    if ov is None:
+        pytest.skip("no language model")
+    monkeypatch.setattr(openvocab, "WINDOW_CACHE", 5)
+    _fresh(ov)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for s, e in paragraphs(text):
+        ov.restorations_many([(text[s:e], tokenize(text[s:e]), set())])
+        assert len(ov._windows) <= 5 + len(tokenize(text[s:e]))
+        assert len(ov._windows_old) <= 5 + len(tokenize(text[s:e]))
+    _fresh(ov)

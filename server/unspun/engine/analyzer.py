@@ -116,7 +116,7 @@ class _Pass2:
     #: spin evidence that counts however often it recurs (fingerprints, article slips), and its strong part
     evidence: float
     strong: float
-    #: (substitution key, weight, confirmed by the model): each ordinary word counts once per document
+    #: (substitution key, weight, confirmed by the model): each ordinary word counts once per section
     substitutions: list[tuple[str, float, bool]]
     fkey: tuple | None = None
     #: findings with offsets relative to the paragraph, sorted
@@ -246,8 +246,14 @@ class Engine:
         evidence_by_para: list[float] = []
         strong = 0.0  # fingerprints and article slips: evidence that does not come from ordinary words
         seen_substitutions: set[str] = set()
+        section_words = 0
         runs_of: list[tuple[tuple[int, int], ...]] = []
         for s, e, scan in scans:
+            if section_words >= spinscore.SECTION_WORDS:
+                # a new section: its substitutions count again (else a long spun text would read as clean)
+                seen_substitutions.clear()
+                section_words = 0
+            section_words += scan.words
             conditional = scan.conditional
             if conditional is None:
                 conditional = scan.conditional = tuple(

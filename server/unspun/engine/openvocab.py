@@ -10,13 +10,13 @@ score says they are spun.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from unspun.engine.inflect import article_for, is_plural, pluralize, singularize
-from unspun.engine.lmcheck import Query, gains_many
 from unspun.engine.tokenize import Token
 
 #: a word this frequent (log10 unigram probability) is a function word: never a spin candidate
@@ -52,13 +52,32 @@ class Restoration:
         return round(1.0 / (1.0 + math.exp(-(g - MIN_GAIN) * 1.2)) * 0.9, 3)
 
 
+@dataclass(frozen=True)
+class _Candidates:
+    """The restorations considered for one written word, most frequent first."""
+
+    words: tuple[str, ...]
+    ids: np.ndarray  # their language-model ids (int64)
+    priors: np.ndarray  # thesaurus evidence for each (see `OpenVocabulary._prior`), float64
+    an: np.ndarray  # whether each takes "an" (bool)
+
+
+#: restorations of a window (left context, word, right context, article) are remembered: after an edit, the
+#: windows of the paragraph that the edit did not touch are not scored again. Two generations of this many
+#: windows each (about 150 bytes a window) keep the memory bounded.
+WINDOW_CACHE = 40_000
+
+
 class OpenVocabulary:
     def __init__(self, model, thesaurus):
         self.model = model
         self.thesaurus = thesaurus
-        self._cands: dict[str, tuple[str, ...]] = {}
+        self._cands: dict[str, _Candidates] = {}
+        # window key -> (candidates, gains) of a restoration, or None when the window has none
+        self._windows: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
+        self._windows_old: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
 
-    def _candidates(self, word: str) -> tuple[str, ...]:
+    def _candidates(self, word: str) -> _Candidates:
         hit = self._cands.get(word)
         if hit is not None:
             return hit
@@ -75,8 +94,13 @@ class OpenVocabulary:
                 lp = model.unigram_logprob(c)
                 if lp >= RARE_CANDIDATE_LOGPROB and c not in seen:
                     seen[c] = lp
-        ranked = sorted(seen, key=lambda c: -seen[c])[:MAX_CANDIDATES]
-        out = tuple((c, self._prior(word, base, c)) for c in ranked)
+        ranked = tuple(sorted(seen, key=lambda c: -seen[c])[:MAX_CANDIDATES])
+        out = _Candidates(
+            ranked,
+            model.ids(ranked),
+            np.array([self._prior(word, base, c) for c in ranked], dtype=np.float64),
+            np.array([article_for(c) == "an" for c in ranked], dtype=bool),
+        )
         self._cands[word] = out
         return out
 
@@ -98,14 +122,24 @@ class OpenVocabulary:
     def restorations_many(
         self, paragraphs: Sequence[tuple[str, Sequence[Token], set[int]]]
     ) -> list[list[Restoration]]:
-        """`restorations` for several paragraphs, scored by the model in two batched calls for all of them."""
+        """`restorations` for several paragraphs, all their windows scored by the model in one batched call.
+
+        Each candidate is scored in the written word's window (up to two words of context each side, not
+        across a sentence boundary): the gain is log P(window with the candidate) - log P(window as written),
+        plus the candidate's thesaurus prior. Windows seen recently are not scored again."""
         model = self.model
         fits = self._fits([[t.norm for t in tokens] for _text, tokens, _skip in paragraphs])
-        asked: list[tuple[str, Sequence[Token], list[Query]]] = []
-        priors_of: list[list[np.ndarray]] = []
-        for (text, tokens, skip), fit in zip(paragraphs, fits):
-            queries: list[Query] = []
-            priors: list[np.ndarray] = []
+        found: list[list[tuple[int, tuple[tuple[str, ...], tuple[float, ...]] | None]]] = []
+        # windows to score: the key, its context ids (2 left, 2 right; -1 = none) and the written word's id
+        todo_keys: list[str] = []
+        todo_rows: list[tuple[int, int, int, int, int]] = []
+        todo_cands: list[_Candidates] = []
+        todo_masks: list[np.ndarray | None] = []
+        pending: list[tuple[int, int, str]] = []  # (paragraph, token, key) answered by this batch
+        new, old = self._windows, self._windows_old
+        for p, ((text, tokens, skip), fit) in enumerate(zip(paragraphs, fits)):
+            here: list[tuple[int, tuple[tuple[str, ...], tuple[float, ...]] | None]] = []
+            found.append(here)
             words = [t.norm for t in tokens]
             for i, t in enumerate(tokens):
                 if i in skip or not t.text.isalpha() or len(t.text) < 3:
@@ -120,31 +154,51 @@ class OpenVocabulary:
                 slipped = art is not None and article_for(w) != art
                 if fit[i] > WELL_FITTED_LOGPROB and not slipped:
                     continue
-                cands = self._candidates(w)
-                if slipped:
-                    cands = tuple((c, p + ARTICLE_BONUS) for c, p in cands if article_for(c) == art)
-                if cands:
-                    queries.append(Query(i, i + 1, tuple((c,) for c, _ in cands)))
-                    priors.append(np.array([p for _, p in cands]))
-            asked.append((text, tokens, queries))
-            priors_of.append(priors)
-        out: list[list[Restoration]] = []
-        for (_text, tokens, queries), priors, para_gains in zip(asked, priors_of, gains_many(model, asked)):
-            found: list[Restoration] = []
-            for q, g, prior in zip(queries, para_gains, priors):
-                arr = np.asarray(g) + prior
-                order = np.argsort(-arr, kind="stable")[:3]
-                if arr[order[0]] < MIN_GAIN:
+                left, right = _context(text, tokens, i)
+                key = f"{' '.join(words[k] for k in left)}|{w}|{' '.join(words[k] for k in right)}|{art if slipped else ''}"
+                hit = new.get(key, _MISSING)
+                if hit is _MISSING:
+                    hit = old.get(key, _MISSING)
+                    if hit is not _MISSING:
+                        new[key] = hit
+                if hit is not _MISSING:
+                    here.append((i, hit))
                     continue
-                tok = tokens[q.first]
-                found.append(
-                    Restoration(
-                        q.first, tok.start, tok.end,
-                        tuple(q.alternatives[k][0] for k in order if arr[k] > 0),
-                        tuple(float(arr[k]) for k in order if arr[k] > 0),
-                    )
-                )
-            out.append(found)
+                cands = self._candidates(w)
+                mask = None
+                if slipped:
+                    mask = cands.an if art == "an" else ~cands.an
+                    if not mask.any():
+                        new[key] = None
+                        continue
+                elif not cands.words:
+                    new[key] = None
+                    continue
+                pending.append((p, i, key))
+                todo_keys.append(key)
+                lids = [words[k] for k in left]
+                rids = [words[k] for k in right]
+                row = ([""] * (2 - len(lids))) + lids + [w] + rids + ([""] * (2 - len(rids)))
+                todo_rows.append(tuple(row))  # type: ignore[arg-type]
+                todo_cands.append(cands)
+                todo_masks.append(mask)
+        if todo_keys:
+            for key, result in zip(todo_keys, self._score(todo_rows, todo_cands, todo_masks)):
+                new[key] = result
+            answers = {key: new[key] for key in todo_keys}
+            for p, i, key in pending:
+                found[p].append((i, answers[key]))
+        if len(new) > WINDOW_CACHE:
+            self._windows_old, self._windows = new, {}
+        out: list[list[Restoration]] = []
+        for (_text, tokens, _skip), here in zip(paragraphs, found):
+            here.sort(key=lambda x: x[0])
+            para: list[Restoration] = []
+            for i, hit in here:
+                if hit is not None:
+                    tok = tokens[i]
+                    para.append(Restoration(i, tok.start, tok.end, hit[0], hit[1]))
+            out.append(para)
         return out
 
     def _fits(self, paragraphs: list[list[str]]) -> list[list[float]]:
@@ -160,6 +214,75 @@ class OpenVocabulary:
             out.append(scores[pos : pos + n].tolist())
             pos += n
         return out
+
+    def _score(
+        self, rows: list[tuple[str, ...]], cands: list[_Candidates], masks: list[np.ndarray | None]
+    ) -> list[tuple[tuple[str, ...], tuple[float, ...]] | None]:
+        """Score windows: `rows` are (left2, left1, word, right1, right2) with "" for no word; each window is
+        scored as written and with each of its candidates in the middle. Returns the best three restorations
+        that gain at least MIN_GAIN, or None."""
+        model = self.model
+        n = len(rows)
+        ctx = model.ids([w for row in rows for w in row]).reshape(n, 5)
+        empty = np.array([w == "" for row in rows for w in row], dtype=bool).reshape(n, 5)
+        ctx[empty] = -1
+        chosen = [c.ids if m is None else c.ids[m] for c, m in zip(cands, masks)]
+        counts = np.fromiter((len(c) for c in chosen), dtype=np.int64, count=n)
+        # one written row per window followed by one row per candidate
+        per = counts + 1
+        which = np.repeat(np.arange(n), per)
+        grid = ctx[which]
+        middle = np.empty(len(which), dtype=np.int64)
+        firsts = np.cumsum(per) - per
+        middle[firsts] = ctx[:, 2]
+        is_cand = np.ones(len(which), dtype=bool)
+        is_cand[firsts] = False
+        middle[is_cand] = np.concatenate(chosen)
+        grid[:, 2] = middle
+        present = ~empty[which]
+        scores = model.score_positions(grid[:, 0], grid[:, 1], grid[:, 2])
+        for c in (3, 4):
+            # words after the middle one are scored (their context holds it); the left context is only
+            # context: it conditions every row of a window alike
+            part = model.score_positions(grid[:, c - 2], grid[:, c - 1], grid[:, c])
+            scores = scores + np.where(present[:, c], part, 0.0)
+        base = np.repeat(scores[firsts], per)
+        gains = np.round(scores - base, 3)
+        # a candidate that fits the article the written word does not gets ARTICLE_BONUS
+        priors = np.concatenate([c.priors if m is None else c.priors[m] + ARTICLE_BONUS for c, m in zip(cands, masks)])
+        total = np.empty(len(which), dtype=np.float64)
+        total[firsts] = -np.inf
+        total[is_cand] = gains[is_cand] + priors
+        best = np.maximum.reduceat(total, firsts)
+        out: list[tuple[tuple[str, ...], tuple[float, ...]] | None] = [None] * n
+        for q in np.flatnonzero(best >= MIN_GAIN).tolist():
+            arr = total[firsts[q] + 1 : firsts[q] + per[q]]
+            order = np.argsort(-arr, kind="stable")[:3]
+            m = masks[q]
+            names = cands[q].words if m is None else tuple(w for w, keep in zip(cands[q].words, m) if keep)
+            out[q] = (
+                tuple(names[k] for k in order if arr[k] > 0),
+                tuple(float(arr[k]) for k in order if arr[k] > 0),
+            )
+        return out
+
+_MISSING = object()
+_BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
+
+
+def _context(text: str, tokens: Sequence[Token], i: int) -> tuple[list[int], list[int]]:
+    """Indices of up to two tokens each side of token i, not across a sentence boundary."""
+    left: list[int] = []
+    k = i - 1
+    while k >= 0 and len(left) < 2 and not _BOUNDARY.search(text[tokens[k].end : tokens[k + 1].start]):
+        left.insert(0, k)
+        k -= 1
+    right: list[int] = []
+    k = i + 1
+    while k < len(tokens) and len(right) < 2 and not _BOUNDARY.search(text[tokens[k - 1].end : tokens[k].start]):
+        right.append(k)
+        k += 1
+    return left, right
 
 
 def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:

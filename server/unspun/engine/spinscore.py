@@ -6,8 +6,10 @@ fraction of their prior confidence otherwise (each is weak evidence on its own, 
 them); indefinite articles that do not fit the next word ("a information convention") count fully: spinners
 swap the noun and keep the article of the original.
 
-Each distinct substitution counts once per document: a writer who likes the word "mentioned" uses it often,
-a spinner uses many different substitutes. Short texts are measured against a floor of `MIN_WORDS` words, so
+Each distinct substitution counts once per section of about `SECTION_WORDS` words: a writer who likes the
+word "mentioned" uses it often, a spinner uses many different substitutes. Per section rather than per
+document, so that the rate does not fall with length: counted once in a whole 100,000-word spun text, its
+substitutions ran out of new words and it scored as clean. Short texts are measured against a floor of `MIN_WORDS` words, so
 one odd phrase in a ten-word line does not make it look spun.
 """
 
@@ -25,8 +27,10 @@ CONFIRMED_SUBSTITUTION_WEIGHT = 1.0
 ARTICLE_WEIGHT = 1.0
 #: a text counts as spun only with at least this much evidence from fingerprints, article slips and confirmed
 #: substitutions: unconfirmed ordinary words alone never make a text look spun (and each distinct substitution
-#: counts once per document)
+#: counts once per section)
 MIN_STRONG_EVIDENCE = 2.0
+#: each distinct substitution counts once per run of paragraphs this long (a short document is one section)
+SECTION_WORDS = 2000
 #: default threshold (evidence per 100 words) above which a text counts as spun
 DEFAULT_THRESHOLD = 2.5
 
