@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,14 @@ def test_restorations_in_one_batch_equal_paragraph_by_paragraph():
     assert ov.restorations_many([]) == []
 
 
+def _asked():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    return [(text[s:e], tokenize(text[s:e]), set()) for s, e in paragraphs(text)]
+
+
 def _fresh(ov):
-    ov._windows.clear()
-    ov._windows_old.clear()
+    for memory in (ov._windows, ov._windows_old, ov._cands, ov._cands_old):
+        memory.clear()
 
 
 def test_remembered_windows_give_what_scoring_them_again_gives():
@@ -57,10 +63,15 @@ def test_window_memory_is_bounded(monkeypatch):
     if ov is None:
         pytest.skip("no language model")
     monkeypatch.setattr(openvocab, "WINDOW_CACHE", 5)
+    monkeypatch.setattr(openvocab, "CANDIDATE_CACHE", 3)
     _fresh(ov)
+    before = [dataclasses.astuple(r) for r in ov.restorations(*_asked()[0])]
     text = EXAMPLE.read_text(encoding="utf-8")
     for s, e in paragraphs(text):
         ov.restorations_many([(text[s:e], tokenize(text[s:e]), set())])
         assert len(ov._windows) <= 5 + len(tokenize(text[s:e]))
         assert len(ov._windows_old) <= 5 + len(tokenize(text[s:e]))
+        assert len(ov._cands) <= 3 and len(ov._cands_old) <= 4
+    # what was forgotten is made again, the same
+    assert [dataclasses.astuple(r) for r in ov.restorations(*_asked()[0])] == before
     _fresh(ov)

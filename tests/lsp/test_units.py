@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+from dataclasses import replace
 
 import pytest
 from lsprotocol import types as t
@@ -59,6 +60,29 @@ def test_an_edited_index_equals_one_built_afresh(encoding):
             for off in range(0, len(fresh.text) + 1, 3):
                 assert edited.position(off) == fresh.position(off)
             index = edited
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8", "utf-32"])
+def test_published_json_equals_the_protocol_diagnostic_of_each_finding(encoding):
+    """Diagnostics are published as plain JSON; the quick fix carries a protocol object. A client matches the
+    two, so they must be the same diagnostic."""
+    from pygls.protocol import default_converter
+
+    from unspun.engine import default_engine
+    from unspun.lsp.convert import diagnostic, diagnostics
+
+    text = "Le 😀 président mentioned a information convention.\r\nThe counterfeit consciousness of Jap Europe.\n" * 3
+    analysis = default_engine().analyze(text)
+    assert len(analysis.findings) >= 6
+    index = PositionIndex(text, encoding)
+    conf = replace(settings.Settings(), low_confidence=0.9)  # some findings one step milder
+    published = diagnostics(analysis, index, conf, 7)
+    notes = len(published) - len(analysis.findings)
+    assert notes in (0, 1)
+    conv = default_converter()
+    for f, item in zip(analysis.findings, published[notes:]):
+        assert item == conv.unstructure(diagnostic(f, index, conf, 7))
+    assert len({item["severity"] for item in published[notes:]}) >= 2
 
 
 def test_only_lsp_line_breaks_end_lines():

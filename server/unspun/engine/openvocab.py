@@ -66,6 +66,8 @@ class _Candidates:
 #: windows of the paragraph that the edit did not touch are not scored again. Two generations of this many
 #: windows each (about 150 bytes a window) keep the memory bounded.
 WINDOW_CACHE = 40_000
+#: the candidates of a written word are remembered the same way (about 2 KB a word)
+CANDIDATE_CACHE = 5_000
 
 
 class OpenVocabulary:
@@ -73,14 +75,23 @@ class OpenVocabulary:
         self.model = model
         self.thesaurus = thesaurus
         self._cands: dict[str, _Candidates] = {}
+        self._cands_old: dict[str, _Candidates] = {}
         # window key -> (candidates, gains) of a restoration, or None when the window has none
         self._windows: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
         self._windows_old: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
 
     def _candidates(self, word: str) -> _Candidates:
         hit = self._cands.get(word)
-        if hit is not None:
-            return hit
+        if hit is None:
+            hit = self._cands_old.get(word)
+            if hit is None:
+                hit = self._make_candidates(word)
+            self._cands[word] = hit
+            if len(self._cands) > CANDIDATE_CACHE:
+                self._cands_old, self._cands = self._cands, {}
+        return hit
+
+    def _make_candidates(self, word: str) -> _Candidates:
         model, th = self.model, self.thesaurus
         plural = is_plural(word)
         base = singularize(word) if plural else word
@@ -95,25 +106,43 @@ class OpenVocabulary:
                 if lp >= RARE_CANDIDATE_LOGPROB and c not in seen:
                     seen[c] = lp
         ranked = tuple(sorted(seen, key=lambda c: -seen[c])[:MAX_CANDIDATES])
+        own = self._own(word, base) - {-1}
         out = _Candidates(
             ranked,
             model.ids(ranked),
-            np.array([self._prior(word, base, c) for c in ranked], dtype=np.float64),
+            np.array([self._prior(word, base, c, own) for c in ranked], dtype=np.float64),
             np.array([article_for(c) == "an" for c in ranked], dtype=bool),
         )
-        self._cands[word] = out
         return out
 
-    def _prior(self, word: str, base: str, cand: str) -> float:
-        """Thesaurus evidence that a spinner would turn `cand` into `word` (log10 units, <= MUTUAL_BONUS)."""
+    def _prior(self, word: str, base: str, cand: str, own: frozenset[int] | None = None) -> float:
+        """Thesaurus evidence that a spinner would turn `cand` into `word` (log10 units, <= MUTUAL_BONUS).
+
+        `own`: the numbers of the written word's synonyms (`_own`), when the caller has them already."""
         th = self.thesaurus
-        syns = th.synonyms(singularize(cand)) or th.synonyms(cand)
-        rank = next((k for k, s in enumerate(syns) if s in (word, base)), len(syns))
-        prior = -RANK_WEIGHT * rank / max(len(syns), 1)
-        own = th.synonyms(base) or th.synonyms(word)
-        if cand in own or singularize(cand) in own:
+        single = singularize(cand)
+        syns = self._list(single)
+        if not len(syns):
+            syns = self._list(cand)
+        targets = (th.word_id(word), th.word_id(base))
+        listed = syns.tolist()
+        rank = next((k for k, x in enumerate(listed) if x in targets), len(listed))
+        prior = -RANK_WEIGHT * rank / max(len(listed), 1)
+        if own is None:
+            own = self._own(word, base)
+        if th.word_id(cand) in own or th.word_id(single) in own:
             prior += MUTUAL_BONUS
         return prior
+
+    def _list(self, word: str) -> np.ndarray:
+        i = self.thesaurus.word_id(word)
+        return self.thesaurus.synonym_ids(i) if i >= 0 else _NONE
+
+    def _own(self, word: str, base: str) -> frozenset[int]:
+        syns = self._list(base)
+        if not len(syns):
+            syns = self._list(word)
+        return frozenset(syns.tolist())
 
     def restorations(self, text: str, tokens: Sequence[Token], skip: set[int]) -> list[Restoration]:
         """Restorations for the poorly fitting content words of one paragraph (tokens in `skip` excluded)."""
@@ -267,6 +296,7 @@ class OpenVocabulary:
         return out
 
 _MISSING = object()
+_NONE = np.zeros(0, dtype=np.int32)
 _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
 
 

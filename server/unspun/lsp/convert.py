@@ -106,12 +106,21 @@ class PositionIndex:
             return len(s) + len(_ASTRAL.findall(s))
         return len(s.encode("utf-8", "surrogatepass"))
 
-    def position(self, offset: int) -> types.Position:
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """(line, character) of a code-point offset, characters in the position encoding."""
         offset = min(max(offset, 0), len(self.text))
         line = bisect_right(self.starts, offset) - 1
         start = self.starts[line]
-        col = offset - start if self._identity else self.units(self.text[start:offset])
+        return line, (offset - start if self._identity else self.units(self.text[start:offset]))
+
+    def position(self, offset: int) -> types.Position:
+        line, col = self.line_col(offset)
         return types.Position(line=line, character=col)
+
+    def range_json(self, start: int, end: int) -> dict:
+        """`range` as the LSP's JSON."""
+        a, b = self.line_col(start), self.line_col(end)
+        return {"start": {"line": a[0], "character": a[1]}, "end": {"line": b[0], "character": b[1]}}
 
     def range(self, start: int, end: int) -> types.Range:
         return types.Range(start=self.position(start), end=self.position(end))
@@ -146,8 +155,13 @@ _SEVERITY = {
 
 
 def severity(f: Finding, settings: Settings) -> types.DiagnosticSeverity:
-    sev = _SEVERITY[settings.severity.get(f.kind.value, "information")]
-    if f.confidence < settings.low_confidence:
+    return severity_of(f.kind, f.confidence < settings.low_confidence, settings)
+
+
+def severity_of(kind: Kind, low_confidence: bool, settings: Settings) -> types.DiagnosticSeverity:
+    """The configured severity of a kind of finding, one step milder below the low-confidence mark."""
+    sev = _SEVERITY[settings.severity.get(kind.value, "information")]
+    if low_confidence:
         sev = types.DiagnosticSeverity(min(sev.value + 1, types.DiagnosticSeverity.Hint.value))
     return sev
 
@@ -186,12 +200,12 @@ def _first_line_range(index: PositionIndex) -> types.Range:
     )
 
 
-def diagnostics(
-    analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None
-) -> list[types.Diagnostic]:
+def diagnostics(analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None) -> list[dict]:
+    """The document's diagnostics as the LSP's JSON (plain dicts, sent as they are: building and serialising a
+    thousand protocol objects took longer than the analysis of an edit)."""
     findings = analysis.findings
     limit = settings.max_diagnostics
-    out: list[types.Diagnostic] = []
+    out: list[dict] = []
     notes: list[str] = []
     if analysis.spun and settings.spin_note:
         notes.append(
@@ -213,17 +227,28 @@ def diagnostics(
         )
         findings = findings[:limit]
     if notes:
-        out.append(
-            types.Diagnostic(
-                range=_first_line_range(index),
-                message=". ".join(notes),
-                severity=types.DiagnosticSeverity.Information,
-                code=code,
-                source=SOURCE,
-                data={"version": version, "spinScore": analysis.spin_score, "findings": len(analysis.findings)},
-            )
-        )
-    out.extend(diagnostic(f, index, settings, version) for f in findings)
+        out.append({
+            "range": _range_json(_first_line_range(index)),
+            "message": ". ".join(notes),
+            "severity": types.DiagnosticSeverity.Information.value,
+            "code": code,
+            "source": SOURCE,
+            "data": {"version": version, "spinScore": analysis.spin_score, "findings": len(analysis.findings)},
+        })
+    severities = {
+        (kind, low): severity_of(kind, low, settings).value for kind in Kind for low in (False, True)
+    }
+    low = settings.low_confidence
+    range_json = index.range_json
+    for f in findings:
+        out.append({
+            "range": range_json(f.start, f.end),
+            "message": f.message,
+            "severity": severities[(f.kind, f.confidence < low)],
+            "code": f.rule,
+            "source": SOURCE,
+            "data": finding_data(f, version),
+        })
     return out
 
 

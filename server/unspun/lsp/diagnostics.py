@@ -61,8 +61,8 @@ class Publisher:
             return  # already sent exactly this
         doc.published = stamp
         items = convert.diagnostics(res.analysis, res.index, settings, version) if res is not None else []
-        srv.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=doc.uri, version=version, diagnostics=items)
+        srv.protocol.notify_json(
+            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": doc.uri, "version": version, "diagnostics": items}
         )
 
     def clear(self, uri: str) -> None:
@@ -104,5 +104,6 @@ class Publisher:
         result_id = f"{res.key[0]}:{res.key[1]}:{srv.settings_generation}:{salt:x}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        # the report as JSON (its items are plain dicts, see `convert.diagnostics`)
         items = convert.diagnostics(res.analysis, res.index, settings, res.key[0])
-        return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+        return {"kind": "full", "resultId": result_id, "items": items}  # type: ignore[return-value]

@@ -10,6 +10,7 @@
   is a generator or coroutine -- its own built-in notification handlers among them, didChange included --
   under a made-up message id, and only a response ever removes one: a notification has none, so each
   keystroke kept a future alive for the life of the server (about 2 MB per 1,000 edits).
+* `notify_json` sends a notification whose params are JSON already (diagnostics: see `unspun.lsp.convert`).
 """
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ class UnspunProtocol(LanguageServerProtocol):
                 ),
             )
             return _Answered()
+
+    def notify_json(self, method: str, params: dict) -> None:
+        """Send a notification whose params are already the LSP's JSON (plain dicts and lists): they go to
+        `json.dumps` as they are, without building protocol objects only to take them apart again."""
+        self._send_data({"jsonrpc": self.VERSION, "method": method, "params": params})
 
     def _handle_notification(self, method_name: str, params: Any):
         pending = self._request_futures
