@@ -55,3 +55,32 @@ async def test_notifications_leave_no_handler_futures_behind():
         await asyncio.sleep(0.05)
     assert len(proto._request_futures) == 0
     ls.analyses.shutdown()
+
+
+def test_settling_after_a_large_text_collects_garbage_before_freezing():
+    """After a large analysis the server freezes what survives (out of the collector's full passes); cyclic
+    garbage must be collected first, never frozen, and frozen objects must still be freed by reference count."""
+    import gc
+    import weakref
+
+    from unspun.lsp.analysis import _settle
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.self = cycle  # only the cyclic collector can free this
+    dead = weakref.ref(cycle)
+    kept = Node()
+    alive = weakref.ref(kept)
+    del cycle
+    before = gc.get_freeze_count()
+    try:
+        _settle()
+        assert dead() is None  # collected, not frozen
+        assert gc.get_freeze_count() > before
+        assert alive() is kept
+        del kept
+        assert alive() is None  # frozen, yet freed when the last reference goes
+    finally:
+        gc.unfreeze()
