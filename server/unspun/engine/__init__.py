@@ -2,9 +2,9 @@
 
 from unspun.engine.analyzer import Engine, Options, analyze, default_engine
 from unspun.engine.fixer import Edit, apply_edits, fix_edits, fix_text
-from unspun.engine.model import Analysis, Evidence, Finding, Kind
+from unspun.engine.model import Analysis, Evidence, Finding, Findings, Kind
 
 __all__ = [
-    "Analysis", "Edit", "Engine", "Evidence", "Finding", "Kind", "Options",
+    "Analysis", "Edit", "Engine", "Evidence", "Finding", "Findings", "Kind", "Options",
     "analyze", "apply_edits", "default_engine", "fix_edits", "fix_text",
 ]

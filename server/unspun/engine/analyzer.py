@@ -22,7 +22,7 @@ from unspun.engine.casing import apply_case
 from unspun.engine.inflect import article_for
 from unspun.engine.lexicon import Lexicon, Problem, builtin_lexicons, load_lexicon
 from unspun.engine.matcher import TYPO_PENALTY, Match, PhraseIndex
-from unspun.engine.model import Analysis, Evidence, Finding, Kind
+from unspun.engine.model import Analysis, Evidence, Finding, Findings, Kind, Placement
 from unspun.engine.lmcheck import Query
 from unspun.engine.openvocab import OpenVocabulary, Restoration
 from unspun.engine.tokenize import Token, paragraphs, phrase_words, tokenize
@@ -121,9 +121,8 @@ class _Pass2:
     fkey: tuple | None = None
     #: findings with offsets relative to the paragraph, sorted
     relative: list[Finding] = field(default_factory=list)
-    #: the same findings moved to `base`
-    base: int = 0
-    placed: list[Finding] = field(default_factory=list)
+    #: where they were last placed in a document (see `Findings`)
+    cell: Placement = field(default_factory=Placement)
 
 
 class Engine:
@@ -296,19 +295,19 @@ class Engine:
                 (text[s:e], scan) for s, e, scan in scans
                 if scan.restorations is None and scan.memo is not None and scan.memo.fkey != fkey
             ])
-        findings: list[Finding] = []
+        parts: list[tuple[int, int, list[Finding], Placement]] = []
         for (s, e, scan), runs in zip(scans, runs_of):
             memo = scan.memo
             assert memo is not None
             if memo.fkey != fkey:
                 memo.relative = self._paragraph_findings(text[s:e], scan, memo, runs, factor, fkey[2], spun)
-                memo.fkey, memo.base, memo.placed = fkey, 0, memo.relative
-            if memo.base != s:
-                memo.base, memo.placed = s, [_moved(f, s) for f in memo.relative]
-            findings.extend(memo.placed)  # paragraphs are in order and each one's findings are sorted
+                memo.fkey = fkey
+            if memo.relative:
+                # paragraphs are in order and each one's findings are sorted; they are moved to `s` when read
+                parts.append((s, e, memo.relative, memo.cell))
         return Analysis(
             text=original,
-            findings=tuple(findings),
+            findings=Findings(parts=parts),
             spin_score=round(score, 3),
             spun=spun,
             word_count=words,
@@ -590,16 +589,6 @@ class _Runs:
     def __call__(self, start: int, end: int) -> bool:
         i = bisect_right(self._ends, start)  # the first masked run ending after `start`
         return end > start and i < len(self._starts) and self._starts[i] < end
-
-
-def _moved(f: Finding, delta: int) -> Finding:
-    """`f` with its span moved by `delta` (a copy of its fields: far cheaper than the frozen constructor)."""
-    g = object.__new__(Finding)
-    d = g.__dict__
-    d.update(f.__dict__)
-    d["start"] = f.start + delta
-    d["end"] = f.end + delta
-    return g
 
 
 def _is_article(tok: Token) -> bool:

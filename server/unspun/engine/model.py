@@ -6,8 +6,11 @@ Offsets are code-point offsets into the analysed text (Python string indices). A
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any, overload
 
 
 class Kind(str, Enum):
@@ -55,12 +58,135 @@ class Finding:
         return self.replacements[0] if self.replacements else None
 
 
+class Placement:
+    """Where a paragraph's relative findings were last placed: one attribute, replaced whole (so a reader on
+    another thread sees either the old placement or the new one)."""
+
+    __slots__ = ("placement",)
+
+    def __init__(self) -> None:
+        self.placement: tuple[int, Sequence[Finding], list[Finding]] | None = None
+
+
+class Findings(Sequence[Finding]):
+    """The findings of an analysis in document order, placed paragraph by paragraph when first needed.
+
+    The engine keeps each paragraph's findings relative to the paragraph; a keystroke moves every paragraph
+    after it, and moving thousands of findings that nobody looks at (only the first screenful is shown) was
+    most of the cost of an edit. Here a paragraph's findings are moved when something reads them, and a
+    paragraph that has not moved since its last placement reuses it. Compares equal to a tuple of the same
+    findings."""
+
+    __slots__ = ("_parts", "_firsts", "_total", "_placed")
+
+    def __init__(self, findings: Sequence[Finding] = (), parts: Sequence[tuple[int, int, Sequence[Finding], Placement | None]] | None = None):
+        """`findings` (absolute), or `parts`: (base, end, relative findings, placement cell) per paragraph in
+        document order, `end` being the paragraph's end offset."""
+        if parts is None:
+            parts = [(0, max(f.end for f in findings), tuple(findings), None)] if findings else []
+        self._parts = [p for p in parts if p[2]]
+        firsts: list[int] = []
+        total = 0
+        for part in self._parts:
+            firsts.append(total)
+            total += len(part[2])
+        self._firsts = firsts
+        self._total = total
+        self._placed: list[Sequence[Finding] | None] = [None] * len(self._parts)
+
+    def _part(self, k: int) -> Sequence[Finding]:
+        placed = self._placed[k]
+        if placed is not None:
+            return placed
+        base, _end, relative, cell = self._parts[k]
+        if base == 0:
+            placed = relative
+        else:
+            last = cell.placement if cell is not None else None
+            if last is not None and last[0] == base and last[1] is relative:
+                placed = last[2]
+            else:
+                placed = [_moved(f, base) for f in relative]
+                if cell is not None:
+                    cell.placement = (base, relative, placed)
+        self._placed[k] = placed
+        return placed
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __bool__(self) -> bool:
+        return self._total > 0
+
+    def __iter__(self) -> Iterator[Finding]:
+        for k in range(len(self._parts)):
+            yield from self._part(k)
+
+    @overload
+    def __getitem__(self, i: int) -> Finding: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[Finding, ...]: ...
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(self._total)
+            if step != 1 or start >= stop:
+                return tuple(self)[i]
+            out: list[Finding] = []
+            k = bisect_right(self._firsts, start) - 1
+            while k < len(self._parts) and self._firsts[k] < stop:
+                first = self._firsts[k]
+                part = self._part(k)
+                out.extend(part[max(0, start - first) : stop - first])
+                k += 1
+            return tuple(out)
+        if i < 0:
+            i += self._total
+        if not 0 <= i < self._total:
+            raise IndexError("finding index out of range")
+        k = bisect_right(self._firsts, i) - 1
+        return self._part(k)[i - self._firsts[k]]
+
+    def overlapping(self, start: int, end: int) -> list[Finding]:
+        """Findings touching [start, end] (a cursor at either edge of a finding counts), reading only the
+        paragraphs that can hold them."""
+        out: list[Finding] = []
+        for k, (base, part_end, _rel, _cell) in enumerate(self._parts):
+            if base > end:
+                break  # this paragraph, and every later one, starts after the span
+            if part_end < start:
+                continue
+            out.extend(f for f in self._part(k) if f.start <= end and start <= f.end)
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Findings, tuple, list)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Findings({list(self)!r})"
+
+
+def _moved(f: Finding, delta: int) -> Finding:
+    """`f` with its span moved by `delta` (a copy of its fields: far cheaper than the frozen constructor)."""
+    g = object.__new__(Finding)
+    d = g.__dict__
+    d.update(f.__dict__)
+    d["start"] = f.start + delta
+    d["end"] = f.end + delta
+    return g
+
+
 @dataclass(frozen=True)
 class Analysis:
     """Everything the engine says about one text."""
 
     text: str
-    findings: tuple[Finding, ...]
+    #: in document order (a `Findings`, placed lazily; a tuple works too)
+    findings: Sequence[Finding]
     #: likely substitutions per 100 words (see `unspun.engine.spinscore`)
     spin_score: float
     #: True when `spin_score` passed the configured threshold, i.e. the text looks machine-spun

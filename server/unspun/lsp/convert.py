@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from unspun.engine.fixer import fix_edits
-from unspun.engine.model import Analysis, Finding, Kind
+from unspun.engine.model import Analysis, Finding, Findings, Kind
 from unspun.lsp.client import ClientFeatures
 from unspun.lsp.settings import Settings
 
@@ -316,6 +316,8 @@ def kind_requested(only: Sequence[str] | None, kind: str) -> bool:
 
 def overlapping(findings: Iterable[Finding], start: int, end: int) -> list[Finding]:
     """Findings touching [start, end]; a cursor (empty range) at either edge of a finding counts."""
+    if isinstance(findings, Findings):
+        return findings.overlapping(start, end)  # reads only the paragraphs that can hold them
     return [f for f in findings if f.start <= end and start <= f.end]
 
 
