@@ -85,6 +85,42 @@ def test_published_json_equals_the_protocol_diagnostic_of_each_finding(encoding)
     assert len({item["severity"] for item in published[notes:]}) >= 2
 
 
+def test_pushed_json_text_equals_the_diagnostics_through_edits_and_settings():
+    """The pushed text reuses each finding's JSON between versions; it must always equal a fresh conversion,
+    also when text before a finding changes without moving it (a space turned into a line break)."""
+    import json
+
+    from unspun.engine import default_engine
+    from unspun.lsp.convert import DiagnosticsText, diagnostics
+
+    engine = default_engine()
+    base = "Le 😀 président mentioned a information convention.\n\nThe counterfeit consciousness of Jap Europe.\n"
+    text = base * 4
+    cache: dict = {}
+    pushed = DiagnosticsText()
+    conf = settings.Settings()
+    rng = random.Random(5)
+    for version in range(1, 40):
+        step = rng.choice(["space-to-break", "insert", "delete", "settings", "none"])
+        if step == "space-to-break" and " " in text:
+            i = text.index(" ", rng.randrange(len(text) // 2))
+            text = text[:i] + "\n" + text[i + 1 :]
+        elif step == "insert":
+            i = rng.randrange(len(text))
+            text = text[:i] + rng.choice(["x", "Jap Europe ", "\n"]) + text[i:]
+        elif step == "delete" and len(text) > 10:
+            i = rng.randrange(len(text) - 1)
+            text = text[:i] + text[i + 1 :]
+        elif step == "settings":
+            conf = replace(conf, low_confidence=rng.choice([0.3, 0.6, 0.9]), max_diagnostics=rng.choice([0, 3, 100]))
+        analysis = engine.analyze(text, cache=cache)
+        for encoding in ("utf-16", "utf-8"):
+            index = PositionIndex(text, encoding)
+            expected = diagnostics(analysis, index, conf, version)
+            assert json.loads(pushed.json(analysis, index, conf, version)) == expected
+    assert expected  # the text kept findings to publish
+
+
 def test_only_lsp_line_breaks_end_lines():
     text = "one\u2028two\x0cthree\rfour\n"  # U+2028 and form feed are not line breaks in the LSP
     index = PositionIndex(text)

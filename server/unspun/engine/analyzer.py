@@ -258,7 +258,7 @@ class Engine:
                 conditional = scan.conditional = tuple(
                     mi for mi, m in enumerate(scan.matches) if m.variant.entry.require or m.variant.entry.exclude
                 )
-            conds = tuple(self._conditions_hold(scan.matches[mi], doc_words) for mi in conditional)
+            conds = tuple(self._conditions_hold(scan.matches[mi], doc_words) for mi in conditional) if conditional else ()
             runs = blocked.runs(s, e) if blocked is not None else ()
             runs_of.append(runs)
             key = (opts, conds, runs)

@@ -10,6 +10,7 @@ Nothing here detects anything: every function maps engine results onto protocol 
 
 from __future__ import annotations
 
+import json
 import re
 from itertools import accumulate
 from bisect import bisect_right
@@ -203,6 +204,69 @@ def _first_line_range(index: PositionIndex) -> types.Range:
 def diagnostics(analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None) -> list[dict]:
     """The document's diagnostics as the LSP's JSON (plain dicts, sent as they are: building and serialising a
     thousand protocol objects took longer than the analysis of an edit)."""
+    notes, findings = _notes(analysis, index, settings, version)
+    severities = _severities(settings)
+    low = settings.low_confidence
+    range_json = index.range_json
+    for f in findings:
+        notes.append({
+            "range": range_json(f.start, f.end),
+            "message": f.message,
+            "severity": severities[(f.kind, f.confidence < low)],
+            "code": f.rule,
+            "source": SOURCE,
+            "data": finding_data(f, version),
+        })
+    return notes
+
+
+class DiagnosticsText:
+    """A document's diagnostics as JSON text, for pushing: each finding's diagnostic is kept as text while the
+    same finding (the same object, at the same line and column) is published again, so a keystroke in a long
+    spun document re-serialises only what it changed. Equal to `json.dumps(diagnostics(...))`."""
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[Finding, tuple[int, int, int, int], str, str]] = {}
+        self._settings: tuple | None = None
+
+    def json(self, analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None) -> str:
+        notes, findings = _notes(analysis, index, settings, version)
+        stamp = (tuple(sorted(settings.severity.items())), settings.low_confidence)
+        kept = self._kept if stamp == self._settings else {}
+        self._settings = stamp
+        severities = _severities(settings)
+        low = settings.low_confidence
+        line_col = index.line_col
+        ver = json.dumps(version)
+        parts = [json.dumps(n) for n in notes]
+        now: dict[int, tuple[Finding, tuple[int, int, int, int], str, str]] = {}
+        for f in findings:
+            a, b = line_col(f.start), line_col(f.end)
+            where = (a[0], a[1], b[0], b[1])
+            hit = kept.get(id(f))
+            if hit is None or hit[0] is not f or hit[1] != where:
+                head = json.dumps({
+                    "range": {"start": {"line": a[0], "character": a[1]}, "end": {"line": b[0], "character": b[1]}},
+                    "message": f.message,
+                    "severity": severities[(f.kind, f.confidence < low)],
+                    "code": f.rule,
+                    "source": SOURCE,
+                })
+                data = finding_data(f, None)
+                del data["version"]
+                hit = (f, where, head[:-1] + ', "data": {"version": ', ", " + json.dumps(data)[1:] + "}")
+            now[id(f)] = hit
+            parts.append(hit[2] + ver + hit[3])
+        self._kept = now
+        return "[" + ", ".join(parts) + "]"
+
+
+def _severities(settings: Settings) -> dict[tuple[Kind, bool], int]:
+    return {(kind, low): severity_of(kind, low, settings).value for kind in Kind for low in (False, True)}
+
+
+def _notes(analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None) -> tuple[list[dict], Sequence[Finding]]:
+    """The whole-document note (spun, too large, too many findings) if any, and the findings to show."""
     findings = analysis.findings
     limit = settings.max_diagnostics
     out: list[dict] = []
@@ -235,21 +299,7 @@ def diagnostics(analysis: Analysis, index: PositionIndex, settings: Settings, ve
             "source": SOURCE,
             "data": {"version": version, "spinScore": analysis.spin_score, "findings": len(analysis.findings)},
         })
-    severities = {
-        (kind, low): severity_of(kind, low, settings).value for kind in Kind for low in (False, True)
-    }
-    low = settings.low_confidence
-    range_json = index.range_json
-    for f in findings:
-        out.append({
-            "range": range_json(f.start, f.end),
-            "message": f.message,
-            "severity": severities[(f.kind, f.confidence < low)],
-            "code": f.rule,
-            "source": SOURCE,
-            "data": finding_data(f, version),
-        })
-    return out
+    return out, findings
 
 
 # -- hover -----------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ current one -- otherwise the newer version's own (already scheduled) push follow
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -60,9 +61,10 @@ class Publisher:
         if doc.published == stamp:
             return  # already sent exactly this
         doc.published = stamp
-        items = convert.diagnostics(res.analysis, res.index, settings, version) if res is not None else []
-        srv.protocol.notify_json(
-            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, {"uri": doc.uri, "version": version, "diagnostics": items}
+        items = doc.diagnostics_text.json(res.analysis, res.index, settings, version) if res is not None else "[]"
+        srv.protocol.notify_text(
+            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+            f'{{"uri": {json.dumps(doc.uri)}, "version": {json.dumps(version)}, "diagnostics": {items}}}',
         )
 
     def clear(self, uri: str) -> None:

@@ -20,6 +20,10 @@ from lsprotocol import types
 from pygls.uris import to_fs_path
 
 from unspun.engine.model import Analysis
+from unspun.lsp.convert import DiagnosticsText
+
+#: cached scans of paragraphs no longer in the document that may stay until the next clean-up
+STALE_PARAGRAPHS = 64
 from unspun.lsp.convert import PositionIndex
 
 
@@ -49,6 +53,8 @@ class DocumentState:
     debounce: asyncio.TimerHandle | None = None
     #: the version whose diagnostics were last pushed (to never push an older one after a newer one)
     published: tuple | None = None
+    #: the pushed diagnostics as JSON text, kept per finding between versions
+    diagnostics_text: DiagnosticsText = field(default_factory=DiagnosticsText)
     _index: PositionIndex | None = None
     _lock: asyncio.Lock | None = None
 
@@ -91,9 +97,10 @@ class DocumentState:
         """Drop cached scans of paragraphs no longer in the analysed text (`text`: the text the engine scanned,
         i.e. the document with its non-prose parts masked, when that differs from `analysis.text`)."""
         text = analysis.text if text is None else text
+        if len(self.cache) <= len(analysis.paragraphs) + STALE_PARAGRAPHS:
+            return  # a few stale scans cost less memory than finding them costs time on every keystroke
         live = {text[s:e] for s, e, _ in analysis.paragraphs}
-        if len(self.cache) > len(live):
-            self.cache = {k: v for k, v in self.cache.items() if k in live}
+        self.cache = {k: v for k, v in self.cache.items() if k in live}
 
 
 def _key(uri: str) -> str:

@@ -10,11 +10,14 @@
   is a generator or coroutine -- its own built-in notification handlers among them, didChange included --
   under a made-up message id, and only a response ever removes one: a notification has none, so each
   keystroke kept a future alive for the life of the server (about 2 MB per 1,000 edits).
-* `notify_json` sends a notification whose params are JSON already (diagnostics: see `unspun.lsp.convert`).
+* `notify_text` sends a notification whose params are JSON text already (diagnostics: see `unspun.lsp.convert`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import json
 import logging
 from typing import Any
 
@@ -67,10 +70,21 @@ class UnspunProtocol(LanguageServerProtocol):
             )
             return _Answered()
 
-    def notify_json(self, method: str, params: dict) -> None:
-        """Send a notification whose params are already the LSP's JSON (plain dicts and lists): they go to
-        `json.dumps` as they are, without building protocol objects only to take them apart again."""
-        self._send_data({"jsonrpc": self.VERSION, "method": method, "params": params})
+    def notify_text(self, method: str, params: str) -> None:
+        """Send a notification whose params are JSON text already (see `unspun.lsp.convert.DiagnosticsText`),
+        framed as pygls frames its own messages."""
+        if self.writer is None:
+            log.error("cannot send %s: no transport", method)
+            return
+        body = f'{{"jsonrpc": "{self.VERSION}", "method": {json.dumps(method)}, "params": {params}}}'
+        if self._include_headers:
+            body = (
+                f"Content-Length: {len(body.encode(self.CHARSET))}\r\n"
+                f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n" + body
+            )
+        res = self.writer.write(body.encode(self.CHARSET))
+        if inspect.isawaitable(res):
+            asyncio.ensure_future(res)
 
     def _handle_notification(self, method_name: str, params: Any):
         pending = self._request_futures
