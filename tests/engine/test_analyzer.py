@@ -2,6 +2,7 @@ import pytest
 
 from unspun.engine import Engine, Kind, Options, fix_edits, fix_text
 from unspun.engine.lexicon import parse_lexicon
+from unspun.engine.tokenize import paragraphs
 
 HEADER = "tortured\texpected\tkind\tconfidence\tinflect\trequire\texclude\tnote\n"
 
@@ -246,3 +247,24 @@ def test_cached_pass_two_equals_a_fresh_analysis_through_every_kind_of_edit():
     _same(allowing.analyze(text, cache=cache), allowing.analyze(text))
     _same(eng.analyze(text, cache=cache), eng.analyze(text))
     assert any(f.kind is Kind.SUBSTITUTION for f in eng.analyze(text).findings)  # the edits did reach the gating
+
+
+def test_condition_terms_found_per_paragraph_answer_as_a_search_of_the_document_would():
+    from unspun.engine.analyzer import _ConditionTerms, _DocWords
+
+    eng = Engine([])
+    terms = _ConditionTerms(["Series A", "investor", "funding round", "machine learning", "GPU", "x-ray"])
+    texts = [
+        "The startup closed its Series A.\n\nAn investor said the funding round was large.",
+        "Machine   learning on a GPU.\n\nNothing else here.",
+        "An X-ray, then a series. A report.",
+        "",
+    ]
+    for text in texts:
+        scans = [eng.scan_paragraph(text[s:e]) for s, e in paragraphs(text)]
+        fast, slow = _DocWords(scans, terms), _DocWords(scans)
+        for phrase in [*terms.words, "report", "series a", "a series", "learning on"]:
+            assert fast.contains(phrase) == slow.contains(phrase), (text, phrase)
+        # asked again after the per-paragraph terms were kept: the same answers
+        again = _DocWords(scans, terms)
+        assert all(again.contains(p) == slow.contains(p) for p in terms.words)

@@ -86,6 +86,8 @@ class ParagraphScan:
     joined: str = " "
     #: the distinct normalized words of the paragraph
     vocabulary: frozenset[str] = frozenset()
+    #: (the condition terms asked about, those of them in this paragraph): see `_DocWords`
+    conditions: tuple[object, frozenset[tuple[str, ...]]] | None = None
     #: pass 2's per-paragraph work for the last document context it was done in (see `_Pass2`)
     memo: _Pass2 | None = field(default=None, compare=False, repr=False)
     #: indices of the matches whose lexicon entry has context conditions (computed on first need)
@@ -141,6 +143,14 @@ class Engine:
 
             self._shared["model"] = default_model()
         return self._shared["model"]
+
+    def _condition_terms(self) -> _ConditionTerms:
+        terms = self._shared.get("conditions")
+        if terms is None:
+            terms = self._shared["conditions"] = _ConditionTerms(
+                t for lex in self.lexicons for e in lex.entries for t in (*e.require, *e.exclude)
+            )
+        return terms
 
     @property
     def open_vocabulary(self) -> OpenVocabulary | None:
@@ -241,7 +251,7 @@ class Engine:
                     cache[chunk] = scan
             scans.append((s, e, scan))
 
-        doc_words = _DocWords([scan for _, _, scan in scans])
+        doc_words = _DocWords([scan for _, _, scan in scans], self._condition_terms())
         evidence_by_para: list[float] = []
         strong = 0.0  # fingerprints and article slips: evidence that does not come from ordinary words
         seen_substitutions: set[str] = set()
@@ -595,18 +605,69 @@ def _is_article(tok: Token) -> bool:
     return tok.text in ("a", "an", "A", "An", "AN")
 
 
+class _ConditionTerms:
+    """The words and phrases the lexicons' context conditions ask about, normalized, for `_DocWords`."""
+
+    def __init__(self, terms: Iterable[str]):
+        self.words: dict[str, tuple[str, ...]] = {}
+        for t in terms:
+            if t not in self.words:
+                self.words[t] = phrase_words(t)
+        known = {w for w in self.words.values() if w}
+        self.single = frozenset(w[0] for w in known if len(w) == 1)
+        self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for w in known:
+            if len(w) > 1:
+                self.multi.setdefault(w[0], []).append((w, f" {' '.join(w)} "))
+        self.firsts = frozenset(self.multi)
+        self.known = frozenset(known)
+
+    def present(self, scan: ParagraphScan) -> frozenset[tuple[str, ...]]:
+        """The terms in one paragraph (kept with its scan: a keystroke computes them for one paragraph)."""
+        kept = scan.conditions
+        if kept is not None and kept[0] is self:
+            return kept[1]
+        vocab = scan.vocabulary
+        found = {(w,) for w in vocab & self.single}
+        for first in vocab & self.firsts:
+            found.update(words for words, key in self.multi[first] if key in scan.joined)
+        out = frozenset(found)
+        scan.conditions = (self, out)
+        return out
+
+
 class _DocWords:
     """Whole-word phrase look-ups in a document, for context conditions, from what pass 1 kept of each
-    paragraph (so a keystroke in a long document does not tokenize all of it again)."""
+    paragraph (so a keystroke in a long document does not tokenize all of it again).
 
-    def __init__(self, scans: Sequence[ParagraphScan]):
+    The lexicons' condition terms are found per paragraph once (`_ConditionTerms.present`) and merged for the
+    document on its first question; any other phrase is looked for paragraph by paragraph."""
+
+    def __init__(self, scans: Sequence[ParagraphScan], terms: _ConditionTerms | None = None):
         self._scans = scans
+        self._terms = terms
+        self._present: set[tuple[str, ...]] | None = None
         self._seen: dict[str, bool] = {}
 
     def contains(self, phrase: str) -> bool:
         hit = self._seen.get(phrase)
         if hit is None:
-            hit = self._seen[phrase] = self._look(phrase_words(phrase))
+            terms = self._terms
+            words = terms.words.get(phrase) if terms is not None else None
+            if words is None:
+                words = phrase_words(phrase)
+            if terms is not None and words in terms.known:
+                if self._present is None:
+                    present: set[tuple[str, ...]] = set()
+                    for scan in self._scans:
+                        found = terms.present(scan)
+                        if found:
+                            present |= found
+                    self._present = present
+                hit = words in self._present
+            else:
+                hit = self._look(words)
+            self._seen[phrase] = hit
         return hit
 
     def _look(self, words: tuple[str, ...]) -> bool:
