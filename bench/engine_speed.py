@@ -36,9 +36,13 @@ def source_paragraphs() -> list[str]:
 
 
 def build(paras: list[str], words: int) -> str:
+    """`words` words of `paras` in order; past their end, each copy of a paragraph is numbered ("(2) ...") so
+    that no paragraph repeats (the engine scans a repeated paragraph once)."""
     out, n, i = [], 0, 0
     while n < words:
         para = paras[i % len(paras)]
+        if i >= len(paras):
+            para = f"({i // len(paras) + 1}) {para}"
         out.append(para)
         n += len(para.split())
         i += 1

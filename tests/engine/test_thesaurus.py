@@ -7,6 +7,7 @@ import importlib.util
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from unspun.engine.thesaurus import DEFAULT_RESOURCE, Thesaurus, ThesaurusError, default_thesaurus
@@ -191,6 +192,11 @@ def test_the_shipped_index_is_cached_as_arrays(monkeypatch: pytest.MonkeyPatch, 
     (cached,) = tmp_path.glob("thesaurus-*.npz")
     second = Thesaurus.load()
     assert len(second) == len(first) and list(second)[:50] == list(first)[:50]
+    # the reverse lists come from the cache, and equal those derived afresh from the synonym lists
+    assert second._reverse is not None
+    derived = Thesaurus._from_arrays(second._words, second._heads, second._indptr, second._ids, "x")
+    for cached_array, fresh_array in zip(second._reverse, derived._reverse_arrays()):
+        assert np.array_equal(cached_array, fresh_array)
     for word in ("said", "powerful", "artificial", "network", "zzyzxqq"):
         assert second.synonyms(word) == first.synonyms(word)
         assert second.reverse(word) == first.reverse(word)

@@ -30,7 +30,7 @@ log = logging.getLogger("unspun.engine")
 #: the shipped index, relative to the ``unspun.data`` package
 DEFAULT_RESOURCE = ("thesaurus", "moby-synonyms.tsv.gz")
 #: bump when the cached array layout changes
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 class ThesaurusError(ValueError):
@@ -120,18 +120,24 @@ class Thesaurus:
                 with np.load(cached, allow_pickle=False) as z:
                     words = z["words"].tobytes().decode("utf-8").split("\n")
                     t = cls._from_arrays(words, z["heads"], z["indptr"], z["ids"], label)
-                if len(t._indptr) == len(words) + 1 and t._indptr[-1] == len(t._ids):
+                    rev_ptr, rev_ids = z["rev_ptr"], z["rev_ids"]
+                if (
+                    len(t._indptr) == len(words) + 1 and t._indptr[-1] == len(t._ids)
+                    and len(rev_ptr) == len(words) + 1 and rev_ptr[-1] == len(rev_ids) == len(t._ids)
+                ):
+                    t._reverse = (rev_ptr, rev_ids)
                     return t
                 log.warning("ignoring inconsistent thesaurus cache %s; rebuilding it", cached)
             except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
                 log.warning("ignoring unreadable thesaurus cache %s (%s); rebuilding it", cached, exc)
         t = cls._read(path, label)
+        rev = t._reverse_arrays()  # kept in the cache too: computing them is most of a short run's start-up
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp.npz")
             np.savez(
                 tmp, words=np.frombuffer("\n".join(t._words).encode("utf-8"), dtype=np.uint8),
-                heads=t._heads, indptr=t._indptr, ids=t._ids,
+                heads=t._heads, indptr=t._indptr, ids=t._ids, rev_ptr=rev[0], rev_ids=rev[1],
             )
             os.replace(tmp, cached)
         except OSError as exc:
