@@ -181,7 +181,28 @@ class Engine:
 
     # -- pass 1 ---------------------------------------------------------------------------------------
     def scan_paragraph(self, text: str) -> ParagraphScan:
-        tokens = tokenize(text)
+        return self.scan_paragraphs([text])[0]
+
+    def scan_paragraphs(self, texts: Sequence[str], tokens_out: dict[int, list[Token]] | None = None) -> list[ParagraphScan]:
+        """Pass 1 of several paragraphs, their language-model checks in one batched call. With `tokens_out`,
+        each scan's tokens are left there under `id(scan)` (for a caller that needs them again at once)."""
+        scans: list[ParagraphScan] = []
+        asked: list[tuple[str, list[Token], list[Query]]] = []
+        asked_for: list[tuple[ParagraphScan, list[int]]] = []
+        for text in texts:
+            tokens = tokenize(text)
+            scan = self._scan(text, tokens, asked, asked_for)
+            scans.append(scan)
+            if tokens_out is not None:
+                tokens_out[id(scan)] = tokens
+        model = self.model
+        if model is not None and asked:
+            for (scan, which), gains in zip(asked_for, lmcheck.gains_many(model, asked)):
+                for mi, g in zip(which, gains):
+                    scan.gains[mi] = g
+        return scans
+
+    def _scan(self, text: str, tokens: list[Token], asked: list, asked_for: list) -> ParagraphScan:
         norms = [t.norm for t in tokens]
         scan = ParagraphScan(words=len(tokens), joined=f" {' '.join(norms)} ", vocabulary=frozenset(norms))
         scan.matches = self.index.match(text, tokens)
@@ -189,7 +210,7 @@ class Engine:
             return scan
         by_start = {t.start: i for i, t in enumerate(tokens)} if scan.matches else {}
         queries: list[Query] = []
-        asked: list[int] = []
+        which: list[int] = []
         for mi, m in enumerate(scan.matches):
             ti = by_start.get(m.start)
             if ti and _is_article(tokens[ti - 1]) and _ARTICLE_GAP.fullmatch(text[tokens[ti - 1].end : m.start]):
@@ -197,11 +218,10 @@ class Engine:
             if ti is not None:
                 alts = tuple(phrase_words(e) for e in m.variant.expected)
                 queries.append(Query(ti, ti + len(m.variant.words), alts))
-                asked.append(mi)
-        model = self.model
-        if model is not None and queries:
-            for mi, g in zip(asked, lmcheck.gains(model, text, tokens, queries)):
-                scan.gains[mi] = g
+                which.append(mi)
+        if queries and self.model is not None:
+            asked.append((text, tokens, queries))
+            asked_for.append((scan, which))
         for k in [k for k, w in enumerate(norms) if w == "a" or w == "an"]:
             if k + 1 == len(tokens):
                 break
@@ -241,15 +261,19 @@ class Engine:
         if blocked is not None and not blocked:
             blocked = None  # nothing masked (plain text without addresses)
         opts = self.options
-        scans: list[tuple[int, int, ParagraphScan]] = []
+        if cache is None:
+            cache = {}
+        # pass 1 of the paragraphs not in the cache (each distinct text once), in one batch
+        new: dict[str, None] = {}
         for s, e in paras:
             chunk = text[s:e]
-            scan = cache.get(chunk) if cache is not None else None
-            if scan is None:
-                scan = self.scan_paragraph(chunk)
-                if cache is not None:
-                    cache[chunk] = scan
-            scans.append((s, e, scan))
+            if chunk not in cache:
+                new[chunk] = None
+        fresh_tokens: dict[int, list[Token]] = {}
+        if new:
+            for chunk, scan in zip(new, self.scan_paragraphs(list(new), fresh_tokens)):
+                cache[chunk] = scan
+        scans: list[tuple[int, int, ParagraphScan]] = [(s, e, cache[text[s:e]]) for s, e in paras]
 
         doc_words = _DocWords([scan for _, _, scan in scans], self._condition_terms())
         evidence_by_para: list[float] = []
@@ -304,7 +328,7 @@ class Engine:
             self._restore([
                 (text[s:e], scan) for s, e, scan in scans
                 if scan.restorations is None and scan.memo is not None and scan.memo.fkey != fkey
-            ])
+            ], fresh_tokens)
         parts: list[tuple[int, int, list[Finding], Placement]] = []
         for (s, e, scan), runs in zip(scans, runs_of):
             memo = scan.memo
@@ -385,7 +409,7 @@ class Engine:
         out.sort(key=lambda f: (f.start, f.end))
         return out
 
-    def _restore(self, paragraphs: Sequence[tuple[str, ParagraphScan]]) -> None:
+    def _restore(self, paragraphs: Sequence[tuple[str, ParagraphScan]], tokens_of: dict[int, list[Token]] | None = None) -> None:
         """Compute the open-vocabulary restorations of these paragraphs (all in one batch) and keep each with
         its scan: they depend only on the paragraph's text."""
         ov = self.open_vocabulary
@@ -394,7 +418,9 @@ class Engine:
         batch: list[tuple[str, ParagraphScan, list[Token]]] = []
         size = 0
         for k, (chunk, scan) in enumerate(paragraphs):
-            tokens = tokenize(chunk)
+            tokens = tokens_of.get(id(scan)) if tokens_of else None
+            if tokens is None:
+                tokens = tokenize(chunk)
             batch.append((chunk, scan, tokens))
             size += len(tokens)
             # batches of a few thousand words: large enough to look n-grams up in order, small enough that the

@@ -38,6 +38,8 @@ log = logging.getLogger("unspun.lsp")
 
 #: uncached text at least this long gets a progress report (and is scanned paragraph by paragraph)
 PROGRESS_CHARS = 200_000
+#: paragraphs scanned together (one batched language-model call) between checks for cancellation
+SCAN_BATCH = 32
 #: an analysis that scanned at least this many paragraphs is followed by a full collection and `gc.freeze`
 SETTLE_PARAGRAPHS = 200
 
@@ -279,14 +281,14 @@ def _work(
         done = 0
         last = time.monotonic()
         try:
-            for s, e in todo:
+            for k in range(0, len(todo), SCAN_BATCH):
                 if any(e.is_set() for e in stops) or (progress is not None and progress.cancelled.is_set()):
                     raise Cancelled()
-                chunk = text[s:e]
-                if chunk not in cache:
-                    cache[chunk] = engine.scan_paragraph(chunk)
-                    scanned += 1
-                done += e - s
+                batch = list(dict.fromkeys(c for c in (text[s:e] for s, e in todo[k : k + SCAN_BATCH]) if c not in cache))
+                for chunk, scan in zip(batch, engine.scan_paragraphs(batch)):
+                    cache[chunk] = scan
+                scanned += len(batch)
+                done += sum(e - s for s, e in todo[k : k + SCAN_BATCH])
                 if progress is not None and time.monotonic() - last > 0.1:
                     last = time.monotonic()
                     progress.report(min(99, done * 100 // size), f"{done // 1000} of {size // 1000} k characters")
