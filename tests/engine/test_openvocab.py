@@ -75,3 +75,53 @@ def test_window_memory_is_bounded(monkeypatch):
     # what was forgotten is made again, the same
     assert [dataclasses.astuple(r) for r in ov.restorations(*_asked()[0])] == before
     _fresh(ov)
+
+
+def _reference_candidates(ov, word):
+    """The candidate rules written plainly, word by word with strings (what the array version must equal)."""
+    from unspun.engine import openvocab as o
+    from unspun.engine.inflect import article_for, is_plural, pluralize, singularize
+
+    th, model = ov.thesaurus, ov.model
+    plural = is_plural(word)
+    base = singularize(word) if plural else word
+    seen: dict[str, float] = {}
+    for source in (word, base) if base != word else (word,):
+        for c in th.reverse(source):
+            if " " in c or not c.isalpha() or c == word or c == base:
+                continue
+            if plural and source == base:
+                c = pluralize(c)
+            lp = model.unigram_logprob(c)
+            if lp >= o.RARE_CANDIDATE_LOGPROB and c not in seen:
+                seen[c] = lp
+    ranked = sorted(seen, key=lambda c: -seen[c])[: o.MAX_CANDIDATES]
+    own = set(th.synonyms(base) or th.synonyms(word))
+    priors = []
+    for c in ranked:
+        syns = th.synonyms(singularize(c)) or th.synonyms(c)
+        rank = next((k for k, s in enumerate(syns) if s in (word, base)), len(syns))
+        prior = -o.RANK_WEIGHT * rank / max(len(syns), 1)
+        if c in own or singularize(c) in own:
+            prior += o.MUTUAL_BONUS
+        priors.append(prior)
+    return tuple(ranked), priors, [article_for(c) == "an" for c in ranked]
+
+
+def test_candidates_equal_the_rules_applied_word_by_word():
+    ov = default_engine().open_vocabulary
+    if ov is None:
+        pytest.skip("no language model")
+    _fresh(ov)
+    text = EXAMPLE.read_text(encoding="utf-8") + " bushes trees convention locations safety vitality coverage folks"
+    words = sorted({t.norm for t in tokenize(text) if t.text.isalpha()})
+    assert len(words) > 50
+    checked = 0
+    for word in words:
+        made = ov._make_candidates(word)
+        ranked, priors, an = _reference_candidates(ov, word)
+        assert made.words == ranked, word
+        assert made.priors.tolist() == pytest.approx(priors, abs=1e-12), word
+        assert made.an.tolist() == an, word
+        checked += bool(ranked)
+    assert checked > 20

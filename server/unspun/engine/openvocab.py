@@ -68,6 +68,8 @@ class _Candidates:
 WINDOW_CACHE = 40_000
 #: the candidates of a written word are remembered the same way (about 2 KB a word)
 CANDIDATE_CACHE = 5_000
+#: what the priors need of each candidate word is remembered for this many words, then forgotten at once
+INFO_CACHE = 50_000
 
 
 class OpenVocabulary:
@@ -76,6 +78,9 @@ class OpenVocabulary:
         self.thesaurus = thesaurus
         self._cands: dict[str, _Candidates] = {}
         self._cands_old: dict[str, _Candidates] = {}
+        self._plain: np.ndarray | None = None
+        self._infos: dict[str, tuple[int, int, int, bool, int]] = {}
+        self._unigram: np.ndarray | None = None
         # window key -> (candidates, gains) of a restoration, or None when the window has none
         self._windows: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
         self._windows_old: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
@@ -92,28 +97,92 @@ class OpenVocabulary:
         return hit
 
     def _make_candidates(self, word: str) -> _Candidates:
+        """The words `word` may have replaced: those whose synonym lists hold it (for a plural, also those
+        holding its singular, pluralized), not rarer than RARE_CANDIDATE_LOGPROB, the most frequent first."""
         model, th = self.model, self.thesaurus
         plural = is_plural(word)
         base = singularize(word) if plural else word
-        seen: dict[str, float] = {}
-        for source in {word, base}:
-            for c in th.reverse(source):
-                if " " in c or not c.isalpha() or c == word or c == base:
-                    continue
-                if plural and source == base:
-                    c = pluralize(c)
-                lp = model.unigram_logprob(c)
-                if lp >= RARE_CANDIDATE_LOGPROB and c not in seen:
-                    seen[c] = lp
-        ranked = tuple(sorted(seen, key=lambda c: -seen[c])[:MAX_CANDIDATES])
-        own = self._own(word, base) - {-1}
-        out = _Candidates(
+        plain = self._plain_words()
+        not_written = (th.exact_id(word), th.exact_id(base))
+        names: list[str] = []
+        logprobs: list[float] = []
+        seen: set[str] = set()
+        for source in (word, base) if base != word else (word,):
+            i = th.word_id(source)
+            if i < 0:
+                continue
+            rev = th.reverse_ids(i)
+            rev = rev[plain[rev] & (rev != not_written[0]) & (rev != not_written[1])]
+            if plural and source == base:
+                pairs = ((n, model.unigram_logprob(n)) for n in (pluralize(th.word(k)) for k in rev.tolist()))
+            else:
+                lps = self._unigram_of(rev)
+                keep = lps >= RARE_CANDIDATE_LOGPROB
+                pairs = zip((th.word(k) for k in rev[keep].tolist()), lps[keep].tolist())
+            for name, lp in pairs:
+                if lp >= RARE_CANDIDATE_LOGPROB and name not in seen:
+                    seen.add(name)
+                    names.append(name)
+                    logprobs.append(lp)
+        order = np.argsort(-np.asarray(logprobs, dtype=np.float64), kind="stable")[:MAX_CANDIDATES]
+        ranked = tuple(names[k] for k in order.tolist())
+        infos = [self._info(c) for c in ranked]
+        return _Candidates(
             ranked,
-            model.ids(ranked),
-            np.array([self._prior(word, base, c, own) for c in ranked], dtype=np.float64),
-            np.array([article_for(c) == "an" for c in ranked], dtype=bool),
+            np.array([i[4] for i in infos], dtype=np.int64),
+            self._priors(word, base, infos),
+            np.array([i[3] for i in infos], dtype=bool),
         )
-        return out
+
+    def _info(self, cand: str) -> tuple[int, int, int, bool, int]:
+        """What the priors need of a candidate, looked up once: (the word whose synonym list ranks it -- its
+        singular's, or its own when the singular has none --, its number, its singular's number, whether it
+        takes "an", its language-model id)."""
+        hit = self._infos.get(cand)
+        if hit is None:
+            th = self.thesaurus
+            single = singularize(cand)
+            own, single_id = th.word_id(cand), th.word_id(single)
+            owner = single_id if single_id >= 0 and len(th.synonym_ids(single_id)) else own
+            hit = (owner, own, single_id, article_for(cand) == "an", self.model.word_id(cand))
+            self._infos[cand] = hit
+            if len(self._infos) > INFO_CACHE:
+                self._infos = {}
+        return hit
+
+    def _priors(self, word: str, base: str, infos: Sequence[tuple[int, int, int, bool, int]]) -> np.ndarray:
+        """`_prior` of each candidate, computed for all of them at once."""
+        th = self.thesaurus
+        if not infos:
+            return np.zeros(0, dtype=np.float64)
+        owners = np.array([i[0] for i in infos], dtype=np.int64)
+        lengths, rank = th.find_in_lists(owners, (th.word_id(word), th.word_id(base)))
+        prior = -RANK_WEIGHT * rank / np.maximum(lengths, 1)
+        own = self._own(word, base) - {-1}
+        mutual = np.array([i[1] in own or i[2] in own for i in infos], dtype=bool)
+        return prior + np.where(mutual, MUTUAL_BONUS, 0.0)
+
+    def _plain_words(self) -> np.ndarray:
+        """Per thesaurus word number: a single word of letters (a possible restoration)."""
+        if self._plain is None:
+            th = self.thesaurus
+            self._plain = np.fromiter(
+                (" " not in w and w.isalpha() for w in (th.word(k) for k in range(th.size))), dtype=bool, count=th.size
+            )
+        return self._plain
+
+    def _unigram_of(self, ids: np.ndarray) -> np.ndarray:
+        """The model's unigram log probability of thesaurus words by number (looked up once per word)."""
+        if self._unigram is None:
+            self._unigram = np.full(self.thesaurus.size, np.nan)
+        values = self._unigram[ids]
+        missing = np.isnan(values)
+        if missing.any():
+            th, model = self.thesaurus, self.model
+            for k in np.flatnonzero(missing).tolist():
+                values[k] = model.unigram_logprob(th.word(int(ids[k])))
+            self._unigram[ids[missing]] = values[missing]
+        return values
 
     def _prior(self, word: str, base: str, cand: str, own: frozenset[int] | None = None) -> float:
         """Thesaurus evidence that a spinner would turn `cand` into `word` (log10 units, <= MUTUAL_BONUS).

@@ -17,7 +17,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -189,6 +189,37 @@ class Thesaurus:
 
     def word(self, i: int) -> str:
         return self._words[i]
+
+    def exact_id(self, word: str) -> int:
+        """The number of exactly this string (no normalizing), -1 when absent."""
+        return self._index.get(word, -1)
+
+    @property
+    def size(self) -> int:
+        """How many word numbers there are (words with a list, and words only listed)."""
+        return len(self._words)
+
+    def find_in_lists(self, owners: np.ndarray, targets: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """For each word number in `owners` (-1: no word): the length of its synonym list, and the position in
+        it of the first of `targets` (the length when none is there). Vectorised over all owners at once."""
+        owners = np.asarray(owners, dtype=np.int64)
+        valid = owners >= 0
+        safe = np.where(valid, owners, 0)
+        starts = self._indptr[safe]
+        lengths = np.where(valid, self._indptr[safe + 1] - starts, 0)
+        total = int(lengths.sum())
+        first = lengths.copy()
+        if total:
+            ends = np.cumsum(lengths)
+            local = np.arange(total) - np.repeat(ends - lengths, lengths)
+            values = self._ids[np.repeat(starts, lengths) + local]
+            hit = np.zeros(total, dtype=bool)
+            for t in set(targets):
+                if t >= 0:
+                    hit |= values == t
+            if hit.any():
+                np.minimum.at(first, np.repeat(np.arange(len(owners)), lengths)[hit], local[hit])
+        return lengths, first
 
     def synonym_ids(self, i: int) -> np.ndarray:
         """The numbers of the synonyms of word number `i`, best first (a read-only view)."""
