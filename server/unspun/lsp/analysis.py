@@ -42,6 +42,8 @@ PROGRESS_CHARS = 200_000
 SCAN_BATCH = 32
 #: an analysis that scanned at least this many paragraphs is followed by a full collection and `gc.freeze`
 SETTLE_PARAGRAPHS = 200
+#: seconds after such an analysis that the collection runs (it holds the message loop for 30-100 ms)
+SETTLE_DELAY = 1.0
 
 
 class Cancelled(Exception):
@@ -215,8 +217,8 @@ class Analyses:
             if scanned >= SETTLE_PARAGRAPHS:
                 # a large text was read: what it left (scans, findings) lives as long as the document, so
                 # take it out of the collector's full passes too, or each would walk it (about 40 ms for a
-                # 100,000-word spun text) every few keystrokes
-                loop.call_soon(_settle)
+                # 100,000-word spun text) every few keystrokes. A second later: after the diagnostics are out
+                loop.call_later(SETTLE_DELAY, _settle)
             log.debug(
                 "analysed %s v%s: %d paragraph(s), %d scanned, %d from cache, %d finding(s), spin %.2f, %.1f ms",
                 doc.uri, key[0], len(analysis.paragraphs), scanned, len(analysis.paragraphs) - scanned,
