@@ -192,7 +192,9 @@ def test_the_shipped_index_is_cached_as_arrays(monkeypatch: pytest.MonkeyPatch, 
     (cached,) = tmp_path.glob("thesaurus-*.npz")
     second = Thesaurus.load()
     assert len(second) == len(first) and list(second)[:50] == list(first)[:50]
-    # the reverse lists come from the cache, and equal those derived afresh from the synonym lists
+    # the reverse lists come from the cache (on first use), and equal those derived afresh
+    assert second._reverse is None and second._reverse_file == cached
+    second._reverse_arrays()
     assert second._reverse is not None
     derived = Thesaurus._from_arrays(second._words, second._heads, second._indptr, second._ids, "x")
     for cached_array, fresh_array in zip(second._reverse, derived._reverse_arrays()):

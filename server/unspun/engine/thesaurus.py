@@ -77,6 +77,22 @@ class Thesaurus:
         self._heads_count = int(heads.sum())
         self._reverse: tuple[np.ndarray, np.ndarray] | None = None
         self._reverse_lock = threading.Lock()
+        #: the per-user cache file holding the reverse lists, when they come from there
+        self._reverse_file: Path | None = None
+
+    def _read_reverse(self, path: Path) -> tuple[np.ndarray, np.ndarray] | None:
+        """The reverse lists from the cache file, or None (then they are derived) if it cannot be read or does
+        not fit this index."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                ptr, ids = z["rev_ptr"], z["rev_ids"]
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("cannot read the reverse lists from %s (%s); deriving them", path, exc)
+            return None
+        if len(ptr) == len(self._words) + 1 and ptr[-1] == len(ids) == len(self._ids):
+            return ptr, ids
+        log.warning("reverse lists in %s do not fit the index; deriving them", path)
+        return None
 
     @classmethod
     def _from_arrays(cls, words: list[str], heads, indptr, ids, source: str) -> Thesaurus:
@@ -120,12 +136,10 @@ class Thesaurus:
                 with np.load(cached, allow_pickle=False) as z:
                     words = z["words"].tobytes().decode("utf-8").split("\n")
                     t = cls._from_arrays(words, z["heads"], z["indptr"], z["ids"], label)
-                    rev_ptr, rev_ids = z["rev_ptr"], z["rev_ids"]
-                if (
-                    len(t._indptr) == len(words) + 1 and t._indptr[-1] == len(t._ids)
-                    and len(rev_ptr) == len(words) + 1 and rev_ptr[-1] == len(rev_ids) == len(t._ids)
-                ):
-                    t._reverse = (rev_ptr, rev_ids)
+                    if "rev_ptr" not in z.files or "rev_ids" not in z.files:
+                        raise KeyError("no reverse lists")
+                if len(t._indptr) == len(words) + 1 and t._indptr[-1] == len(t._ids):
+                    t._reverse_file = cached  # read on first use: a clean text never needs them
                     return t
                 log.warning("ignoring inconsistent thesaurus cache %s; rebuilding it", cached)
             except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
@@ -249,6 +263,8 @@ class Thesaurus:
     def _reverse_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         if self._reverse is None:
             with self._reverse_lock:
+                if self._reverse is None and self._reverse_file is not None:
+                    self._reverse = self._read_reverse(self._reverse_file)
                 if self._reverse is None:
                     n = len(self._words)
                     owners = np.repeat(np.arange(n, dtype=np.int32), np.diff(self._indptr))
