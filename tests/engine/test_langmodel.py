@@ -356,3 +356,26 @@ def test_default_model_builds_the_cache_when_missing_or_damaged(
         assert built.logprob(words) == pytest.approx(lm.logprob(words))
     finally:
         reset_default_model()
+
+
+def test_prefix_closed_models_skip_trigrams_without_context_and_score_the_same(tiny: TrigramModel, tmp_path: Path) -> None:
+    """The tiny model is prefix-closed ("a b c" has its bigram "a b"): scoring with the short cut equals scoring
+    without it; a model with a trigram whose context is not a bigram is recorded as not prefix-closed."""
+    assert tiny._prefix_closed
+    rng = random.Random(11)
+    words = ["a", "b", "c", "d", "zzz"]
+    texts = [[rng.choice(words) for _ in range(rng.randrange(1, 8))] for _ in range(300)]
+    fast = [tiny.word_logprobs(t) for t in texts]
+    tiny._prefix_closed = False
+    try:
+        assert [tiny.word_logprobs(t) for t in texts] == fast
+    finally:
+        tiny._prefix_closed = True
+    broken = tmp_path / "broken.arpa"
+    broken.write_text(TINY_ARPA.replace("-0.05\ta b c", "-0.05\ta b c\n-0.07\tc b a").replace("ngram 3=1", "ngram 3=2"))
+    model = TrigramModel(lmbuild.read_model(broken))
+    assert not model._prefix_closed  # "c b" is not a bigram
+    assert model.word_logprobs(["c", "b", "a"])[2] == pytest.approx(-0.07)  # found although "c b" is not a bigram
+    saved = tmp_path / "broken.npz"
+    lmbuild.save_npz(lmbuild.read_model(broken), saved)
+    assert TrigramModel.load(saved)._prefix_closed is False

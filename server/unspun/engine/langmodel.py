@@ -66,6 +66,8 @@ class TrigramModel:
         self._bi_bo = arrays.bi_bo
         self._tri_keys = arrays.tri_keys
         self._tri_logp = arrays.tri_logp
+        #: every trigram's context is a bigram (recorded when the model was read; unknown means no)
+        self._prefix_closed = self.meta.get("prefix_closed") is True
         # float64 copies of the unigram tables make the gathers below produce float64 directly
         self._uni_logp64 = arrays.uni_logp.astype(np.float64)
         self._uni_bo64 = arrays.uni_bo.astype(np.float64)
@@ -282,8 +284,11 @@ class TrigramModel:
         safe1 = np.where(w1 >= 0, w1, 0)
 
         context_key = safe1 * V + safe2
-        tri_found, tri_at = _lookup(self._tri_keys, context_key * V + safe3, has_context & known3)
         ctx_found, ctx_at = _lookup(self._bi_keys, context_key, has_context)
+        # in a prefix-closed model a trigram exists only where its context bigram does: most candidate
+        # windows' contexts are not bigrams, and their trigram look-ups are skipped
+        tri_asked = has_context & known3 & ctx_found if self._prefix_closed else has_context & known3
+        tri_found, tri_at = _lookup(self._tri_keys, context_key * V + safe3, tri_asked)
         bi_found, bi_at = _lookup(self._bi_keys, safe2 * V + safe3, known2 & known3)
 
         # P(w3 | w2) = p(w2 w3) if that bigram exists, else bo(w2) + p(w3)
@@ -367,6 +372,17 @@ def cache_dir() -> Path:
     return Path.home() / ".cache" / "unspun"
 
 
+def remove_stale(folder: Path, pattern: str, keep: Path) -> None:
+    """Delete the cache files of other format versions (`pattern` in `folder`, all but `keep`)."""
+    for old in folder.glob(pattern):
+        if old != keep:
+            try:
+                old.unlink()
+                log.info("removed the outdated cache file %s", old)
+            except OSError:
+                pass
+
+
 def default_model_path() -> Path:
     """Where `default_model` keeps the converted model."""
     return cache_dir() / MODEL_FILENAME
@@ -421,6 +437,7 @@ def _resolve_default() -> TrigramModel | None:
     try:
         lmbuild.save_npz(arrays, path)
         log.info("converted %s into %s", source, path)
+        remove_stale(path.parent, "en-us-trigram.v*.npz", keep=path)
     except OSError as exc:
         log.warning("cannot cache the language model at %s (%s); using it without a cache", path, exc)
     return TrigramModel(arrays, name=path.name)

@@ -34,7 +34,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 #: bump when the layout of the ``.npz`` changes; cached files of another version are rebuilt
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: the model file inside the pocketsphinx package, relative to the package directory
 POCKETSPHINX_LM = ("model", "en-us", "en-us.lm.bin")
@@ -130,8 +130,27 @@ def pocketsphinx_version() -> str | None:
 # --------------------------------------------------------------------------------------------------- reading
 
 
+def prefix_closed(arrays: LMArrays) -> bool:
+    """Whether every trigram's first two words are a bigram of the model (true of models built the usual way).
+    Then a trigram need not be looked for where its context bigram is absent."""
+    tri, bi = arrays.tri_keys, arrays.bi_keys
+    if len(tri) == 0:
+        return True
+    if len(bi) == 0:
+        return False
+    context = tri // len(arrays.vocab)
+    at = np.minimum(np.searchsorted(bi, context), len(bi) - 1)
+    return bool(np.all(bi[at] == context))
+
+
 def read_model(path: str | os.PathLike[str]) -> LMArrays:
     """Read a trie binary or ARPA model (format decided by the file's first bytes)."""
+    arrays = _read_model(path)
+    arrays.meta["prefix_closed"] = prefix_closed(arrays)
+    return arrays
+
+
+def _read_model(path: str | os.PathLike[str]) -> LMArrays:
     path = Path(path)
     with open(path, "rb") as f:
         head = f.read(64)
@@ -397,6 +416,8 @@ def save_npz(arrays: LMArrays, out: str | os.PathLike[str]) -> int:
     vocab_blob = np.frombuffer("\n".join(arrays.vocab).encode("utf-8"), dtype=np.uint8)
     meta = dict(arrays.meta)
     meta["format_version"] = FORMAT_VERSION
+    if "prefix_closed" not in meta:
+        meta["prefix_closed"] = prefix_closed(arrays)
     fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as f:

@@ -341,9 +341,11 @@ class OpenVocabulary:
         scores = model.score_positions(grid[:, 0], grid[:, 1], grid[:, 2])
         for c in (3, 4):
             # words after the middle one are scored (their context holds it); the left context is only
-            # context: it conditions every row of a window alike
-            part = model.score_positions(grid[:, c - 2], grid[:, c - 1], grid[:, c])
-            scores = scores + np.where(present[:, c], part, 0.0)
+            # context: it conditions every row of a window alike. Rows without a word here (the window ends
+            # at a sentence boundary) are not looked up at all
+            at = np.flatnonzero(present[:, c])
+            if len(at):
+                scores[at] += model.score_positions(grid[at, c - 2], grid[at, c - 1], grid[at, c])
         base = np.repeat(scores[firsts], per)
         gains = np.round(scores - base, 3)
         # a candidate that fits the article the written word does not gets ARTICLE_BONUS

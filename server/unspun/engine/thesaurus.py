@@ -126,7 +126,7 @@ class Thesaurus:
     @classmethod
     def _cached(cls, path: Path, label: str) -> Thesaurus:
         """The file's index from the per-user cache (keyed by the file's content), converting it on first use."""
-        from unspun.engine.langmodel import cache_dir
+        from unspun.engine.langmodel import cache_dir, remove_stale
 
         raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()[:16]
@@ -154,6 +154,7 @@ class Thesaurus:
                 heads=t._heads, indptr=t._indptr, ids=t._ids, rev_ptr=rev[0], rev_ids=rev[1],
             )
             os.replace(tmp, cached)
+            remove_stale(cached.parent, f"thesaurus-*-{digest}.npz", keep=cached)
         except OSError as exc:
             log.warning("cannot cache the thesaurus at %s (%s); using it without a cache", cached, exc)
         return t
