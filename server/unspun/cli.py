@@ -118,8 +118,6 @@ class _Run:
         self.config_errors = False
         self.fixed_config = None
         if args.config:
-            from unspun.config import load_config
-
             if not os.path.isfile(args.config):
                 raise _Usage(f"--config {args.config}: no such file")
             self.fixed_config = self._load(os.path.abspath(args.config))
