@@ -358,7 +358,9 @@ def test_default_model_builds_the_cache_when_missing_or_damaged(
         reset_default_model()
 
 
-def test_prefix_closed_models_skip_trigrams_without_context_and_score_the_same(tiny: TrigramModel, tmp_path: Path) -> None:
+def test_prefix_closed_models_skip_trigrams_without_context_and_score_the_same(
+    tiny: TrigramModel, tmp_path: Path
+) -> None:
     """The tiny model is prefix-closed ("a b c" has its bigram "a b"): scoring with the short cut equals scoring
     without it; a model with a trigram whose context is not a bigram is recorded as not prefix-closed."""
     assert tiny._prefix_closed

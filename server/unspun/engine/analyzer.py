@@ -183,7 +183,9 @@ class Engine:
     def scan_paragraph(self, text: str) -> ParagraphScan:
         return self.scan_paragraphs([text])[0]
 
-    def scan_paragraphs(self, texts: Sequence[str], tokens_out: dict[int, list[Token]] | None = None) -> list[ParagraphScan]:
+    def scan_paragraphs(
+        self, texts: Sequence[str], tokens_out: dict[int, list[Token]] | None = None
+    ) -> list[ParagraphScan]:
         """Pass 1 of several paragraphs, their language-model checks in one batched call. With `tokens_out`,
         each scan's tokens are left there under `id(scan)` (for a caller that needs them again at once)."""
         scans: list[ParagraphScan] = []
@@ -292,7 +294,9 @@ class Engine:
                 conditional = scan.conditional = tuple(
                     mi for mi, m in enumerate(scan.matches) if m.variant.entry.require or m.variant.entry.exclude
                 )
-            conds = tuple(self._conditions_hold(scan.matches[mi], doc_words) for mi in conditional) if conditional else ()
+            conds = (
+                tuple(self._conditions_hold(scan.matches[mi], doc_words) for mi in conditional) if conditional else ()
+            )
             runs = blocked.runs(s, e) if blocked is not None else ()
             runs_of.append(runs)
             key = (opts, conds, runs)
@@ -409,7 +413,9 @@ class Engine:
         out.sort(key=lambda f: (f.start, f.end))
         return out
 
-    def _restore(self, paragraphs: Sequence[tuple[str, ParagraphScan]], tokens_of: dict[int, list[Token]] | None = None) -> None:
+    def _restore(
+        self, paragraphs: Sequence[tuple[str, ParagraphScan]], tokens_of: dict[int, list[Token]] | None = None
+    ) -> None:
         """Compute the open-vocabulary restorations of these paragraphs (all in one batch) and keep each with
         its scan: they depend only on the paragraph's text."""
         ov = self.open_vocabulary

@@ -79,7 +79,11 @@ class Findings(Sequence[Finding]):
 
     __slots__ = ("_parts", "_firsts", "_total", "_placed")
 
-    def __init__(self, findings: Sequence[Finding] = (), parts: Sequence[tuple[int, int, Sequence[Finding], Placement | None]] | None = None):
+    def __init__(
+        self,
+        findings: Sequence[Finding] = (),
+        parts: Sequence[tuple[int, int, Sequence[Finding], Placement | None]] | None = None,
+    ):
         """`findings` (absolute), or `parts`: (base, end, relative findings, placement cell) per paragraph in
         document order, `end` being the paragraph's end offset."""
         if parts is None:

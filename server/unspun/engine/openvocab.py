@@ -253,7 +253,9 @@ class OpenVocabulary:
                 if fit[i] > WELL_FITTED_LOGPROB and not slipped:
                     continue
                 left, right = _context(text, tokens, i)
-                key = f"{' '.join(words[k] for k in left)}|{w}|{' '.join(words[k] for k in right)}|{art if slipped else ''}"
+                before = " ".join(words[k] for k in left)
+                after = " ".join(words[k] for k in right)
+                key = f"{before}|{w}|{after}|{art if slipped else ''}"
                 hit = new.get(key, _MISSING)
                 if hit is _MISSING:
                     hit = old.get(key, _MISSING)

@@ -286,7 +286,8 @@ def _work(
             for k in range(0, len(todo), SCAN_BATCH):
                 if any(e.is_set() for e in stops) or (progress is not None and progress.cancelled.is_set()):
                     raise Cancelled()
-                batch = list(dict.fromkeys(c for c in (text[s:e] for s, e in todo[k : k + SCAN_BATCH]) if c not in cache))
+                chunks = (text[s:e] for s, e in todo[k : k + SCAN_BATCH])
+                batch = list(dict.fromkeys(c for c in chunks if c not in cache))
                 for chunk, scan in zip(batch, engine.scan_paragraphs(batch)):
                     cache[chunk] = scan
                 scanned += len(batch)

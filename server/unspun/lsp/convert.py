@@ -265,7 +265,9 @@ def _severities(settings: Settings) -> dict[tuple[Kind, bool], int]:
     return {(kind, low): severity_of(kind, low, settings).value for kind in Kind for low in (False, True)}
 
 
-def _notes(analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None) -> tuple[list[dict], Sequence[Finding]]:
+def _notes(
+    analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None
+) -> tuple[list[dict], Sequence[Finding]]:
     """The whole-document note (spun, too large, too many findings) if any, and the findings to show."""
     findings = analysis.findings
     limit = settings.max_diagnostics
