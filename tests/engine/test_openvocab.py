@@ -13,20 +13,6 @@ from unspun.engine.tokenize import paragraphs, tokenize
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt"
 
 
-def test_restorations_in_one_batch_equal_paragraph_by_paragraph():
-    ov = default_engine().open_vocabulary
-    if ov is None:
-        pytest.skip("no language model")
-    text = EXAMPLE.read_text(encoding="utf-8")
-    asked = [(text[s:e], tokenize(text[s:e]), set()) for s, e in paragraphs(text)]
-    assert len(asked) > 2
-    batch = ov.restorations_many(asked)
-    alone = [ov.restorations(*item) for item in asked]
-    assert batch == alone
-    assert any(batch)  # the example has restorations to find
-    assert ov.restorations_many([]) == []
-
-
 def _asked():
     text = EXAMPLE.read_text(encoding="utf-8")
     return [(text[s:e], tokenize(text[s:e]), set()) for s, e in paragraphs(text)]
@@ -37,12 +23,24 @@ def _fresh(ov):
         memory.clear()
 
 
+def test_restorations_in_one_batch_equal_paragraph_by_paragraph():
+    ov = default_engine().open_vocabulary
+    if ov is None:
+        pytest.skip("no language model")
+    asked = _asked()
+    assert len(asked) > 2
+    batch = ov.restorations_many(asked)
+    alone = [ov.restorations(*item) for item in asked]
+    assert batch == alone
+    assert any(batch)  # the example has restorations to find
+    assert ov.restorations_many([]) == []
+
+
 def test_remembered_windows_give_what_scoring_them_again_gives():
     ov = default_engine().open_vocabulary
     if ov is None:
         pytest.skip("no language model")
-    text = EXAMPLE.read_text(encoding="utf-8")
-    asked = [(text[s:e], tokenize(text[s:e]), set()) for s, e in paragraphs(text)]
+    asked = _asked()
     _fresh(ov)
     first = ov.restorations_many(asked)
     assert ov._windows  # windows were remembered

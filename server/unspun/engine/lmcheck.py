@@ -31,18 +31,24 @@ class Query:
     alternatives: tuple[tuple[str, ...], ...]
 
 
-def _context(text: str, tokens: Sequence[Token], first: int, last: int) -> tuple[list[str], list[str]]:
-    left: list[str] = []
+def context_indices(text: str, tokens: Sequence[Token], first: int, last: int) -> tuple[list[int], list[int]]:
+    """Indices of up to CONTEXT tokens each side of tokens[first:last], not across a sentence boundary."""
+    left: list[int] = []
     k = first - 1
     while k >= 0 and len(left) < CONTEXT and not _BOUNDARY.search(text[tokens[k].end : tokens[k + 1].start]):
-        left.insert(0, tokens[k].norm)
+        left.insert(0, k)
         k -= 1
-    right: list[str] = []
+    right: list[int] = []
     k = last
     while k < len(tokens) and len(right) < CONTEXT and not _BOUNDARY.search(text[tokens[k - 1].end : tokens[k].start]):
-        right.append(tokens[k].norm)
+        right.append(k)
         k += 1
     return left, right
+
+
+def _context(text: str, tokens: Sequence[Token], first: int, last: int) -> tuple[list[str], list[str]]:
+    left, right = context_indices(text, tokens, first, last)
+    return [tokens[k].norm for k in left], [tokens[k].norm for k in right]
 
 
 def gains(model, text: str, tokens: Sequence[Token], queries: Sequence[Query]) -> list[list[float]]:

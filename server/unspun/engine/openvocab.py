@@ -10,13 +10,13 @@ score says they are spun.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from unspun.engine.inflect import article_for, is_plural, pluralize, singularize
+from unspun.engine.lmcheck import context_indices
 from unspun.engine.tokenize import Token
 
 #: a word this frequent (log10 unigram probability) is a function word: never a spin candidate
@@ -58,7 +58,7 @@ class _Candidates:
 
     words: tuple[str, ...]
     ids: np.ndarray  # their language-model ids (int64)
-    priors: np.ndarray  # thesaurus evidence for each (see `OpenVocabulary._prior`), float64
+    priors: np.ndarray  # thesaurus evidence for each (see `OpenVocabulary._priors`), float64
     an: np.ndarray  # whether each takes "an" (bool)
 
 
@@ -151,7 +151,9 @@ class OpenVocabulary:
         return hit
 
     def _priors(self, word: str, base: str, infos: Sequence[tuple[int, int, int, bool, int]]) -> np.ndarray:
-        """`_prior` of each candidate, computed for all of them at once."""
+        """Thesaurus evidence that a spinner would turn each candidate into `word` (log10 units, at most
+        MUTUAL_BONUS): minus RANK_WEIGHT times how far down the candidate's synonym list `word` (or its
+        singular) stands, plus MUTUAL_BONUS when the pair is listed both ways."""
         th = self.thesaurus
         if not infos:
             return np.zeros(0, dtype=np.float64)
@@ -184,25 +186,6 @@ class OpenVocabulary:
             self._unigram[ids[missing]] = values[missing]
         return values
 
-    def _prior(self, word: str, base: str, cand: str, own: frozenset[int] | None = None) -> float:
-        """Thesaurus evidence that a spinner would turn `cand` into `word` (log10 units, <= MUTUAL_BONUS).
-
-        `own`: the numbers of the written word's synonyms (`_own`), when the caller has them already."""
-        th = self.thesaurus
-        single = singularize(cand)
-        syns = self._list(single)
-        if not len(syns):
-            syns = self._list(cand)
-        targets = (th.word_id(word), th.word_id(base))
-        listed = syns.tolist()
-        rank = next((k for k, x in enumerate(listed) if x in targets), len(listed))
-        prior = -RANK_WEIGHT * rank / max(len(listed), 1)
-        if own is None:
-            own = self._own(word, base)
-        if th.word_id(cand) in own or th.word_id(single) in own:
-            prior += MUTUAL_BONUS
-        return prior
-
     def _list(self, word: str) -> np.ndarray:
         i = self.thesaurus.word_id(word)
         return self.thesaurus.synonym_ids(i) if i >= 0 else _NONE
@@ -228,9 +211,9 @@ class OpenVocabulary:
         model = self.model
         fits = self._fits([[t.norm for t in tokens] for _text, tokens, _skip in paragraphs])
         found: list[list[tuple[int, tuple[tuple[str, ...], tuple[float, ...]] | None]]] = []
-        # windows to score: the key, its context ids (2 left, 2 right; -1 = none) and the written word's id
+        # windows to score: the key and its five words (2 left, the written word, 2 right; "" for none)
         todo_keys: list[str] = []
-        todo_rows: list[tuple[int, int, int, int, int]] = []
+        todo_rows: list[tuple[str, ...]] = []
         todo_cands: list[_Candidates] = []
         todo_masks: list[np.ndarray | None] = []
         pending: list[tuple[int, int, str]] = []  # (paragraph, token, key) answered by this batch
@@ -252,10 +235,10 @@ class OpenVocabulary:
                 slipped = art is not None and article_for(w) != art
                 if fit[i] > WELL_FITTED_LOGPROB and not slipped:
                     continue
-                left, right = _context(text, tokens, i)
-                before = " ".join(words[k] for k in left)
-                after = " ".join(words[k] for k in right)
-                key = f"{before}|{w}|{after}|{art if slipped else ''}"
+                left, right = context_indices(text, tokens, i, i + 1)
+                lwords = [words[k] for k in left]
+                rwords = [words[k] for k in right]
+                key = f"{' '.join(lwords)}|{w}|{' '.join(rwords)}|{art if slipped else ''}"
                 hit = new.get(key, _MISSING)
                 if hit is _MISSING:
                     hit = old.get(key, _MISSING)
@@ -276,10 +259,7 @@ class OpenVocabulary:
                     continue
                 pending.append((p, i, key))
                 todo_keys.append(key)
-                lids = [words[k] for k in left]
-                rids = [words[k] for k in right]
-                row = ([""] * (2 - len(lids))) + lids + [w] + rids + ([""] * (2 - len(rids)))
-                todo_rows.append(tuple(row))  # type: ignore[arg-type]
+                todo_rows.append(tuple([""] * (2 - len(lwords)) + lwords + [w] + rwords + [""] * (2 - len(rwords))))
                 todo_cands.append(cands)
                 todo_masks.append(mask)
         if todo_keys:
@@ -370,22 +350,6 @@ class OpenVocabulary:
 
 _MISSING = object()
 _NONE = np.zeros(0, dtype=np.int32)
-_BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
-
-
-def _context(text: str, tokens: Sequence[Token], i: int) -> tuple[list[int], list[int]]:
-    """Indices of up to two tokens each side of token i, not across a sentence boundary."""
-    left: list[int] = []
-    k = i - 1
-    while k >= 0 and len(left) < 2 and not _BOUNDARY.search(text[tokens[k].end : tokens[k + 1].start]):
-        left.insert(0, k)
-        k -= 1
-    right: list[int] = []
-    k = i + 1
-    while k < len(tokens) and len(right) < 2 and not _BOUNDARY.search(text[tokens[k - 1].end : tokens[k].start]):
-        right.append(k)
-        k += 1
-    return left, right
 
 
 def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:

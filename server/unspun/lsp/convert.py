@@ -120,8 +120,7 @@ class PositionIndex:
 
     def range_json(self, start: int, end: int) -> dict:
         """`range` as the LSP's JSON."""
-        a, b = self.line_col(start), self.line_col(end)
-        return {"start": {"line": a[0], "character": a[1]}, "end": {"line": b[0], "character": b[1]}}
+        return _range_of(self.line_col(start), self.line_col(end))
 
     def range(self, start: int, end: int) -> types.Range:
         return types.Range(start=self.position(start), end=self.position(end))
@@ -143,6 +142,11 @@ class PositionIndex:
     def offsets(self, rng: types.Range) -> tuple[int, int]:
         a, b = self.offset(rng.start), self.offset(rng.end)
         return (a, b) if a <= b else (b, a)
+
+
+def _range_of(a: tuple[int, int], b: tuple[int, int]) -> dict:
+    """An LSP range as JSON from two (line, character) pairs."""
+    return {"start": {"line": a[0], "character": a[1]}, "end": {"line": b[0], "character": b[1]}}
 
 
 # -- diagnostics -----------------------------------------------------------------------------------------
@@ -209,15 +213,15 @@ def diagnostics(analysis: Analysis, index: PositionIndex, settings: Settings, ve
     low = settings.low_confidence
     range_json = index.range_json
     for f in findings:
-        notes.append({
-            "range": range_json(f.start, f.end),
-            "message": f.message,
-            "severity": severities[(f.kind, f.confidence < low)],
-            "code": f.rule,
-            "source": SOURCE,
-            "data": finding_data(f, version),
-        })
+        item = _diagnostic_json(f, range_json(f.start, f.end), severities[(f.kind, f.confidence < low)])
+        item["data"] = finding_data(f, version)
+        notes.append(item)
     return notes
+
+
+def _diagnostic_json(f: Finding, rng: dict, severity: int) -> dict:
+    """A finding's diagnostic as the LSP's JSON, without its `data`."""
+    return {"range": rng, "message": f.message, "severity": severity, "code": f.rule, "source": SOURCE}
 
 
 class DiagnosticsText:
@@ -245,13 +249,7 @@ class DiagnosticsText:
             where = (a[0], a[1], b[0], b[1])
             hit = kept.get(id(f))
             if hit is None or hit[0] is not f or hit[1] != where:
-                head = json.dumps({
-                    "range": {"start": {"line": a[0], "character": a[1]}, "end": {"line": b[0], "character": b[1]}},
-                    "message": f.message,
-                    "severity": severities[(f.kind, f.confidence < low)],
-                    "code": f.rule,
-                    "source": SOURCE,
-                })
+                head = json.dumps(_diagnostic_json(f, _range_of(a, b), severities[(f.kind, f.confidence < low)]))
                 data = finding_data(f, None)
                 del data["version"]
                 hit = (f, where, head[:-1] + ', "data": {"version": ', ", " + json.dumps(data)[1:] + "}")
