@@ -160,6 +160,42 @@ def test_windows_with_context_only_words_score_the_rest(tiny: TrigramModel) -> N
     assert len(tiny.score_windows_after([], [])) == 0
 
 
+def _variants_column_by_column(model: TrigramModel, windows, scored, which, column, words) -> list[float]:
+    """What `score_variants` must return, from `score_positions` one column at a time."""
+    grid = windows[which].copy()
+    grid[:, column] = words
+    total = np.zeros(len(which))
+    for c in range(windows.shape[1]):
+        at = np.flatnonzero(scored[which, c])
+        w1 = grid[at, c - 2] if c >= 2 else np.full(len(at), -1)
+        w2 = grid[at, c - 1] if c >= 1 else np.full(len(at), -1)
+        total[at] += model.score_positions(w1, w2, grid[at, c])
+    return total.tolist()
+
+
+def _random_variants(model: TrigramModel, words: list[str], seed: int):
+    rng = random.Random(seed)
+    n, k = 40, 5
+    windows = np.array([[model.word_id(rng.choice(words)) for _ in range(k)] for _ in range(n)], dtype=np.int64)
+    windows[np.array([[rng.random() < 0.15 for _ in range(k)] for _ in range(n)])] = -1
+    scored = np.array([[rng.random() < 0.6 for _ in range(k)] for _ in range(n)])
+    which = np.array(sorted(rng.randrange(n) for _ in range(300)), dtype=np.int64)
+    variants = np.array([model.word_id(rng.choice(words)) for _ in range(300)], dtype=np.int64)
+    return windows, scored, which, variants
+
+
+def test_variants_of_windows_score_like_their_columns(tiny: TrigramModel) -> None:
+    """`score_variants` shares the look-ups that do not involve the varied column; the sums must be exactly
+    those of scoring every variant column by column, for every column varied and any pattern of gaps."""
+    for seed in range(6):
+        windows, scored, which, variants = _random_variants(tiny, ["a", "b", "c", "d", "zzz", "<s>"], seed)
+        for column in range(5):
+            got = tiny.score_variants(windows, scored, which, column, variants).tolist()
+            assert got == _variants_column_by_column(tiny, windows, scored, which, column, variants)
+    empty = tiny.score_variants(windows, scored, np.zeros(0, dtype=np.int64), 2, np.zeros(0, dtype=np.int64))
+    assert len(empty) == 0
+
+
 def test_sliding_windows_equal_explicit_windows(tiny: TrigramModel) -> None:
     text = "a b c a b zzz d c b a a b c".split()
     for size in (1, 2, 3, 5):
@@ -311,6 +347,14 @@ def test_cmu_model_batch_equals_scalar(lm: TrigramModel) -> None:
     windows = [text[i : i + n] for n in (1, 2, 3, 5) for i in range(0, len(text) - n + 1)]
     assert lm.score_windows(windows) == pytest.approx([lm.logprob(w) for w in windows], abs=1e-9)
     assert lm.score_sliding(text, 5) == pytest.approx(lm.score_windows([text[i : i + 5] for i in range(len(text) - 4)]))
+
+
+def test_cmu_model_variants_score_like_their_columns(lm: TrigramModel) -> None:
+    words = "the news conference was held in a city where officials said that army troops had left zzyzx".split()
+    for seed in range(3):
+        windows, scored, which, variants = _random_variants(lm, words, seed)
+        got = lm.score_variants(windows, scored, which, 2, variants).tolist()
+        assert got == _variants_column_by_column(lm, windows, scored, which, 2, variants)
 
 
 def test_cmu_model_agrees_with_pocketsphinx(lm: TrigramModel) -> None:

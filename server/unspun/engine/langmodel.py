@@ -168,15 +168,11 @@ class TrigramModel:
         if n == 0:
             return []
         # one vectorised pass (the same backoff as `_cond`, word by word, at a fraction of the cost)
-        w2 = np.empty(n, dtype=np.int64)
-        w2[0] = self._ids[BOS] if bos and BOS in self._ids else -1
-        w2[1:] = ids[:-1]
-        w1 = np.empty(n, dtype=np.int64)
-        w1[0] = -1
-        if n > 1:
-            w1[1] = w2[0]
-            w1[2:] = ids[:-2]
-        return self._score_positions(w1, w2, ids).tolist()
+        if bos and BOS in self._ids:
+            ids = np.concatenate(([self._ids[BOS]], ids))
+            position = np.arange(n + 1, dtype=np.int64)
+            return self._score_chain(ids, position, position >= 1).tolist()
+        return self._score_chain(ids, np.arange(n, dtype=np.int64)).tolist()
 
     def logprob(self, words: Sequence[str], *, bos: bool = False, eos: bool = False) -> float:
         """Sum of log10 P(word | up to two previous words) over `words`.
@@ -209,9 +205,9 @@ class TrigramModel:
         n_windows = len(lengths)
         if n_windows == 0 or len(ids) == 0:
             return np.zeros(n_windows, dtype=np.float64)
-        window, position, w1, w2 = _contexts(ids, lengths)
+        window, position = _places(lengths)
         scored = position >= np.asarray(skips, dtype=np.int64)[window]
-        scores = self._score_positions(w1[scored], w2[scored], ids[scored])
+        scores = self._score_chain(ids, position, scored)
         return np.bincount(window[scored], weights=scores, minlength=n_windows)
 
     def score_id_windows(self, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -226,8 +222,8 @@ class TrigramModel:
             raise ValueError(f"lengths add up to {int(lengths.sum())} words, but {len(ids)} ids were given")
         if len(ids) == 0:
             return np.zeros(n_windows, dtype=np.float64)
-        window, _position, w1, w2 = _contexts(ids, lengths)
-        scores = self._score_positions(w1, w2, ids)
+        window, position = _places(lengths)
+        scores = self._score_chain(ids, position)
         return np.bincount(window, weights=scores, minlength=n_windows)
 
     def score_positions_in(self, texts: Sequence[Sequence[str]]) -> np.ndarray:
@@ -236,8 +232,8 @@ class TrigramModel:
         ids = self.ids([w for t in texts for w in t])
         if len(ids) == 0:
             return np.zeros(0, dtype=np.float64)
-        _window, _position, w1, w2 = _contexts(ids, lengths)
-        return self._score_positions(w1, w2, ids)
+        _window, position = _places(lengths)
+        return self._score_chain(ids, position)
 
     def score_sliding(self, words: Sequence[str], size: int) -> np.ndarray:
         """`logprob` of every window of `size` consecutive words of `words` (``words[i:i + size]`` for each i).
@@ -275,6 +271,17 @@ class TrigramModel:
         )
 
     def _score_positions(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray) -> np.ndarray:
+        return self._combine(w1, w2, w3, self._pairs(w1, w2), self._pairs(w2, w3))
+
+    def _pairs(self, a: np.ndarray, b: np.ndarray, need: np.ndarray | None = None) -> _Found:
+        """Look up the bigrams (a, b) where both are known words (and `need` holds): (found mask, index)."""
+        valid = (a >= 0) & (b >= 0)
+        if need is not None:
+            valid &= need
+        return _lookup(self._bi_keys, np.where(valid, a, 0) * self._V + np.where(valid, b, 0), valid)
+
+    def _combine(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray, context: _Found, pair: _Found) -> np.ndarray:
+        """log10 P(w3 | w1 w2) given the look-ups of the bigrams (w1, w2) (`context`) and (w2, w3) (`pair`)."""
         V = self._V
         known3 = w3 >= 0
         known2 = w2 >= 0
@@ -282,14 +289,12 @@ class TrigramModel:
         safe3 = np.where(known3, w3, 0)
         safe2 = np.where(known2, w2, 0)
         safe1 = np.where(w1 >= 0, w1, 0)
-
-        context_key = safe1 * V + safe2
-        ctx_found, ctx_at = _lookup(self._bi_keys, context_key, has_context)
+        ctx_found, ctx_at = context
+        bi_found, bi_at = pair
         # in a prefix-closed model a trigram exists only where its context bigram does: most candidate
         # windows' contexts are not bigrams, and their trigram look-ups are skipped
         tri_asked = has_context & known3 & ctx_found if self._prefix_closed else has_context & known3
-        tri_found, tri_at = _lookup(self._tri_keys, context_key * V + safe3, tri_asked)
-        bi_found, bi_at = _lookup(self._bi_keys, safe2 * V + safe3, known2 & known3)
+        tri_found, tri_at = _lookup(self._tri_keys, (safe1 * V + safe2) * V + safe3, tri_asked)
 
         # P(w3 | w2) = p(w2 w3) if that bigram exists, else bo(w2) + p(w3)
         bigram = np.where(
@@ -305,25 +310,98 @@ class TrigramModel:
         )
         return np.where(known3, score, self.unk_logprob)
 
+    def _score_chain(self, ids: np.ndarray, position: np.ndarray, scored: np.ndarray | None = None) -> np.ndarray:
+        """log10 P(w | up to two previous words of its window) for the `scored` words of windows laid end to end
+        (`position`: each word's place in its window). Every bigram is looked up once: the pair that ends at a
+        word is its bigram and the context of the word after it."""
+        n = len(ids)
+        w2 = np.full(n, -1, dtype=np.int64)
+        w2[1:] = ids[:-1]
+        w2[position < 1] = -1
+        w1 = np.full(n, -1, dtype=np.int64)
+        w1[2:] = ids[:-2]
+        w1[position < 2] = -1
+        if scored is None:
+            need = None
+        else:
+            # a pair is needed by the word it ends at and by the next word of the same window
+            need = scored.copy()
+            need[:-1] |= scored[1:] & (position[1:] >= 1)
+        pair_found, pair_at = self._pairs(w2, ids, need)
+        ctx_found = np.zeros(n, dtype=bool)
+        ctx_at = np.zeros(n, dtype=np.int64)
+        ctx_found[1:] = pair_found[:-1]
+        ctx_at[1:] = pair_at[:-1]
+        ctx_found &= position >= 2
+        if scored is None:
+            return self._combine(w1, w2, ids, (ctx_found, ctx_at), (pair_found, pair_at))
+        at = np.flatnonzero(scored)
+        return self._combine(
+            w1[at], w2[at], ids[at], (ctx_found[at], ctx_at[at]), (pair_found[at], pair_at[at])
+        )
+
+    def score_variants(
+        self, windows: np.ndarray, scored: np.ndarray, which: np.ndarray, column: int, words: np.ndarray
+    ) -> np.ndarray:
+        """Score variants of short windows that differ in one column, sharing what they have in common.
+
+        `windows` holds n windows of word ids (n, k), -1 for no word; variant r is window ``which[r]`` with
+        ``words[r]`` in `column`. Returns, for each variant, the sum of log10 P(w_c | w_c-2 w_c-1) over the
+        columns c that `scored` (n, k) marks for its window. The same as scoring each variant's words with
+        `score_positions` column by column and adding the columns in order; the look-ups that do not involve
+        `column` are made once per window instead of once per variant."""
+        windows = np.asarray(windows, dtype=np.int64)
+        scored = np.asarray(scored, dtype=bool)
+        which = np.asarray(which, dtype=np.int64)
+        words = np.asarray(words, dtype=np.int64)
+        n, k = windows.shape
+        rows = len(which)
+        total = np.zeros(rows, dtype=np.float64)
+        if rows == 0:
+            return total
+
+        def col(c: int) -> np.ndarray:
+            return words if c == column else windows[which, c]
+
+        need = np.zeros((n, k), dtype=bool)
+        need[:, 1:] = scored[:, 1:]
+        need[:, 1:-1] |= scored[:, 2:]
+        pairs: dict[int, _Found] = {}
+        for c in range(1, k):
+            if not need[:, c].any():
+                continue
+            if column in (c - 1, c):
+                pairs[c] = self._pairs(col(c - 1), col(c), need[which, c])
+            else:
+                found, at = self._pairs(windows[:, c - 1], windows[:, c], need[:, c])
+                pairs[c] = (found[which], at[which])
+        no_pair = (np.zeros(rows, dtype=bool), np.zeros(rows, dtype=np.int64))
+        none = np.full(rows, -1, dtype=np.int64)
+        for c in range(k):
+            at = np.flatnonzero(scored[which, c])
+            if len(at) == 0:
+                continue
+            w1 = col(c - 2)[at] if c >= 2 else none[at]
+            w2 = col(c - 1)[at] if c >= 1 else none[at]
+            context = pairs[c - 1] if c >= 2 else no_pair
+            pair = pairs[c] if c >= 1 else no_pair
+            total[at] += self._combine(
+                w1, w2, col(c)[at], (context[0][at], context[1][at]), (pair[0][at], pair[1][at])
+            )
+        return total
+
+
+_Found = tuple[np.ndarray, np.ndarray]
+
 
 _SORT_QUERIES_FROM = 4096
 
 
-def _contexts(ids: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For windows concatenated in `ids` (`lengths` words each): each word's window, its position in it, and
-    the ids of the two words before it within the window (-1 where there is none)."""
+def _places(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For windows laid end to end (`lengths` words each): each word's window and its position in it."""
     window = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     starts = np.cumsum(lengths) - lengths
-    position = np.arange(len(ids), dtype=np.int64) - starts[window]
-    w2 = np.empty_like(ids)
-    w2[0] = -1
-    w2[1:] = ids[:-1]
-    w2[position < 1] = -1
-    w1 = np.empty_like(ids)
-    w1[:2] = -1
-    w1[2:] = ids[:-2]
-    w1[position < 2] = -1
-    return window, position, w1, w2
+    return window, np.arange(len(window), dtype=np.int64) - starts[window]
 
 
 def _take(values: np.ndarray, at: np.ndarray) -> np.ndarray:

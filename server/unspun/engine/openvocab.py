@@ -311,23 +311,18 @@ class OpenVocabulary:
         # one written row per window followed by one row per candidate
         per = counts + 1
         which = np.repeat(np.arange(n), per)
-        grid = ctx[which]
         middle = np.empty(len(which), dtype=np.int64)
         firsts = np.cumsum(per) - per
         middle[firsts] = ctx[:, 2]
         is_cand = np.ones(len(which), dtype=bool)
         is_cand[firsts] = False
         middle[is_cand] = np.concatenate(chosen)
-        grid[:, 2] = middle
-        present = ~empty[which]
-        scores = model.score_positions(grid[:, 0], grid[:, 1], grid[:, 2])
-        for c in (3, 4):
-            # words after the middle one are scored (their context holds it); the left context is only
-            # context: it conditions every row of a window alike. Rows without a word here (the window ends
-            # at a sentence boundary) are not looked up at all
-            at = np.flatnonzero(present[:, c])
-            if len(at):
-                scores[at] += model.score_positions(grid[at, c - 2], grid[at, c - 1], grid[at, c])
+        # the middle word and the words after it are scored (their context holds it); the left context is only
+        # context: it conditions every row of a window alike. Words past a sentence boundary are not scored
+        scored = ~empty
+        scored[:, :2] = False
+        scored[:, 2] = True
+        scores = model.score_variants(ctx, scored, which, 2, middle)
         base = np.repeat(scores[firsts], per)
         gains = np.round(scores - base, 3)
         # a candidate that fits the article the written word does not gets ARTICLE_BONUS
