@@ -138,8 +138,8 @@ class TrigramModel:
 
     # ----------------------------------------------------------------------------------------------- scalar
 
-    def _find(self, keys: np.ndarray, key: int) -> int:
-        i = int(np.searchsorted(keys, key))
+    def _find(self, keys: Keys, key: int) -> int:
+        i = int(keys.searchsorted(key))
         return i if i < len(keys) and int(keys[i]) == key else -1
 
     def _cond(self, w1: int, w2: int, w3: int) -> float:
@@ -392,6 +392,7 @@ class TrigramModel:
 
 
 _Found = tuple[np.ndarray, np.ndarray]
+Keys = np.ndarray | lmbuild.SplitKeys
 
 
 _SORT_QUERIES_FROM = 4096
@@ -409,7 +410,7 @@ def _take(values: np.ndarray, at: np.ndarray) -> np.ndarray:
     return values[at] if len(values) else np.zeros(len(at), dtype=values.dtype)
 
 
-def _lookup(keys: np.ndarray, queries: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _lookup(keys: Keys, queries: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Positions of the `valid` `queries` in the sorted `keys`: (found mask, index; 0 where not found)."""
     found = np.zeros(len(queries), dtype=bool)
     at = np.zeros(len(queries), dtype=np.int64)
@@ -423,9 +424,9 @@ def _lookup(keys: np.ndarray, queries: np.ndarray, valid: np.ndarray) -> tuple[n
         # sorted needles walk the keys in order: about twice as fast on large batches, sort included
         order = np.argsort(needles)
         pos = np.empty(len(needles), dtype=np.int64)
-        pos[order] = np.searchsorted(keys, needles[order])
+        pos[order] = keys.searchsorted(needles[order])
     else:
-        pos = np.searchsorted(keys, needles)
+        pos = keys.searchsorted(needles)
     np.minimum(pos, len(keys) - 1, out=pos)
     hit = keys[pos] == needles
     pos[~hit] = 0
@@ -509,6 +510,7 @@ def _resolve_default() -> TrigramModel | None:
     try:
         arrays = lmbuild.read_model(source)
         arrays.meta.update(lmbuild.source_meta(source))
+        arrays = arrays.packed()
     except (LMFormatError, OSError) as exc:
         log.warning("no language model: cannot convert %s: %s", source, exc)
         return None

@@ -34,7 +34,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 #: bump when the layout of the ``.npz`` changes; cached files of another version are rebuilt
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 #: the model file inside the pocketsphinx package, relative to the package directory
 POCKETSPHINX_LM = ("model", "en-us", "en-us.lm.bin")
@@ -54,19 +54,145 @@ class LMFormatError(ValueError):
     """The input is not a language model this module can read (or is damaged)."""
 
 
+class Quantized:
+    """A float32 column that takes at most 65,536 distinct values, held as a uint16 code per row and a table of
+    the values: half the memory, and the same numbers (`values[at]` gives exactly what the float32 column
+    gave). The sphinx trie model is quantised to 16 bits already, so its columns always qualify."""
+
+    __slots__ = ("codes", "table")
+
+    def __init__(self, codes: np.ndarray, table: np.ndarray) -> None:
+        if codes.dtype != np.uint16 or table.dtype != np.float32:
+            raise LMFormatError("quantised column: codes must be uint16 and the table float32")
+        if len(codes) and int(codes.max()) >= len(table):
+            raise LMFormatError("quantised column: a code points past the table")
+        self.codes = codes
+        self.table = table
+
+    @classmethod
+    def of(cls, values: np.ndarray) -> Quantized | np.ndarray:
+        """`values` quantised, or unchanged when it has more than 65,536 distinct values."""
+        table, codes = np.unique(np.asarray(values, dtype=np.float32), return_inverse=True)
+        if len(table) > 1 << 16:
+            return values
+        return cls(codes.astype(np.uint16).reshape(-1), table.astype(np.float32))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, at: Any) -> Any:
+        return self.table[self.codes[at]]
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = self.table[self.codes]
+        return out if dtype is None else out.astype(dtype)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.table.dtype
+
+    @property
+    def nbytes(self) -> int:
+        return self.codes.nbytes + self.table.nbytes
+
+
+class SplitKeys:
+    """Sorted non-negative int64 keys below ``2**32 * SPLIT_MAX_PARTS``, held as their low 32 bits (uint32) cut
+    into runs of equal high bits: half the memory of the int64 keys. Bigram keys ``w1 * V + w2`` qualify for
+    vocabularies up to about 131,000 words (two runs for the CMU model's 72,547).
+
+    Offers what the scorer asks of a key array: ``len``, ``keys[at]`` and ``keys.searchsorted(needles)``."""
+
+    __slots__ = ("lows", "starts")
+
+    def __init__(self, lows: np.ndarray, starts: np.ndarray) -> None:
+        if lows.dtype != np.uint32 or starts.dtype != np.int64 or len(starts) < 2:
+            raise LMFormatError("split keys: lows must be uint32 and starts int64 with at least two entries")
+        if starts[0] != 0 or starts[-1] != len(lows) or np.any(np.diff(starts) < 0):
+            raise LMFormatError("split keys: inconsistent run starts")
+        self.lows = lows
+        self.starts = starts
+
+    @classmethod
+    def of(cls, keys: np.ndarray) -> SplitKeys | np.ndarray:
+        """`keys` (sorted int64) split, or unchanged when they are empty or too large to split."""
+        if len(keys) == 0 or int(keys[0]) < 0 or int(keys[-1]) >> 32 >= SPLIT_MAX_PARTS:
+            return keys
+        parts = (int(keys[-1]) >> 32) + 1
+        starts = np.searchsorted(keys, np.arange(parts + 1, dtype=np.int64) << 32).astype(np.int64)
+        return cls((keys & 0xFFFFFFFF).astype(np.uint32), starts)
+
+    def __len__(self) -> int:
+        return len(self.lows)
+
+    def _highs(self, at: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.starts[1:-1], at, side="right").astype(np.int64)
+
+    def __getitem__(self, at: Any) -> Any:
+        if isinstance(at, (int, np.integer)):
+            at = int(at) + len(self) if at < 0 else int(at)
+            return (int(np.searchsorted(self.starts[1:-1], at, side="right")) << 32) + int(self.lows[at])
+        at = np.asarray(at)
+        return (self._highs(at) << 32) + self.lows[at].astype(np.int64)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = self[np.arange(len(self))]
+        return out if dtype is None else out.astype(dtype)
+
+    def searchsorted(self, needles: Any) -> Any:
+        """Like ``ndarray.searchsorted(needles)`` (side "left") on the int64 keys."""
+        scalar = np.ndim(needles) == 0
+        needles = np.atleast_1d(np.asarray(needles, dtype=np.int64))
+        out = np.full(len(needles), len(self), dtype=np.int64)
+        highs = needles >> 32
+        out[highs < 0] = 0
+        lows = (needles & 0xFFFFFFFF).astype(np.uint32)
+        for part in range(len(self.starts) - 1):
+            at = highs == part
+            if at.any():
+                lo, hi = int(self.starts[part]), int(self.starts[part + 1])
+                out[at] = lo + np.searchsorted(self.lows[lo:hi], lows[at])
+        return int(out[0]) if scalar else out
+
+    @property
+    def nbytes(self) -> int:
+        return self.lows.nbytes + self.starts.nbytes
+
+
+#: split keys have at most this many runs (each run costs one search per batch of look-ups)
+SPLIT_MAX_PARTS = 4
+
+
 @dataclass
 class LMArrays:
-    """A trigram backoff model as flat numpy arrays. All probabilities and weights are log10."""
+    """A trigram backoff model as flat numpy arrays. All probabilities and weights are log10.
+
+    As read from a model file every column is a plain array; `packed` gives the compact form the cache holds
+    (bigram keys as `SplitKeys`, probabilities and weights as `Quantized`), which scores the same."""
 
     vocab: list[str]
     uni_logp: np.ndarray  # float32 [V]
     uni_bo: np.ndarray  # float32 [V]
-    bi_keys: np.ndarray  # int64 [B], sorted, w1 * V + w2
-    bi_logp: np.ndarray  # float32 [B]
-    bi_bo: np.ndarray  # float32 [B]
+    bi_keys: np.ndarray | SplitKeys  # int64 [B], sorted, w1 * V + w2
+    bi_logp: np.ndarray | Quantized  # float32 [B]
+    bi_bo: np.ndarray | Quantized  # float32 [B]
     tri_keys: np.ndarray  # int64 [T], sorted, (w1 * V + w2) * V + w3
-    tri_logp: np.ndarray  # float32 [T]
+    tri_logp: np.ndarray | Quantized  # float32 [T]
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def packed(self) -> LMArrays:
+        """The same model with its large columns in their compact forms (where they qualify)."""
+        return LMArrays(
+            vocab=self.vocab,
+            uni_logp=self.uni_logp,
+            uni_bo=self.uni_bo,
+            bi_keys=self.bi_keys if isinstance(self.bi_keys, SplitKeys) else SplitKeys.of(self.bi_keys),
+            bi_logp=_quantized(self.bi_logp),
+            bi_bo=_quantized(self.bi_bo),
+            tri_keys=self.tri_keys,
+            tri_logp=_quantized(self.tri_logp),
+            meta=dict(self.meta),
+        )
 
     @property
     def nbytes(self) -> int:
@@ -74,6 +200,30 @@ class LMArrays:
 
     def counts(self) -> tuple[int, int, int]:
         return len(self.vocab), len(self.bi_keys), len(self.tri_keys)
+
+
+def _quantized(values: np.ndarray | Quantized) -> np.ndarray | Quantized:
+    return values if isinstance(values, Quantized) else Quantized.of(values)
+
+
+def _parts(name: str, column: Any) -> dict[str, np.ndarray]:
+    """The arrays a column is saved as: ``name`` itself, or ``name.codes``/``name.table`` (quantised) or
+    ``name.lows``/``name.starts`` (split keys)."""
+    if isinstance(column, Quantized):
+        return {f"{name}.codes": column.codes, f"{name}.table": column.table}
+    if isinstance(column, SplitKeys):
+        return {f"{name}.lows": column.lows, f"{name}.starts": column.starts}
+    return {name: column}
+
+
+def _column(z: Any, name: str) -> Any:
+    if f"{name}.codes" in z.files:
+        return Quantized(z[f"{name}.codes"], z[f"{name}.table"])
+    if f"{name}.lows" in z.files:
+        return SplitKeys(z[f"{name}.lows"], z[f"{name}.starts"])
+    if name in z.files:
+        return z[name]
+    raise LMFormatError(f"not an unspun language model (missing {name})")
 
 
 @dataclass(frozen=True)
@@ -139,7 +289,7 @@ def prefix_closed(arrays: LMArrays) -> bool:
     if len(bi) == 0:
         return False
     context = tri // len(arrays.vocab)
-    at = np.minimum(np.searchsorted(bi, context), len(bi) - 1)
+    at = np.minimum(bi.searchsorted(context), len(bi) - 1)
     return bool(np.all(bi[at] == context))
 
 
@@ -410,9 +560,11 @@ def _check(arrays: LMArrays, path: Path) -> None:
 
 
 def save_npz(arrays: LMArrays, out: str | os.PathLike[str]) -> int:
-    """Write `arrays` to an uncompressed ``.npz`` at `out` atomically; returns the file size in bytes."""
+    """Write `arrays` (in their compact form, `LMArrays.packed`) to an uncompressed ``.npz`` at `out` atomically;
+    returns the file size in bytes."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    arrays = arrays.packed()
     vocab_blob = np.frombuffer("\n".join(arrays.vocab).encode("utf-8"), dtype=np.uint8)
     meta = dict(arrays.meta)
     meta["format_version"] = FORMAT_VERSION
@@ -425,7 +577,7 @@ def save_npz(arrays: LMArrays, out: str | os.PathLike[str]) -> int:
                 f,
                 vocab=vocab_blob,
                 meta=np.array(json.dumps(meta, sort_keys=True)),
-                **{name: getattr(arrays, name) for name in _ARRAY_NAMES},
+                **{k: v for name in _ARRAY_NAMES for k, v in _parts(name, getattr(arrays, name)).items()},
             )
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
@@ -443,7 +595,7 @@ def load_npz(path: str | os.PathLike[str]) -> LMArrays:
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as z:
-            missing = [n for n in ("vocab", "meta", *_ARRAY_NAMES) if n not in z.files]
+            missing = [n for n in ("vocab", "meta") if n not in z.files]
             if missing:
                 raise LMFormatError(f"{path}: not an unspun language model (missing {', '.join(missing)})")
             meta = json.loads(str(z["meta"][()]))
@@ -452,7 +604,10 @@ def load_npz(path: str | os.PathLike[str]) -> LMArrays:
                     f"{path}: format version {meta.get('format_version')}, expected {FORMAT_VERSION}; rebuild it"
                 )
             vocab_blob = z["vocab"]
-            fields = {name: z[name] for name in _ARRAY_NAMES}
+            try:
+                fields = {name: _column(z, name) for name in _ARRAY_NAMES}
+            except LMFormatError as exc:
+                raise LMFormatError(f"{path}: {exc}") from None
     except LMFormatError:
         raise
     except FileNotFoundError:
