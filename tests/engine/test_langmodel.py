@@ -265,6 +265,27 @@ def test_quantized_columns_give_the_same_numbers() -> None:
         lmbuild.Quantized(np.array([3], dtype=np.uint16), np.zeros(2, dtype=np.float32))
 
 
+def test_key_filter_never_rules_out_a_key_and_rules_out_most_others() -> None:
+    rng = np.random.default_rng(6)
+    keys = np.unique(rng.integers(0, 1 << 40, 50_000))
+    bitmap = lmbuild.key_filter(keys)
+    assert bitmap.dtype == np.uint8 and len(bitmap) * 8 >= len(keys) * lmbuild.FILTER_BITS_PER_KEY
+    assert lmbuild.filter_maybe(bitmap, keys).all()
+    others = np.setdiff1d(rng.integers(0, 1 << 40, 50_000), keys)
+    assert lmbuild.filter_maybe(bitmap, others).mean() < 0.2
+
+
+def test_a_filter_that_does_not_match_its_keys_is_rejected(tmp_path: Path) -> None:
+    arpa = tmp_path / "tiny.arpa"
+    arpa.write_text(TINY_ARPA)
+    packed = lmbuild.read_model(arpa).packed()
+    packed.bi_filter = np.zeros_like(packed.bi_filter)
+    out = tmp_path / "bad.npz"
+    lmbuild.save_npz(packed, out)
+    with pytest.raises(LMFormatError, match="key filter does not match"):
+        lmbuild.load_npz(out)
+
+
 def test_packed_model_scores_exactly_like_the_plain_one(tmp_path: Path, tiny: TrigramModel) -> None:
     arpa = tmp_path / "tiny.arpa"
     arpa.write_text(TINY_ARPA)

@@ -66,6 +66,8 @@ class TrigramModel:
         self._bi_bo = arrays.bi_bo
         self._tri_keys = arrays.tri_keys
         self._tri_logp = arrays.tri_logp
+        self._bi_filter = arrays.bi_filter
+        self._tri_filter = arrays.tri_filter
         #: every trigram's context is a bigram (recorded when the model was read; unknown means no)
         self._prefix_closed = self.meta.get("prefix_closed") is True
         # float64 copies of the unigram tables make the gathers below produce float64 directly
@@ -109,6 +111,7 @@ class TrigramModel:
             for a in (
                 self._uni_logp, self._uni_bo, self._bi_keys, self._bi_logp, self._bi_bo, self._tri_keys,
                 self._tri_logp, self._uni_logp64, self._uni_bo64,
+                *(f for f in (self._bi_filter, self._tri_filter) if f is not None),
             )
         )
 
@@ -278,7 +281,7 @@ class TrigramModel:
         valid = (a >= 0) & (b >= 0)
         if need is not None:
             valid &= need
-        return _lookup(self._bi_keys, np.where(valid, a, 0) * self._V + np.where(valid, b, 0), valid)
+        return _lookup(self._bi_keys, np.where(valid, a, 0) * self._V + np.where(valid, b, 0), valid, self._bi_filter)
 
     def _combine(self, w1: np.ndarray, w2: np.ndarray, w3: np.ndarray, context: _Found, pair: _Found) -> np.ndarray:
         """log10 P(w3 | w1 w2) given the look-ups of the bigrams (w1, w2) (`context`) and (w2, w3) (`pair`)."""
@@ -294,7 +297,7 @@ class TrigramModel:
         # in a prefix-closed model a trigram exists only where its context bigram does: most candidate
         # windows' contexts are not bigrams, and their trigram look-ups are skipped
         tri_asked = has_context & known3 & ctx_found if self._prefix_closed else has_context & known3
-        tri_found, tri_at = _lookup(self._tri_keys, (safe1 * V + safe2) * V + safe3, tri_asked)
+        tri_found, tri_at = _lookup(self._tri_keys, (safe1 * V + safe2) * V + safe3, tri_asked, self._tri_filter)
 
         # P(w3 | w2) = p(w2 w3) if that bigram exists, else bo(w2) + p(w3)
         bigram = np.where(
@@ -395,7 +398,8 @@ _Found = tuple[np.ndarray, np.ndarray]
 Keys = np.ndarray | lmbuild.SplitKeys
 
 
-_SORT_QUERIES_FROM = 4096
+#: from this many needles on, they are sorted before the search (which then walks the keys in order)
+_SORT_QUERIES_FROM = 64
 
 
 def _places(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -410,18 +414,25 @@ def _take(values: np.ndarray, at: np.ndarray) -> np.ndarray:
     return values[at] if len(values) else np.zeros(len(at), dtype=values.dtype)
 
 
-def _lookup(keys: Keys, queries: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the `valid` `queries` in the sorted `keys`: (found mask, index; 0 where not found)."""
+def _lookup(
+    keys: Keys, queries: np.ndarray, valid: np.ndarray, bitmap: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the `valid` `queries` in the sorted `keys`: (found mask, index; 0 where not found). With a
+    `bitmap` (`lmbuild.key_filter` of the keys) the queries it rules out are not searched for."""
     found = np.zeros(len(queries), dtype=bool)
     at = np.zeros(len(queries), dtype=np.int64)
     if len(keys) == 0:
         return found, at
     where = None if valid.all() else np.flatnonzero(valid)
     needles = queries if where is None else queries[where]
+    if bitmap is not None and len(needles):
+        maybe = lmbuild.filter_maybe(bitmap, needles)
+        where = np.flatnonzero(maybe) if where is None else where[maybe]
+        needles = needles[maybe]
     if len(needles) == 0:
         return found, at
     if len(needles) >= _SORT_QUERIES_FROM:
-        # sorted needles walk the keys in order: about twice as fast on large batches, sort included
+        # sorted needles walk the keys in order and reuse the cache: faster from a few dozen on, sort included
         order = np.argsort(needles)
         pos = np.empty(len(needles), dtype=np.int64)
         pos[order] = keys.searchsorted(needles[order])

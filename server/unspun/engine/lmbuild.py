@@ -48,6 +48,7 @@ _QUANT_BITS = 16  # lm_trie_quant: 16-bit probability and backoff codes
 _QUANT_BINS = 1 << _QUANT_BITS
 
 _ARRAY_NAMES = ("uni_logp", "uni_bo", "bi_keys", "bi_logp", "bi_bo", "tri_keys", "tri_logp")
+_FILTER_NAMES = ("bi_filter", "tri_filter")
 
 
 class LMFormatError(ValueError):
@@ -162,6 +163,32 @@ class SplitKeys:
 #: split keys have at most this many runs (each run costs one search per batch of look-ups)
 SPLIT_MAX_PARTS = 4
 
+#: a key filter has at least this many bits per key (about 10% false "maybe"s at 8)
+FILTER_BITS_PER_KEY = 8
+_FILTER_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _filter_slots(keys: np.ndarray, bits_log2: int) -> np.ndarray:
+    hashed = np.asarray(keys, dtype=np.int64).astype(np.uint64) * _FILTER_MULTIPLIER  # wraps modulo 2**64
+    return (hashed >> np.uint64(64 - bits_log2)).astype(np.int64)
+
+
+def key_filter(keys: np.ndarray | SplitKeys) -> np.ndarray:
+    """A bitmap that says of a key "maybe present" or "surely absent": one bit per slot of a multiplicative
+    hash, set for every key. A look-up that the filter rules out skips the binary search; most n-grams a
+    restoration asks about are absent."""
+    bits_log2 = max(3, int(np.ceil(np.log2(max(1, len(keys)) * FILTER_BITS_PER_KEY))))
+    slots = np.zeros(1 << bits_log2, dtype=bool)
+    slots[_filter_slots(np.asarray(keys), bits_log2)] = True
+    return np.packbits(slots, bitorder="little")
+
+
+def filter_maybe(bitmap: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """For each needle: could it be one of the keys `bitmap` was made from (False: it surely is not)."""
+    bits_log2 = int(len(bitmap) * 8).bit_length() - 1
+    slot = _filter_slots(needles, bits_log2)
+    return ((bitmap[slot >> 3] >> (slot & 7).astype(np.uint8)) & 1).astype(bool)
+
 
 @dataclass
 class LMArrays:
@@ -179,6 +206,9 @@ class LMArrays:
     tri_keys: np.ndarray  # int64 [T], sorted, (w1 * V + w2) * V + w3
     tri_logp: np.ndarray | Quantized  # float32 [T]
     meta: dict[str, Any] = field(default_factory=dict)
+    #: `key_filter` bitmaps of the bigram and trigram keys (in the packed form)
+    bi_filter: np.ndarray | None = None
+    tri_filter: np.ndarray | None = None
 
     def packed(self) -> LMArrays:
         """The same model with its large columns in their compact forms (where they qualify)."""
@@ -192,6 +222,8 @@ class LMArrays:
             tri_keys=self.tri_keys,
             tri_logp=_quantized(self.tri_logp),
             meta=dict(self.meta),
+            bi_filter=self.bi_filter if self.bi_filter is not None else key_filter(self.bi_keys),
+            tri_filter=self.tri_filter if self.tri_filter is not None else key_filter(self.tri_keys),
         )
 
     @property
@@ -578,6 +610,7 @@ def save_npz(arrays: LMArrays, out: str | os.PathLike[str]) -> int:
                 vocab=vocab_blob,
                 meta=np.array(json.dumps(meta, sort_keys=True)),
                 **{k: v for name in _ARRAY_NAMES for k, v in _parts(name, getattr(arrays, name)).items()},
+                **{name: getattr(arrays, name) for name in _FILTER_NAMES if getattr(arrays, name) is not None},
             )
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
@@ -606,6 +639,7 @@ def load_npz(path: str | os.PathLike[str]) -> LMArrays:
             vocab_blob = z["vocab"]
             try:
                 fields = {name: _column(z, name) for name in _ARRAY_NAMES}
+                fields.update({name: z[name] for name in _FILTER_NAMES if name in z.files})
             except LMFormatError as exc:
                 raise LMFormatError(f"{path}: {exc}") from None
     except LMFormatError:
@@ -622,6 +656,13 @@ def load_npz(path: str | os.PathLike[str]) -> LMArrays:
         and len(fields["tri_keys"]) == len(fields["tri_logp"])
     ):
         raise LMFormatError(f"{path}: array lengths do not match")
+    for keys, bitmap in ((arrays.bi_keys, arrays.bi_filter), (arrays.tri_keys, arrays.tri_filter)):
+        if bitmap is None:
+            continue
+        size = len(bitmap) * 8
+        sample = np.asarray(keys[np.linspace(0, len(keys) - 1, min(len(keys), 1000)).astype(np.int64)])
+        if bitmap.dtype != np.uint8 or size & (size - 1) or not filter_maybe(bitmap, sample).all():
+            raise LMFormatError(f"{path}: a key filter does not match its keys")
     return arrays
 
 
