@@ -4,8 +4,11 @@
 probabilities and backoff weights, with sorted integer keys) and scores word sequences:
 
 * `TrigramModel.logprob` scores one sequence: the sum over its words of log10 P(word | up to two previous words).
-* `TrigramModel.score_windows` scores many short windows in one vectorised pass (three ``searchsorted`` calls
-  over the sorted keys), and returns exactly what `logprob` returns for each window.
+* `TrigramModel.score_windows` scores many short windows in one vectorised pass (``searchsorted`` over the
+  sorted keys, one bigram look-up per word, absent n-grams mostly ruled out by a key filter first), and returns
+  exactly what `logprob` returns for each window.
+* `TrigramModel.score_variants` scores windows that differ in one word (restoration candidates), sharing the
+  look-ups that do not involve that word.
 
 Words are looked up lowercased, with typographic apostrophes made straight (the vocabulary of the CMU model is
 lowercase ASCII). A word outside the vocabulary maps to ``<unk>`` when the model has it; otherwise it scores a fixed
