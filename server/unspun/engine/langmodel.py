@@ -366,9 +366,8 @@ class TrigramModel:
         if rows == 0:
             return total
 
-        def col(c: int) -> np.ndarray:
-            return words if c == column else windows[which, c]
-
+        # each variant's words, column by column (gathered once)
+        cols = [words if c == column else windows[which, c] for c in range(k)]
         need = np.zeros((n, k), dtype=bool)
         need[:, 1:] = scored[:, 1:]
         need[:, 1:-1] |= scored[:, 2:]
@@ -377,7 +376,7 @@ class TrigramModel:
             if not need[:, c].any():
                 continue
             if column in (c - 1, c):
-                pairs[c] = self._pairs(col(c - 1), col(c), need[which, c])
+                pairs[c] = self._pairs(cols[c - 1], cols[c], need[which, c])
             else:
                 found, at = self._pairs(windows[:, c - 1], windows[:, c], need[:, c])
                 pairs[c] = (found[which], at[which])
@@ -387,12 +386,12 @@ class TrigramModel:
             at = np.flatnonzero(scored[which, c])
             if len(at) == 0:
                 continue
-            w1 = col(c - 2)[at] if c >= 2 else none[at]
-            w2 = col(c - 1)[at] if c >= 1 else none[at]
+            w1 = cols[c - 2][at] if c >= 2 else none[at]
+            w2 = cols[c - 1][at] if c >= 1 else none[at]
             context = pairs[c - 1] if c >= 2 else no_pair
             pair = pairs[c] if c >= 1 else no_pair
             total[at] += self._combine(
-                w1, w2, col(c)[at], (context[0][at], context[1][at]), (pair[0][at], pair[1][at])
+                w1, w2, cols[c][at], (context[0][at], context[1][at]), (pair[0][at], pair[1][at])
             )
         return total
 

@@ -71,8 +71,10 @@ class Quantized:
         self.table = table
 
     @classmethod
-    def of(cls, values: np.ndarray) -> Quantized | np.ndarray:
-        """`values` quantised, or unchanged when it has more than 65,536 distinct values."""
+    def of(cls, values: np.ndarray | Quantized) -> Quantized | np.ndarray:
+        """`values` quantised, or unchanged when quantised already or with more than 65,536 distinct values."""
+        if isinstance(values, Quantized):
+            return values
         table, codes = np.unique(np.asarray(values, dtype=np.float32), return_inverse=True)
         if len(table) > 1 << 16:
             return values
@@ -115,8 +117,10 @@ class SplitKeys:
         self.starts = starts
 
     @classmethod
-    def of(cls, keys: np.ndarray) -> SplitKeys | np.ndarray:
-        """`keys` (sorted int64) split, or unchanged when they are empty or too large to split."""
+    def of(cls, keys: np.ndarray | SplitKeys) -> SplitKeys | np.ndarray:
+        """`keys` (sorted int64) split, or unchanged when split already, empty or too large to split."""
+        if isinstance(keys, SplitKeys):
+            return keys
         if len(keys) == 0 or int(keys[0]) < 0 or int(keys[-1]) >> 32 >= SPLIT_MAX_PARTS:
             return keys
         parts = (int(keys[-1]) >> 32) + 1
@@ -126,15 +130,12 @@ class SplitKeys:
     def __len__(self) -> int:
         return len(self.lows)
 
-    def _highs(self, at: np.ndarray) -> np.ndarray:
-        return np.searchsorted(self.starts[1:-1], at, side="right").astype(np.int64)
-
     def __getitem__(self, at: Any) -> Any:
         if isinstance(at, (int, np.integer)):
-            at = int(at) + len(self) if at < 0 else int(at)
-            return (int(np.searchsorted(self.starts[1:-1], at, side="right")) << 32) + int(self.lows[at])
+            return int(self[np.array([at if at >= 0 else at + len(self)])][0])
         at = np.asarray(at)
-        return (self._highs(at) << 32) + self.lows[at].astype(np.int64)
+        highs = np.searchsorted(self.starts[1:-1], at, side="right").astype(np.int64)
+        return (highs << 32) + self.lows[at].astype(np.int64)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         out = self[np.arange(len(self))]
@@ -216,11 +217,11 @@ class LMArrays:
             vocab=self.vocab,
             uni_logp=self.uni_logp,
             uni_bo=self.uni_bo,
-            bi_keys=self.bi_keys if isinstance(self.bi_keys, SplitKeys) else SplitKeys.of(self.bi_keys),
-            bi_logp=_quantized(self.bi_logp),
-            bi_bo=_quantized(self.bi_bo),
+            bi_keys=SplitKeys.of(self.bi_keys),
+            bi_logp=Quantized.of(self.bi_logp),
+            bi_bo=Quantized.of(self.bi_bo),
             tri_keys=self.tri_keys,
-            tri_logp=_quantized(self.tri_logp),
+            tri_logp=Quantized.of(self.tri_logp),
             meta=dict(self.meta),
             bi_filter=self.bi_filter if self.bi_filter is not None else key_filter(self.bi_keys),
             tri_filter=self.tri_filter if self.tri_filter is not None else key_filter(self.tri_keys),
@@ -232,10 +233,6 @@ class LMArrays:
 
     def counts(self) -> tuple[int, int, int]:
         return len(self.vocab), len(self.bi_keys), len(self.tri_keys)
-
-
-def _quantized(values: np.ndarray | Quantized) -> np.ndarray | Quantized:
-    return values if isinstance(values, Quantized) else Quantized.of(values)
 
 
 def _parts(name: str, column: Any) -> dict[str, np.ndarray]:
