@@ -496,3 +496,12 @@ def test_prefix_closed_models_skip_trigrams_without_context_and_score_the_same(
     saved = tmp_path / "broken.npz"
     lmbuild.save_npz(lmbuild.read_model(broken), saved)
     assert TrigramModel.load(saved)._prefix_closed is False
+
+
+def test_unigram_logprobs_equal_the_scalar_look_up(lm: TrigramModel, tiny: TrigramModel) -> None:
+    for model in (lm, tiny):
+        words = ["the", "The", "company", "it\u2019s", "zzqxv-not-a-word", "", "organization"]
+        got = model.unigram_logprobs(words)
+        assert got.dtype == np.float64
+        assert got.tolist() == [model.unigram_logprob(w) for w in words]
+    assert lm.unigram_logprobs([]).shape == (0,)

@@ -142,6 +142,11 @@ class TrigramModel:
         i = self.word_id(word)
         return float(self._uni_logp[i]) if i >= 0 else self.unk_logprob
 
+    def unigram_logprobs(self, words: Iterable[str]) -> np.ndarray:
+        """`unigram_logprob` of each of `words`, as float64."""
+        ids = self.ids(words)
+        return np.where(ids >= 0, self._uni_logp64[np.maximum(ids, 0)], self.unk_logprob)
+
     # ----------------------------------------------------------------------------------------------- scalar
 
     def _find(self, keys: Keys, key: int) -> int:

@@ -81,6 +81,7 @@ class OpenVocabulary:
         self._plain: np.ndarray | None = None
         self._infos: dict[str, tuple[int, int, int, bool, int]] = {}
         self._unigram: np.ndarray | None = None
+        self._plural_unigram: np.ndarray | None = None
         # window key -> (candidates, gains) of a restoration, or None when the window has none
         self._windows: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
         self._windows_old: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
@@ -98,37 +99,44 @@ class OpenVocabulary:
 
     def _make_candidates(self, word: str) -> _Candidates:
         """The words `word` may have replaced: those whose synonym lists hold it (for a plural, also those
-        holding its singular, pluralized), not rarer than RARE_CANDIDATE_LOGPROB, the most frequent first."""
-        model, th = self.model, self.thesaurus
+        holding its singular, pluralized), not rarer than RARE_CANDIDATE_LOGPROB, the most frequent first.
+
+        Every list is filtered and ranked as numbers; only the names that make the cut are built."""
+        th = self.thesaurus
         plural = is_plural(word)
         base = singularize(word) if plural else word
         plain = self._plain_words()
         not_written = (th.exact_id(word), th.exact_id(base))
-        names: list[str] = []
-        logprobs: list[float] = []
-        seen: set[str] = set()
+        found: list[tuple[np.ndarray, np.ndarray, bool]] = []  # (thesaurus numbers, log probs, pluralized)
         for source in (word, base) if base != word else (word,):
             i = th.word_id(source)
             if i < 0:
                 continue
             rev = th.reverse_ids(i)
             rev = rev[plain[rev] & (rev != not_written[0]) & (rev != not_written[1])]
-            if plural and source == base:
-                pairs = ((n, model.unigram_logprob(n)) for n in (pluralize(th.word(k)) for k in rev.tolist()))
-            else:
-                lps = self._unigram_of(rev)
-                keep = lps >= RARE_CANDIDATE_LOGPROB
-                pairs = zip((th.word(k) for k in rev[keep].tolist()), lps[keep].tolist())
-            for name, lp in pairs:
-                if lp >= RARE_CANDIDATE_LOGPROB and name not in seen:
+            pluralized = plural and source == base
+            lps = self._plural_unigram_of(rev) if pluralized else self._unigram_of(rev)
+            keep = lps >= RARE_CANDIDATE_LOGPROB
+            found.append((rev[keep], lps[keep], pluralized))
+        ranked: list[str] = []
+        if found:
+            ids = np.concatenate([f[0] for f in found])
+            flags = np.concatenate([np.full(len(f[0]), f[2], dtype=bool) for f in found])
+            # most frequent first; equally frequent ones in list order (a stable sort), so that a name found twice
+            # (a word's own list and its singular's, pluralized) is kept where it was first found
+            order = np.argsort(-np.concatenate([f[1] for f in found]), kind="stable")
+            seen: set[str] = set()
+            words = th.word
+            for k in order.tolist():
+                name = pluralize(words(int(ids[k]))) if flags[k] else words(int(ids[k]))
+                if name not in seen:
                     seen.add(name)
-                    names.append(name)
-                    logprobs.append(lp)
-        order = np.argsort(-np.asarray(logprobs, dtype=np.float64), kind="stable")[:MAX_CANDIDATES]
-        ranked = tuple(names[k] for k in order.tolist())
+                    ranked.append(name)
+                    if len(ranked) == MAX_CANDIDATES:
+                        break
         infos = [self._info(c) for c in ranked]
         return _Candidates(
-            ranked,
+            tuple(ranked),
             np.array([i[4] for i in infos], dtype=np.int64),
             self._priors(word, base, infos),
             np.array([i[3] for i in infos], dtype=bool),
@@ -168,22 +176,28 @@ class OpenVocabulary:
         """Per thesaurus word number: a single word of letters (a possible restoration)."""
         if self._plain is None:
             th = self.thesaurus
-            self._plain = np.fromiter(
-                (" " not in w and w.isalpha() for w in (th.word(k) for k in range(th.size))), dtype=bool, count=th.size
-            )
+            self._plain = np.fromiter(map(str.isalpha, (th.word(k) for k in range(th.size))), dtype=bool, count=th.size)
         return self._plain
 
     def _unigram_of(self, ids: np.ndarray) -> np.ndarray:
         """The model's unigram log probability of thesaurus words by number (looked up once per word)."""
         if self._unigram is None:
             self._unigram = np.full(self.thesaurus.size, np.nan)
-        values = self._unigram[ids]
+        return self._fill(self._unigram, ids, self.thesaurus.word)
+
+    def _plural_unigram_of(self, ids: np.ndarray) -> np.ndarray:
+        """The same for the plurals of thesaurus words."""
+        if self._plural_unigram is None:
+            self._plural_unigram = np.full(self.thesaurus.size, np.nan)
+        word = self.thesaurus.word
+        return self._fill(self._plural_unigram, ids, lambda k: pluralize(word(k)))
+
+    def _fill(self, table: np.ndarray, ids: np.ndarray, name) -> np.ndarray:
+        values = table[ids]
         missing = np.isnan(values)
         if missing.any():
-            th, model = self.thesaurus, self.model
-            for k in np.flatnonzero(missing).tolist():
-                values[k] = model.unigram_logprob(th.word(int(ids[k])))
-            self._unigram[ids[missing]] = values[missing]
+            todo = ids[missing]
+            values[missing] = table[todo] = self.model.unigram_logprobs([name(k) for k in todo.tolist()])
         return values
 
     def _list(self, word: str) -> np.ndarray:
