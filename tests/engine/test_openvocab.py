@@ -123,3 +123,19 @@ def test_candidates_equal_the_rules_applied_word_by_word():
         assert made.an.tolist() == an, word
         checked += bool(ranked)
     assert checked > 20
+
+
+def test_candidates_made_together_equal_those_made_one_by_one():
+    ov = default_engine().open_vocabulary
+    if ov is None:
+        pytest.skip("no language model")
+    words = ["organization", "bushes", "trees", "zzqxv", "information", "companies", "cash", "thought", "a", "bushes"]
+    together = ov._make_candidates_many(words)
+    assert len(together) == len(words)
+    for word, made in zip(words, together):
+        alone = ov._make_candidates(word)
+        assert made.words == alone.words, word
+        assert made.ids.tolist() == alone.ids.tolist(), word
+        assert made.priors.tolist() == alone.priors.tolist(), word
+        assert made.an.tolist() == alone.an.tolist(), word
+    assert together[0].words and not together[3].words

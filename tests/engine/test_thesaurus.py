@@ -218,3 +218,27 @@ def test_compact_index_matches_its_mapping() -> None:
     assert t.reverse("great") == ("big",)
     assert len(t) == 4 and "great" not in t and "vast" in t
     assert sorted(t) == sorted(entries)
+
+
+def test_find_in_lists_takes_targets_per_owner() -> None:
+    from unspun.engine.thesaurus import Thesaurus
+
+    th = Thesaurus({"big": ("large", "huge", "great"), "large": ("big", "huge"), "huge": ("big",)})
+    ids = {w: th.word_id(w) for w in ("big", "large", "huge", "great")}
+    owners = [ids["big"], ids["large"], -1, ids["huge"]]
+    targets = [[ids["huge"], ids["great"]], [ids["great"], -1], [ids["big"], -1], [-1, ids["big"]]]
+    lengths, first = th.find_in_lists(owners, targets)
+    assert lengths.tolist() == [3, 2, 0, 1]
+    assert first.tolist() == [1, 2, 0, 0]  # "huge" second in big's list; "great" not in large's; none; "big" first
+
+
+def test_reverse_lists_of_several_words_equal_one_by_one() -> None:
+    from unspun.engine.thesaurus import default_thesaurus
+
+    th = default_thesaurus()
+    ids = [th.word_id(w) for w in ("company", "organization", "zzqx", "trees")]
+    lengths, flat = th.reverse_lists(ids)
+    expected = [th.reverse_ids(i).tolist() if i >= 0 else [] for i in ids]
+    assert lengths.tolist() == [len(e) for e in expected]
+    assert flat.tolist() == [k for e in expected for k in e]
+    assert lengths[0] > 10

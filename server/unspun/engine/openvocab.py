@@ -87,60 +87,102 @@ class OpenVocabulary:
         self._windows_old: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
 
     def _candidates(self, word: str) -> _Candidates:
-        hit = self._cands.get(word)
-        if hit is None:
-            hit = self._cands_old.get(word)
+        return self._candidates_of([word])[0]
+
+    def _candidates_of(self, words: Sequence[str]) -> list[_Candidates]:
+        """The candidates of each of `words`: remembered ones from memory, the others made in one batch."""
+        out: list[_Candidates | None] = []
+        todo: dict[str, None] = {}
+        for word in words:
+            hit = self._cands.get(word)
             if hit is None:
-                hit = self._make_candidates(word)
-            self._cands[word] = hit
-            if len(self._cands) > CANDIDATE_CACHE:
-                self._cands_old, self._cands = self._cands, {}
-        return hit
+                hit = self._cands_old.get(word)
+                if hit is None:
+                    todo[word] = None
+                else:
+                    self._remember(word, hit)
+            out.append(hit)
+        if todo:
+            made = dict(zip(todo, self._make_candidates_many(list(todo))))
+            for word in todo:
+                self._remember(word, made[word])
+            out = [made[w] if c is None else c for w, c in zip(words, out)]
+        return out  # type: ignore[return-value]
+
+    def _remember(self, word: str, cands: _Candidates) -> None:
+        self._cands[word] = cands
+        if len(self._cands) > CANDIDATE_CACHE:
+            self._cands_old, self._cands = self._cands, {}
 
     def _make_candidates(self, word: str) -> _Candidates:
-        """The words `word` may have replaced: those whose synonym lists hold it (for a plural, also those
-        holding its singular, pluralized), not rarer than RARE_CANDIDATE_LOGPROB, the most frequent first.
+        return self._make_candidates_many([word])[0]
 
-        Every list is filtered and ranked as numbers; only the names that make the cut are built."""
+    def _make_candidates_many(self, words: Sequence[str]) -> list[_Candidates]:
+        """The words each of `words` may have replaced: those whose synonym lists hold it (for a plural, also
+        those holding its singular, pluralized), not rarer than RARE_CANDIDATE_LOGPROB, the most frequent first.
+
+        The lists of all the words are gathered, filtered and ranked as numbers together; only the names that
+        make the cut are built."""
         th = self.thesaurus
-        plural = is_plural(word)
-        base = singularize(word) if plural else word
         plain = self._plain_words()
-        not_written = (th.exact_id(word), th.exact_id(base))
-        found: list[tuple[np.ndarray, np.ndarray, bool]] = []  # (thesaurus numbers, log probs, pluralized)
-        for source in (word, base) if base != word else (word,):
-            i = th.word_id(source)
-            if i < 0:
-                continue
-            rev = th.reverse_ids(i)
-            rev = rev[plain[rev] & (rev != not_written[0]) & (rev != not_written[1])]
-            pluralized = plural and source == base
-            lps = self._plural_unigram_of(rev) if pluralized else self._unigram_of(rev)
+        bases: list[str] = []
+        sources: list[int] = []  # thesaurus numbers of the words (and singulars) whose reverse lists are read
+        owner: list[int] = []  # which of `words` each source serves
+        pluralized: list[bool] = []
+        skip: list[tuple[int, int]] = []  # per source: the numbers of the written word and its singular
+        for n, word in enumerate(words):
+            plural = is_plural(word)
+            base = singularize(word) if plural else word
+            bases.append(base)
+            not_written = (th.exact_id(word), th.exact_id(base))
+            for source in (word, base) if base != word else (word,):
+                i = th.word_id(source)
+                if i >= 0:
+                    sources.append(i)
+                    owner.append(n)
+                    pluralized.append(plural and source == base)
+                    skip.append(not_written)
+        ranked: list[list[str]] = [[] for _ in words]
+        if sources:
+            lengths, rev = th.reverse_lists(np.asarray(sources, dtype=np.int64))
+            row = np.repeat(np.arange(len(sources)), lengths)
+            skips = np.asarray(skip, dtype=np.int64).reshape(-1, 2)
+            ok = plain[rev] & (rev != skips[row, 0]) & (rev != skips[row, 1])
+            rev, row = rev[ok], row[ok]
+            flags = np.asarray(pluralized, dtype=bool)[row]
+            lps = np.empty(len(rev), dtype=np.float64)
+            lps[~flags] = self._unigram_of(rev[~flags])
+            lps[flags] = self._plural_unigram_of(rev[flags])
             keep = lps >= RARE_CANDIDATE_LOGPROB
-            found.append((rev[keep], lps[keep], pluralized))
-        ranked: list[str] = []
-        if found:
-            ids = np.concatenate([f[0] for f in found])
-            flags = np.concatenate([np.full(len(f[0]), f[2], dtype=bool) for f in found])
-            # most frequent first; equally frequent ones in list order (a stable sort), so that a name found twice
-            # (a word's own list and its singular's, pluralized) is kept where it was first found
-            order = np.argsort(-np.concatenate([f[1] for f in found]), kind="stable")
-            seen: set[str] = set()
-            words = th.word
-            for k in order.tolist():
-                name = pluralize(words(int(ids[k]))) if flags[k] else words(int(ids[k]))
-                if name not in seen:
-                    seen.add(name)
-                    ranked.append(name)
-                    if len(ranked) == MAX_CANDIDATES:
-                        break
-        infos = [self._info(c) for c in ranked]
-        return _Candidates(
-            tuple(ranked),
-            np.array([i[4] for i in infos], dtype=np.int64),
-            self._priors(word, base, infos),
-            np.array([i[3] for i in infos], dtype=bool),
-        )
+            rev, row, flags, lps = rev[keep], row[keep], flags[keep], lps[keep]
+            who = np.asarray(owner, dtype=np.int64)[row]
+            # per word, most frequent first; equally frequent ones in list order (a stable sort: a word's own
+            # list before its singular's), so that a name found twice is kept where it was first found
+            order = np.lexsort((-lps, who))
+            who, rev, flags = who[order], rev[order].tolist(), flags[order].tolist()
+            bounds = np.searchsorted(who, np.arange(len(words) + 1)).tolist()
+            name = th.word
+            for n, names in enumerate(ranked):
+                seen: set[str] = set()
+                for j in range(bounds[n], bounds[n + 1]):
+                    k = rev[j]
+                    cand = pluralize(name(k)) if flags[j] else name(k)
+                    if cand not in seen:
+                        seen.add(cand)
+                        names.append(cand)
+                        if len(names) == MAX_CANDIDATES:
+                            break
+        infos = [[self._info(c) for c in names] for names in ranked]
+        priors = self._priors_many(words, bases, infos)
+        return [
+            _Candidates(
+                tuple(names),
+                np.array([i[4] for i in info], dtype=np.int64),
+                prior,
+                np.array([i[3] for i in info], dtype=bool),
+            )
+            for names, info, prior in zip(ranked, infos, priors)
+        ]
 
     def _info(self, cand: str) -> tuple[int, int, int, bool, int]:
         """What the priors need of a candidate, looked up once: (the word whose synonym list ranks it -- its
@@ -158,19 +200,30 @@ class OpenVocabulary:
                 self._infos = {}
         return hit
 
-    def _priors(self, word: str, base: str, infos: Sequence[tuple[int, int, int, bool, int]]) -> np.ndarray:
-        """Thesaurus evidence that a spinner would turn each candidate into `word` (log10 units, at most
-        MUTUAL_BONUS): minus RANK_WEIGHT times how far down the candidate's synonym list `word` (or its
-        singular) stands, plus MUTUAL_BONUS when the pair is listed both ways."""
+    def _priors_many(
+        self, words: Sequence[str], bases: Sequence[str], infos: Sequence[Sequence[tuple[int, int, int, bool, int]]]
+    ) -> list[np.ndarray]:
+        """Thesaurus evidence that a spinner would turn each candidate into its word (log10 units, at most
+        MUTUAL_BONUS): minus RANK_WEIGHT times how far down the candidate's synonym list the word (or its
+        singular) stands, plus MUTUAL_BONUS when the pair is listed both ways. All words in one pass."""
         th = self.thesaurus
-        if not infos:
-            return np.zeros(0, dtype=np.float64)
-        owners = np.array([i[0] for i in infos], dtype=np.int64)
-        lengths, rank = th.find_in_lists(owners, (th.word_id(word), th.word_id(base)))
+        counts = [len(info) for info in infos]
+        if not sum(counts):
+            return [np.zeros(0, dtype=np.float64) for _ in words]
+        owners = np.array([i[0] for info in infos for i in info], dtype=np.int64)
+        targets = np.repeat(
+            np.array([(th.word_id(w), th.word_id(b)) for w, b in zip(words, bases)], dtype=np.int64).reshape(-1, 2),
+            counts, axis=0,
+        )
+        lengths, rank = th.find_in_lists(owners, targets)
         prior = -RANK_WEIGHT * rank / np.maximum(lengths, 1)
-        own = self._own(word, base) - {-1}
-        mutual = np.array([i[1] in own or i[2] in own for i in infos], dtype=bool)
-        return prior + np.where(mutual, MUTUAL_BONUS, 0.0)
+        mutual: list[bool] = []
+        for word, base, info in zip(words, bases, infos):
+            if info:
+                own = self._own(word, base) - {-1}
+                mutual.extend(i[1] in own or i[2] in own for i in info)
+        prior = prior + np.where(np.array(mutual, dtype=bool), MUTUAL_BONUS, 0.0)
+        return np.split(prior, np.cumsum(counts)[:-1])
 
     def _plain_words(self) -> np.ndarray:
         """Per thesaurus word number: a single word of letters (a possible restoration)."""
@@ -231,6 +284,7 @@ class OpenVocabulary:
         todo_cands: list[_Candidates] = []
         todo_masks: list[np.ndarray | None] = []
         pending: list[tuple[int, int, str]] = []  # (paragraph, token, key) answered by this batch
+        waiting: list[tuple[int, int, str, str | None, tuple[str, ...]]] = []  # (paragraph, token, key, article, row)
         new, old = self._windows, self._windows_old
         for p, ((text, tokens, skip), fit) in enumerate(zip(paragraphs, fits)):
             here: list[tuple[int, tuple[tuple[str, ...], tuple[float, ...]] | None]] = []
@@ -261,21 +315,24 @@ class OpenVocabulary:
                 if hit is not _MISSING:
                     here.append((i, hit))
                     continue
-                cands = self._candidates(w)
-                mask = None
-                if slipped:
-                    mask = cands.an if art == "an" else ~cands.an
-                    if not mask.any():
-                        new[key] = None
-                        continue
-                elif not cands.words:
+                row = tuple([""] * (2 - len(lwords)) + lwords + [w] + rwords + [""] * (2 - len(rwords)))
+                waiting.append((p, i, key, art if slipped else None, row))
+        # the candidates of all the words waiting, in one batch; then the windows that have some to score
+        for (p, i, key, art, row), cands in zip(waiting, self._candidates_of([x[4][2] for x in waiting])):
+            mask = None
+            if art is not None:
+                mask = cands.an if art == "an" else ~cands.an
+                if not mask.any():
                     new[key] = None
                     continue
-                pending.append((p, i, key))
-                todo_keys.append(key)
-                todo_rows.append(tuple([""] * (2 - len(lwords)) + lwords + [w] + rwords + [""] * (2 - len(rwords))))
-                todo_cands.append(cands)
-                todo_masks.append(mask)
+            elif not cands.words:
+                new[key] = None
+                continue
+            pending.append((p, i, key))
+            todo_keys.append(key)
+            todo_rows.append(row)
+            todo_cands.append(cands)
+            todo_masks.append(mask)
         if todo_keys:
             for key, result in zip(todo_keys, self._score(todo_rows, todo_cands, todo_masks)):
                 new[key] = result

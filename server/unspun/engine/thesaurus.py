@@ -214,27 +214,37 @@ class Thesaurus:
         """How many word numbers there are (words with a list, and words only listed)."""
         return len(self._words)
 
-    def find_in_lists(self, owners: np.ndarray, targets: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    def find_in_lists(self, owners: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each word number in `owners` (-1: no word): the length of its synonym list, and the position in
-        it of the first of `targets` (the length when none is there). Vectorised over all owners at once."""
+        it of the first of that owner's `targets` (a row of word numbers, -1 for none; shape (owners, k)), the
+        length when none is there. Vectorised over all owners at once."""
         owners = np.asarray(owners, dtype=np.int64)
-        valid = owners >= 0
-        safe = np.where(valid, owners, 0)
-        starts = self._indptr[safe]
-        lengths = np.where(valid, self._indptr[safe + 1] - starts, 0)
-        total = int(lengths.sum())
+        targets = np.asarray(targets, dtype=np.int64).reshape(len(owners), -1)
+        lengths, values = self._gather(self._indptr, self._ids, owners)
         first = lengths.copy()
+        total = len(values)
         if total:
-            ends = np.cumsum(lengths)
-            local = np.arange(total) - np.repeat(ends - lengths, lengths)
-            values = self._ids[np.repeat(starts, lengths) + local]
+            row = np.repeat(np.arange(len(owners)), lengths)
+            local = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
             hit = np.zeros(total, dtype=bool)
-            for t in set(targets):
-                if t >= 0:
-                    hit |= values == t
+            for col in targets.T:
+                hit |= values == np.where(col >= 0, col, -2)[row]
             if hit.any():
-                np.minimum.at(first, np.repeat(np.arange(len(owners)), lengths)[hit], local[hit])
+                np.minimum.at(first, row[hit], local[hit])
         return lengths, first
+
+    @staticmethod
+    def _gather(indptr: np.ndarray, flat: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The lengths of CSR rows `rows` (-1: an empty row) and their entries, concatenated in that order."""
+        valid = rows >= 0
+        safe = np.where(valid, rows, 0)
+        starts = indptr[safe]
+        lengths = np.where(valid, indptr[safe + 1] - starts, 0)
+        total = int(lengths.sum())
+        if not total:
+            return lengths, flat[:0]
+        offsets = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return lengths, flat[np.repeat(starts, lengths) + offsets]
 
     def synonym_ids(self, i: int) -> np.ndarray:
         """The numbers of the synonyms of word number `i`, best first (a read-only view)."""
@@ -244,6 +254,11 @@ class Thesaurus:
         """The numbers of the words whose synonym lists contain word number `i`, in word order."""
         rev_ptr, rev_ids = self._reverse_arrays()
         return rev_ids[rev_ptr[i] : rev_ptr[i + 1]]
+
+    def reverse_lists(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`reverse_ids` of several word numbers at once: the length of each list, and the lists concatenated."""
+        rev_ptr, rev_ids = self._reverse_arrays()
+        return self._gather(rev_ptr, rev_ids, np.asarray(ids, dtype=np.int64))
 
     def synonyms(self, word: str) -> tuple[str, ...]:
         """The synonyms of `word`, best first; empty when the word is not in the index."""
