@@ -57,3 +57,28 @@ def test_case_is_copied():
     assert apply_case("INFORMATION CONVENTION", "news conference") == "NEWS CONFERENCE"
     assert apply_case("Information Convention", "news conference") == "News Conference"
     assert apply_case("jap europe", "Eastern Europe") == "Eastern Europe"
+
+
+def test_sentence_ids_give_the_same_context_as_the_text_itself() -> None:
+    from unspun.engine.lmcheck import context_indices, context_of, sentence_ids
+    from unspun.engine.tokenize import tokenize
+
+    text = 'First words here. Then (a note) more; and "quoted words" e.g. 3.5 units: end x'
+    tokens = tokenize(text)
+    sid = sentence_ids(text, tokens)
+    assert sid == sorted(sid) and sid[-1] >= 5
+    for first in range(len(tokens)):
+        for last in range(first + 1, min(first + 3, len(tokens)) + 1):
+            left, right = context_indices(text, tokens, first, last)
+            got = context_of(sid, first, last)
+            assert (list(got[0]), list(got[1])) == (left, right), (first, last)
+
+
+def test_case_of_the_text_copied_onto_the_replacement() -> None:
+    from unspun.engine.casing import apply_case
+
+    assert apply_case("information convention", "news conference") == "news conference"
+    assert apply_case("Information convention", "news conference") == "News conference"
+    assert apply_case("Information Convention", "news conference") == "News Conference"
+    assert apply_case("NASA", "space agency") == "SPACE AGENCY"
+    assert apply_case("", "x") == "x" and apply_case("x", "") == ""

@@ -435,7 +435,7 @@ class Engine:
                 asked = []
                 for chunk_, scan_, tokens_ in batch:
                     # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
-                    inside = {i for i, t in enumerate(tokens_) for m in scan_.matches if m.start <= t.start < m.end}
+                    inside = _tokens_inside(tokens_, scan_.matches)
                     asked.append((chunk_, tokens_, inside | {i - 1 for i in inside} | {i + 1 for i in inside}))
                 for (_c, scan_, tokens_), found in zip(batch, ov.restorations_many(asked)):
                     scan_.restorations = [
@@ -631,6 +631,16 @@ class _Runs:
     def __call__(self, start: int, end: int) -> bool:
         i = bisect_right(self._ends, start)  # the first masked run ending after `start`
         return end > start and i < len(self._starts) and self._starts[i] < end
+
+
+def _tokens_inside(tokens: Sequence[Token], matches: Sequence[Match]) -> set[int]:
+    """The indices of the tokens that start inside one of `matches`."""
+    inside: set[int] = set()
+    if matches:
+        starts = [t.start for t in tokens]
+        for m in matches:
+            inside.update(range(bisect_left(starts, m.start), bisect_left(starts, m.end)))
+    return inside
 
 
 def _is_article(tok: Token) -> bool:

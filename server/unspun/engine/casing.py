@@ -4,6 +4,8 @@ from __future__ import annotations
 
 
 def apply_case(matched: str, replacement: str) -> str:
+    if matched[:1].isalpha() and matched.islower():
+        return replacement  # the common case, decided without looking at every letter (same answer as below)
     letters = [c for c in matched if c.isalpha()]
     if not letters or not replacement:
         return replacement

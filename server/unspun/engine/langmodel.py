@@ -144,7 +144,10 @@ class TrigramModel:
 
     def unigram_logprobs(self, words: Iterable[str]) -> np.ndarray:
         """`unigram_logprob` of each of `words`, as float64."""
-        ids = self.ids(words)
+        return self.unigram_logprobs_of_ids(self.ids(words))
+
+    def unigram_logprobs_of_ids(self, ids: np.ndarray) -> np.ndarray:
+        """`unigram_logprobs` of words given as vocabulary ids (-1: unknown)."""
         return np.where(ids >= 0, self._uni_logp64[np.maximum(ids, 0)], self.unk_logprob)
 
     # ----------------------------------------------------------------------------------------------- scalar
@@ -240,10 +243,13 @@ class TrigramModel:
     def score_positions_in(self, texts: Sequence[Sequence[str]]) -> np.ndarray:
         """`word_logprobs` of several texts (no sentence start), concatenated, in one vectorised pass."""
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-        ids = self.ids([w for t in texts for w in t])
+        return self.score_id_texts(self.ids([w for t in texts for w in t]), lengths)
+
+    def score_id_texts(self, ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """`score_positions_in` for texts given as vocabulary ids (see `ids`), concatenated, and their lengths."""
         if len(ids) == 0:
             return np.zeros(0, dtype=np.float64)
-        _window, position = _places(lengths)
+        _window, position = _places(np.asarray(lengths, dtype=np.int64))
         return self._score_chain(ids, position)
 
     def score_sliding(self, words: Sequence[str], size: int) -> np.ndarray:

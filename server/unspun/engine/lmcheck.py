@@ -11,7 +11,9 @@ All windows of one call are scored in a single batched `score_windows` call.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 from dataclasses import dataclass
 
 from unspun.engine.tokenize import Token, phrase_words
@@ -44,6 +46,31 @@ def context_indices(text: str, tokens: Sequence[Token], first: int, last: int) -
         right.append(k)
         k += 1
     return left, right
+
+
+def sentence_ids(text: str, tokens: Sequence[Token]) -> list[int]:
+    """For each token, how many sentence boundaries stand between the tokens before it: two tokens are in the
+    same stretch (one may be context for the other, as in `context_indices`) when their numbers are equal."""
+    marks = [0] * len(tokens)
+    if len(tokens) > 1:
+        starts = [t.start for t in tokens]
+        for m in _BOUNDARY.finditer(text, tokens[0].end, tokens[-1].start):
+            j = bisect_right(starts, m.start())  # the first token after the boundary
+            if m.start() >= tokens[j - 1].end:  # between tokens j - 1 and j, not inside a token
+                marks[j] = 1
+    return list(accumulate(marks))
+
+
+def context_of(sid: Sequence[int], first: int, last: int) -> tuple[range, range]:
+    """`context_indices` from the `sentence_ids` of the paragraph."""
+    here, there = sid[first], sid[last - 1]
+    lo = first
+    while lo > 0 and first - lo < CONTEXT and sid[lo - 1] == here:
+        lo -= 1
+    hi = last
+    while hi < len(sid) and hi - last < CONTEXT and sid[hi] == there:
+        hi += 1
+    return range(lo, first), range(last, hi)
 
 
 def _context(text: str, tokens: Sequence[Token], first: int, last: int) -> tuple[list[str], list[str]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from unspun.engine.inflect import article_for, is_plural, pluralize, singularize
-from unspun.engine.lmcheck import context_indices
+from unspun.engine.lmcheck import context_of, sentence_ids
 from unspun.engine.tokenize import Token
 
 #: a word this frequent (log10 unigram probability) is a function word: never a spin candidate
@@ -276,34 +276,47 @@ class OpenVocabulary:
         across a sentence boundary): the gain is log P(window with the candidate) - log P(window as written),
         plus the candidate's thesaurus prior. Windows seen recently are not scored again."""
         model = self.model
-        fits = self._fits([[t.norm for t in tokens] for _text, tokens, _skip in paragraphs])
+        texts = [[t.norm for t in tokens] for _text, tokens, _skip in paragraphs]
+        lengths = [len(words) for words in texts]
+        ids = model.ids([w for words in texts for w in words])
+        # how well each word fits its left context, log10 P(w_i | w_i-2, w_i-1), and its frequency
+        fits = model.score_id_texts(ids, lengths).tolist()
+        unigram = model.unigram_logprobs_of_ids(ids).tolist()
+        ids = ids.tolist()
         found: list[list[tuple[int, tuple[tuple[str, ...], tuple[float, ...]] | None]]] = []
         # windows to score: the key and its five words (2 left, the written word, 2 right; "" for none)
         todo_keys: list[str] = []
         todo_rows: list[tuple[str, ...]] = []
+        todo_ids: list[list[int]] = []
         todo_cands: list[_Candidates] = []
         todo_masks: list[np.ndarray | None] = []
         pending: list[tuple[int, int, str]] = []  # (paragraph, token, key) answered by this batch
-        waiting: list[tuple[int, int, str, str | None, tuple[str, ...]]] = []  # (paragraph, token, key, article, row)
+        # (paragraph, token, key, article, words of the window, their ids)
+        waiting: list[tuple[int, int, str, str | None, tuple[str, ...], list[int]]] = []
         new, old = self._windows, self._windows_old
-        for p, ((text, tokens, skip), fit) in enumerate(zip(paragraphs, fits)):
+        offset = 0
+        for p, ((text, tokens, skip), words) in enumerate(zip(paragraphs, texts)):
             here: list[tuple[int, tuple[tuple[str, ...], tuple[float, ...]] | None]] = []
             found.append(here)
-            words = [t.norm for t in tokens]
+            at = offset
+            offset += len(words)
+            sid: list[int] | None = None
             for i, t in enumerate(tokens):
                 if i in skip or not t.text.isalpha() or len(t.text) < 3:
                     continue
                 if t.text[0].isupper() and i > 0 and not _sentence_start(text, tokens, i):
                     continue  # a name
-                w = words[i]
-                if model.unigram_logprob(w) > FUNCTION_WORD_LOGPROB:
+                if unigram[at + i] > FUNCTION_WORD_LOGPROB:
                     continue
+                w = words[i]
                 # "a information": the article fits the word the spinner removed, so it says how that word began
                 art = words[i - 1] if i > 0 and words[i - 1] in ("a", "an") else None
                 slipped = art is not None and article_for(w) != art
-                if fit[i] > WELL_FITTED_LOGPROB and not slipped:
+                if fits[at + i] > WELL_FITTED_LOGPROB and not slipped:
                     continue
-                left, right = context_indices(text, tokens, i, i + 1)
+                if sid is None:
+                    sid = sentence_ids(text, tokens)
+                left, right = context_of(sid, i, i + 1)
                 lwords = [words[k] for k in left]
                 rwords = [words[k] for k in right]
                 key = f"{' '.join(lwords)}|{w}|{' '.join(rwords)}|{art if slipped else ''}"
@@ -315,10 +328,12 @@ class OpenVocabulary:
                 if hit is not _MISSING:
                     here.append((i, hit))
                     continue
-                row = tuple([""] * (2 - len(lwords)) + lwords + [w] + rwords + [""] * (2 - len(rwords)))
-                waiting.append((p, i, key, art if slipped else None, row))
+                pad_l, pad_r = 2 - len(left), 2 - len(right)
+                row = tuple([""] * pad_l + lwords + [w] + rwords + [""] * pad_r)
+                row_ids = [-1] * pad_l + ids[at + left.start : at + right.stop] + [-1] * pad_r
+                waiting.append((p, i, key, art if slipped else None, row, row_ids))
         # the candidates of all the words waiting, in one batch; then the windows that have some to score
-        for (p, i, key, art, row), cands in zip(waiting, self._candidates_of([x[4][2] for x in waiting])):
+        for (p, i, key, art, row, row_ids), cands in zip(waiting, self._candidates_of([x[4][2] for x in waiting])):
             mask = None
             if art is not None:
                 mask = cands.an if art == "an" else ~cands.an
@@ -331,10 +346,11 @@ class OpenVocabulary:
             pending.append((p, i, key))
             todo_keys.append(key)
             todo_rows.append(row)
+            todo_ids.append(row_ids)
             todo_cands.append(cands)
             todo_masks.append(mask)
         if todo_keys:
-            for key, result in zip(todo_keys, self._score(todo_rows, todo_cands, todo_masks)):
+            for key, result in zip(todo_keys, self._score(todo_rows, todo_ids, todo_cands, todo_masks)):
                 new[key] = result
             answers = {key: new[key] for key in todo_keys}
             for p, i, key in pending:
@@ -352,29 +368,16 @@ class OpenVocabulary:
             out.append(para)
         return out
 
-    def _fits(self, paragraphs: list[list[str]]) -> list[list[float]]:
-        """How well each word fits its left context, log10 P(w_i | w_i-2, w_i-1), for every paragraph at once."""
-        model = self.model
-        if len(paragraphs) == 1:
-            return [model.word_logprobs(paragraphs[0]) if paragraphs[0] else []]
-        lengths = [len(p) for p in paragraphs]
-        scores = model.score_positions_in(paragraphs) if sum(lengths) else np.zeros(0)
-        out: list[list[float]] = []
-        pos = 0
-        for n in lengths:
-            out.append(scores[pos : pos + n].tolist())
-            pos += n
-        return out
-
     def _score(
-        self, rows: list[tuple[str, ...]], cands: list[_Candidates], masks: list[np.ndarray | None]
+        self, rows: list[tuple[str, ...]], row_ids: list[list[int]], cands: list[_Candidates],
+        masks: list[np.ndarray | None],
     ) -> list[tuple[tuple[str, ...], tuple[float, ...]] | None]:
-        """Score windows: `rows` are (left2, left1, word, right1, right2) with "" for no word; each window is
-        scored as written and with each of its candidates in the middle. Returns the best three restorations
-        that gain at least MIN_GAIN, or None."""
+        """Score windows: `rows` are (left2, left1, word, right1, right2) with "" for no word, `row_ids` their
+        vocabulary ids; each window is scored as written and with each of its candidates in the middle. Returns
+        the best three restorations that gain at least MIN_GAIN, or None."""
         model = self.model
         n = len(rows)
-        ctx = model.ids([w for row in rows for w in row]).reshape(n, 5)
+        ctx = np.array(row_ids, dtype=np.int64).reshape(n, 5)
         empty = np.array([w == "" for row in rows for w in row], dtype=bool).reshape(n, 5)
         ctx[empty] = -1
         chosen = [c.ids if m is None else c.ids[m] for c, m in zip(cands, masks)]
