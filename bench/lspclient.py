@@ -143,7 +143,10 @@ class Server:
             left = deadline - time.perf_counter()
             if left <= 0:
                 raise TimeoutError(f"no diagnostics for {uri} version {version} within {timeout} s")
-            t, params = self.diagnostics.get(timeout=left)
+            try:
+                t, params = self.diagnostics.get(timeout=left)
+            except queue.Empty:
+                continue  # the deadline check above raises TimeoutError
             if params.get("uri") != uri:
                 continue
             if version is not None and params.get("version") != version:

@@ -139,3 +139,38 @@ def test_candidates_made_together_equal_those_made_one_by_one():
         assert made.priors.tolist() == alone.priors.tolist(), word
         assert made.an.tolist() == alone.an.tolist(), word
     assert together[0].words and not together[3].words
+
+
+def _numbered(text: str, copies: int) -> str:
+    """`copies` copies of each paragraph of `text`, numbered so that no two are the same text."""
+    paras = [p for p in text.split("\n\n") if p.strip() and not p.startswith("#")]
+    return "\n\n".join(f"{k}. {p}" for k in range(copies) for p in paras)
+
+
+def test_quick_analysis_leaves_out_only_open_vocabulary_findings_and_the_full_one_completes_it():
+    engine = default_engine()
+    if engine.open_vocabulary is None:
+        pytest.skip("no language model")
+    text = _numbered(EXAMPLE.read_text(encoding="utf-8"), 6)
+    cache: dict = {}
+    quick = engine.analyze(text, cache, quick=True)
+    assert quick.spun and quick.deferred_words == quick.word_count > 0
+    rules = {f.rule for f in quick.findings}
+    assert quick.findings and "substitution/open-vocabulary" not in rules
+    full = engine.analyze(text, cache)
+    alone = engine.analyze(text)
+    assert full.deferred_words == 0 == alone.deferred_words
+    assert list(full.findings) == list(alone.findings)
+    assert any(f.rule == "substitution/open-vocabulary" for f in full.findings)
+    assert {(f.start, f.end, f.rule) for f in quick.findings} < {(f.start, f.end, f.rule) for f in full.findings}
+    # once the open-vocabulary stage has run, a quick analysis has nothing left to leave out
+    again = engine.analyze(text, cache, quick=True)
+    assert again.deferred_words == 0 and list(again.findings) == list(full.findings)
+
+
+def test_quick_analysis_of_clean_text_is_complete():
+    engine = default_engine()
+    text = "The committee met on Tuesday to discuss the budget.\n\nIt agreed to meet again next month.\n"
+    quick = engine.analyze(text, {}, quick=True)
+    assert not quick.spun and quick.deferred_words == 0
+    assert list(quick.findings) == list(engine.analyze(text).findings)

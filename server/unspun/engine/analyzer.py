@@ -110,7 +110,8 @@ class _Pass2:
 
     Everything here depends only on the paragraph's text and on `key` (options, the outcome of its context
     conditions, the masked runs inside it); the findings also on `fkey` (whether the document looks spun,
-    the spin score as shown in messages and the confidence factor it gives)."""
+    the spin score as shown in messages and the confidence factor it gives, and whether a quick analysis left
+    its open-vocabulary findings out)."""
 
     key: tuple
     #: (match index, article before it) of the matches that pass conditions, allow-lists and the model
@@ -123,6 +124,9 @@ class _Pass2:
     fkey: tuple | None = None
     #: findings with offsets relative to the paragraph, sorted
     relative: list[Finding] = field(default_factory=list)
+    #: the lexicon findings among them, and what they were made for (see `Engine._paragraph_findings`)
+    lexicon: list[Finding] = field(default_factory=list)
+    lexicon_key: tuple | None = None
     #: where they were last placed in a document (see `Findings`)
     cell: Placement = field(default_factory=Placement)
 
@@ -250,11 +254,17 @@ class Engine:
         cache: MutableMapping[str, ParagraphScan] | None = None,
         segments: Sequence[tuple[int, int]] | None = None,
         prepared: Prepared | None = None,
+        quick: bool = False,
     ) -> Analysis:
         """Analyse `text`; with `segments` (code-point spans of prose, e.g. from `unspun.markup`), only those.
 
         Everything outside the segments is masked (see `mask`): offsets stay exact, masked text has no words,
-        and no finding reaches across masked characters."""
+        and no finding reaches across masked characters.
+
+        `quick` leaves out the open-vocabulary stage of the paragraphs (given `cache`) that have not been
+        through it yet -- most of the cost of a first look at a spun text -- and says how many words it left
+        (`Analysis.deferred_words`). The same call without `quick` then completes the findings, reusing the
+        rest of the work."""
         original = text
         if prepared is None or prepared.text is not text or prepared.segments != segments:
             prepared = self.prepare(text, segments)
@@ -327,19 +337,26 @@ class Engine:
         # keystroke that moves the score a little does not rebuild every finding)
         factor = round(min(1.0, 0.5 + score / (2 * opts.spin_threshold)), 2) if opts.spin_threshold > 0 else 1.0
         fkey = (spun, factor, f"{score:.1f}")
-        if spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never":
-            # the paragraphs whose findings are due and whose restorations are not known yet: one batch
-            self._restore([
-                (text[s:e], scan) for s, e, scan in scans
-                if scan.restorations is None and scan.memo is not None and scan.memo.fkey != fkey
-            ], fresh_tokens)
+        open_stage = (
+            spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never"
+        )
+        if open_stage and not quick:
+            # the paragraphs whose restorations are not known yet: one batch
+            self._restore([(text[s:e], scan) for s, e, scan in scans if scan.restorations is None], fresh_tokens)
+        deferred_words = 0
         parts: list[tuple[int, int, list[Finding], Placement]] = []
         for (s, e, scan), runs in zip(scans, runs_of):
             memo = scan.memo
             assert memo is not None
-            if memo.fkey != fkey:
-                memo.relative = self._paragraph_findings(text[s:e], scan, memo, runs, factor, fkey[2], spun)
-                memo.fkey = fkey
+            deferred = quick and open_stage and scan.restorations is None
+            if deferred:
+                deferred_words += scan.words
+            pkey = (fkey, deferred)
+            if memo.fkey != pkey:
+                memo.relative = self._paragraph_findings(
+                    text[s:e], scan, memo, runs, factor, fkey[2], spun, open_stage and not deferred
+                )
+                memo.fkey = pkey
             if memo.relative:
                 # paragraphs are in order and each one's findings are sorted; they are moved to `s` when read
                 parts.append((s, e, memo.relative, memo.cell))
@@ -350,6 +367,7 @@ class Engine:
             spun=spun,
             word_count=words,
             paragraphs=para_scores,
+            deferred_words=deferred_words,
         )
 
     @staticmethod
@@ -399,18 +417,26 @@ class Engine:
         return _Pass2(key, accepted, evidence, strong, substitutions)
 
     def _paragraph_findings(
-        self, chunk: str, scan: ParagraphScan, memo: _Pass2, runs, factor: float, shown: str, spun: bool
+        self, chunk: str, scan: ParagraphScan, memo: _Pass2, runs, factor: float, shown: str, spun: bool,
+        open_stage: bool,
     ) -> list[Finding]:
-        """The findings of one paragraph, relative to it, sorted."""
-        out: list[Finding] = []
-        for mi, article in memo.accepted:
-            f = self._finding(chunk, 0, scan.matches[mi], article, scan.gains.get(mi), factor, shown, spun)
-            if f is not None:
-                out.append(f)
-        opts = self.options
-        if spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never":
-            out.extend(self._open_findings(chunk, scan, shown, out, _Runs(runs) if runs else None))
-        out.sort(key=lambda f: (f.start, f.end))
+        """The findings of one paragraph, relative to it, sorted (with its open-vocabulary ones: `open_stage`).
+
+        The lexicon findings are kept for the next call with the same `shown`, `factor` and `spun` (after a
+        quick analysis, the complete one adds the open-vocabulary findings to the same objects)."""
+        lkey = (factor, shown, spun)
+        if memo.lexicon_key != lkey:
+            found: list[Finding] = []
+            for mi, article in memo.accepted:
+                f = self._finding(chunk, 0, scan.matches[mi], article, scan.gains.get(mi), factor, shown, spun)
+                if f is not None:
+                    found.append(f)
+            found.sort(key=_place)
+            memo.lexicon, memo.lexicon_key = found, lkey
+        if not open_stage:
+            return memo.lexicon
+        out = memo.lexicon + self._open_findings(chunk, scan, shown, memo.lexicon, _Runs(runs) if runs else None)
+        out.sort(key=_place)
         return out
 
     def _restore(
@@ -631,6 +657,10 @@ class _Runs:
     def __call__(self, start: int, end: int) -> bool:
         i = bisect_right(self._ends, start)  # the first masked run ending after `start`
         return end > start and i < len(self._starts) and self._starts[i] < end
+
+
+def _place(f: Finding) -> tuple[int, int]:
+    return (f.start, f.end)
 
 
 def _tokens_inside(tokens: Sequence[Token], matches: Sequence[Match]) -> set[int]:

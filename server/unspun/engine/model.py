@@ -198,3 +198,6 @@ class Analysis:
     word_count: int
     #: per-paragraph spin scores: (start, end, score)
     paragraphs: tuple[tuple[int, int, float], ...] = field(default=())
+    #: words of the paragraphs whose open-vocabulary findings are left out of this analysis (only a quick
+    #: analysis, see `Engine.analyze`, leaves any out): 0 means the findings are complete
+    deferred_words: int = 0

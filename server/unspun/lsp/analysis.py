@@ -11,6 +11,9 @@
   `unspun.markup` says which spans are prose and which phrases its inline directives ignore.
 * A first analysis of a large text scans its paragraphs one by one, reporting progress and checking for
   cancellation (by the client, or because the document was closed or the server shuts down) in between.
+* When much of the text is new (a document opened, a long passage pasted) and it reads as spun, a caller that
+  asks for it (`early`) gets a quick analysis first: every finding but the open-vocabulary ones of the new
+  paragraphs, which cost most of a first look. The complete analysis follows and is the run's result.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ SCAN_BATCH = 32
 SETTLE_PARAGRAPHS = 200
 #: seconds after such an analysis that the collection runs (it holds the message loop for 30-100 ms)
 SETTLE_DELAY = 1.0
+#: new text (characters in paragraphs not seen before) from which a caller asking for `early` results gets them
+EARLY_CHARS = 20_000
 
 
 class Cancelled(Exception):
@@ -177,9 +182,13 @@ class Analyses:
         return None
 
     async def analyze(
-        self, doc: DocumentState, options: Options, progress: Callable[[], Progress | None] | None = None
+        self, doc: DocumentState, options: Options, progress: Callable[[], Progress | None] | None = None,
+        early: Callable[[Result], None] | None = None,
     ) -> Result | None:
-        """The analysis of the document's current text with these options (None if cancelled)."""
+        """The analysis of the document's current text with these options (None if cancelled).
+
+        `early` is called (on the event loop) with a quick, incomplete result first when a run starts here on
+        much new text that reads as spun (see the module documentation)."""
         if self.engine is None:
             return None
         hit = self.current(doc, options)
@@ -190,7 +199,7 @@ class Analyses:
         if task is None or doc.task_key != key or (task.done() and (task.cancelled() or task.exception() is not None)):
             doc.task_key = key
             doc.task = asyncio.ensure_future(
-                self._run(doc, key, doc.index, self.engine.with_options(options), progress)
+                self._run(doc, key, doc.index, self.engine.with_options(options), progress, early)
             )
         assert doc.task is not None
         try:
@@ -198,7 +207,10 @@ class Analyses:
         except Cancelled:
             return None
 
-    async def _run(self, doc: DocumentState, key: tuple, index: PositionIndex, engine: Engine, progress) -> Result:
+    async def _run(
+        self, doc: DocumentState, key: tuple, index: PositionIndex, engine: Engine, progress,
+        early: Callable[[Result], None] | None = None,
+    ) -> Result:
         async with doc.lock:
             if doc.result_key == key and doc.result is not None and doc.result_index is not None:
                 return Result(doc.result, doc.result_index, key)
@@ -210,8 +222,9 @@ class Analyses:
                 raise Cancelled()  # the document changed while this run waited for the previous one
             t0 = time.perf_counter()
             stops = (doc.cancel, superseded, self.closing)
+            first = _on_loop(loop, early, index, key) if early is not None else None
             analysis, index, scanned, scanned_text = await loop.run_in_executor(
-                self.executor, _work, engine, index, doc.cache, stops, progress, key[3], key[4]
+                self.executor, _work, engine, index, doc.cache, stops, progress, key[3], key[4], first
             )
             doc.keep_paragraphs(analysis, scanned_text)
             if scanned >= SETTLE_PARAGRAPHS:
@@ -231,6 +244,15 @@ class Analyses:
     def shutdown(self) -> None:
         self.closing.set()
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _on_loop(loop, early: Callable[[Result], None], index: PositionIndex, key: tuple) -> Callable[[Analysis], None]:
+    """A function for the worker thread that hands a quick analysis to `early` on the event loop."""
+
+    def hand_over(quick: Analysis) -> None:
+        loop.call_soon_threadsafe(early, Result(quick, index, key))
+
+    return hand_over
 
 
 def _settle() -> None:
@@ -254,10 +276,11 @@ def format_of(doc: DocumentState) -> str:
 
 def _work(
     engine: Engine, index: PositionIndex, cache: dict, stops: tuple[threading.Event, ...], progress_factory,
-    fmt: str = "plain", max_chars: int = 0,
+    fmt: str = "plain", max_chars: int = 0, early: Callable[[Analysis], None] | None = None,
 ):
     """Runs on a worker thread: the prose of the text, pass 1 paragraph by paragraph for large texts, then the
-    engine's analysis.
+    engine's analysis (a quick one first, handed to `early`, when EARLY_CHARS of it are new and it reads as
+    spun).
 
     Any event in `stops` (document closed, a newer version arrived, server shutting down) or a cancel from the
     progress UI ends the work at the next paragraph; paragraphs scanned so far stay in the cache. Past
@@ -305,6 +328,13 @@ def _work(
         scanned = len({text[s:e] for s, e in todo})  # the engine scans identical paragraphs once
     if any(e.is_set() for e in stops):
         raise Cancelled()
+    if early is not None and size >= EARLY_CHARS:
+        quick = engine.analyze(full, cache, segments=prose.segments, prepared=prepared, quick=True)
+        if not quick.deferred_words:
+            return quick, index, scanned, text  # nothing was left out: this is the whole analysis
+        early(quick)
+        if any(e.is_set() for e in stops):
+            raise Cancelled()
     analysis = engine.analyze(full, cache, segments=prose.segments, prepared=prepared)
     return analysis, index, scanned, text
 

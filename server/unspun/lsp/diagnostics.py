@@ -19,6 +19,7 @@ from unspun.lsp import convert
 from unspun.lsp.documents import DocumentState
 
 if TYPE_CHECKING:
+    from unspun.lsp.analysis import Result
     from unspun.lsp.session import UnspunServer
 
 log = logging.getLogger("unspun.lsp")
@@ -46,7 +47,7 @@ class Publisher:
             return  # closed (or re-opened as a new document) meanwhile
         version = doc.version
         try:
-            checked, res = await srv.analysis_of(doc)
+            checked, res = await srv.analysis_of(doc, lambda early: self._push_early(doc, version, early))
         except Exception:  # noqa: BLE001 - a failed analysis must not stop later ones
             log.exception("analysis of %s failed", doc.uri)
             return
@@ -66,6 +67,19 @@ class Publisher:
             types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
             f'{{"uri": {json.dumps(doc.uri)}, "version": {json.dumps(version)}, "diagnostics": {items}}}',
         )
+
+    def _push_early(self, doc: DocumentState, version: int, res: Result) -> None:
+        """Push a quick analysis (all but some open-vocabulary findings) while the complete one is computed:
+        only while its version is current and its settings still apply. The complete push follows."""
+        srv = self.server
+        if srv.docs.get(doc.uri) is not doc or doc.version != version or res.key != srv.current_key(doc):
+            return
+        items = doc.diagnostics_text.json(res.analysis, res.index, srv.settings_for(doc), version)
+        srv.protocol.notify_text(
+            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+            f'{{"uri": {json.dumps(doc.uri)}, "version": {json.dumps(version)}, "diagnostics": {items}}}',
+        )
+        log.debug("pushed %d early diagnostic(s) for %s v%s", len(res.analysis.findings), doc.uri, version)
 
     def clear(self, uri: str) -> None:
         if self.server.client.push_diagnostics:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from lsprotocol import types
@@ -206,8 +207,12 @@ class UnspunServer(LanguageServer):
         return self.project_config(doc).options(base, skip=self.explicit_settings)
 
     # -- analysis -----------------------------------------------------------------------------------------
-    async def analysis_of(self, doc: DocumentState) -> tuple[bool, Result | None]:
-        """(whether the document is checked, its analysis for the current version -- None if cancelled)."""
+    async def analysis_of(
+        self, doc: DocumentState, early: Callable[[Result], None] | None = None
+    ) -> tuple[bool, Result | None]:
+        """(whether the document is checked, its analysis for the current version -- None if cancelled).
+
+        `early`: see `Analyses.analyze`."""
         if self.ready is not None and not self.ready.is_set():
             try:
                 await asyncio.wait_for(self.ready.wait(), CONFIG_WAIT * 2)
@@ -225,7 +230,7 @@ class UnspunServer(LanguageServer):
         loop = asyncio.get_running_loop()
         name = doc.uri.rsplit("/", 1)[-1]
         factory = (lambda: bridge(self, loop, f"unspun: checking {name}")) if self.client.work_done_progress else None
-        return True, await self.analyses.analyze(doc, self.options_for(doc), factory)
+        return True, await self.analyses.analyze(doc, self.options_for(doc), factory, early)
 
     def shutdown(self) -> None:
         for doc in self.docs:
