@@ -505,3 +505,31 @@ def test_unigram_logprobs_equal_the_scalar_look_up(lm: TrigramModel, tiny: Trigr
         assert got.dtype == np.float64
         assert got.tolist() == [model.unigram_logprob(w) for w in words]
     assert lm.unigram_logprobs([]).shape == (0,)
+
+
+def test_stored_npz_reads_what_np_load_reads(tmp_path: Path) -> None:
+    big = np.arange(100_000, dtype=np.int64)
+    small = np.array([1.5, -2.0], dtype=np.float32)
+    grid = np.arange(12, dtype=np.int32).reshape(3, 4)
+    text = np.array('{"a": 1}')
+    stored, packed = tmp_path / "stored.npz", tmp_path / "packed.npz"
+    np.savez(stored, big=big, small=small, grid=grid, text=text)
+    np.savez_compressed(packed, big=big, small=small, grid=grid, text=text)
+    for path in (stored, packed):
+        with lmbuild.StoredNpz(path) as z:
+            got = {name: z[name] for name in z.files}
+        assert sorted(got) == ["big", "grid", "small", "text"]
+        for name, want in (("big", big), ("small", small), ("grid", grid), ("text", text)):
+            assert got[name].dtype == want.dtype and got[name].shape == want.shape
+            assert np.array_equal(got[name], want), (path.name, name)
+
+
+def test_truncated_model_file_is_a_clear_error(tmp_path: Path) -> None:
+    arpa = tmp_path / "tiny.arpa"
+    arpa.write_text(TINY_ARPA)
+    out = tmp_path / "cut.npz"
+    lmbuild.save_npz(lmbuild.read_model(arpa), out)
+    data = out.read_bytes()
+    out.write_bytes(data[: len(data) // 2])
+    with pytest.raises(LMFormatError, match="cut.npz"):
+        TrigramModel.load(out)

@@ -25,11 +25,14 @@ import os
 import struct
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from unspun.engine.npzfile import StoredNpz
 
 log = logging.getLogger(__name__)
 
@@ -621,10 +624,11 @@ def save_npz(arrays: LMArrays, out: str | os.PathLike[str]) -> int:
 
 
 def load_npz(path: str | os.PathLike[str]) -> LMArrays:
-    """Read a ``.npz`` written by `save_npz`. Raises `LMFormatError` on a damaged or foreign file."""
+    """Read a ``.npz`` written by `save_npz` (see `StoredNpz`). Raises `LMFormatError` on a
+    damaged or foreign file."""
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as z:
+        with StoredNpz(path) as z:
             missing = [n for n in ("vocab", "meta") if n not in z.files]
             if missing:
                 raise LMFormatError(f"{path}: not an unspun language model (missing {', '.join(missing)})")
@@ -643,7 +647,7 @@ def load_npz(path: str | os.PathLike[str]) -> LMArrays:
         raise
     except FileNotFoundError:
         raise
-    except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         raise LMFormatError(f"{path}: cannot read language model arrays: {exc}") from exc
     vocab = vocab_blob.tobytes().decode("utf-8").split("\n") if len(vocab_blob) else []
     arrays = LMArrays(vocab=vocab, meta=meta, **fields)

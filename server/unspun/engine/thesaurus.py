@@ -17,11 +17,14 @@ import hashlib
 import logging
 import os
 import threading
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from unspun.engine.npzfile import StoredNpz
 
 __all__ = ["DEFAULT_RESOURCE", "Thesaurus", "ThesaurusError", "default_thesaurus"]
 
@@ -84,9 +87,9 @@ class Thesaurus:
         """The reverse lists from the cache file, or None (then they are derived) if it cannot be read or does
         not fit this index."""
         try:
-            with np.load(path, allow_pickle=False) as z:
+            with StoredNpz(path) as z:
                 ptr, ids = z["rev_ptr"], z["rev_ids"]
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             log.warning("cannot read the reverse lists from %s (%s); deriving them", path, exc)
             return None
         if len(ptr) == len(self._words) + 1 and ptr[-1] == len(ids) == len(self._ids):
@@ -133,7 +136,7 @@ class Thesaurus:
         cached = cache_dir() / f"thesaurus-{_CACHE_FORMAT}-{digest}.npz"
         if cached.is_file():
             try:
-                with np.load(cached, allow_pickle=False) as z:
+                with StoredNpz(cached) as z:
                     words = z["words"].tobytes().decode("utf-8").split("\n")
                     t = cls._from_arrays(words, z["heads"], z["indptr"], z["ids"], label)
                     if "rev_ptr" not in z.files or "rev_ids" not in z.files:
@@ -142,7 +145,7 @@ class Thesaurus:
                     t._reverse_file = cached  # read on first use: a clean text never needs them
                     return t
                 log.warning("ignoring inconsistent thesaurus cache %s; rebuilding it", cached)
-            except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
+            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
                 log.warning("ignoring unreadable thesaurus cache %s (%s); rebuilding it", cached, exc)
         t = cls._read(path, label)
         rev = t._reverse_arrays()  # kept in the cache too: computing them is most of a short run's start-up

@@ -43,7 +43,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 
 def phrase_words(phrase: str) -> tuple[str, ...]:
     """The normalized words of a lexicon phrase ("Secretary-Common" -> ("secretary", "common"))."""
-    return tuple(normalize_word(m.group()) for m in _WORD.finditer(phrase))
+    return tuple([w.lower().replace("’", "'") for w in _WORD.findall(phrase)])
 
 
 def is_joiner(gap: str) -> bool:
