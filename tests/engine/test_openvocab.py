@@ -75,6 +75,25 @@ def test_window_memory_is_bounded(monkeypatch):
     _fresh(ov)
 
 
+def _reference_stem(th, word):
+    """The stem rules written plainly: an -ing / -ed form's stem with a synonym list of its own, or None."""
+    if len(word) < 6 or not word.isalpha():
+        return None
+    if word.endswith("ing"):
+        r = word[:-3]
+        tries = [(r, "ing"), (r + "e", "ing"), (r[:-1], "ing") if r[-1] == r[-2] else None]
+    elif word.endswith("ed"):
+        r = word[:-2]
+        tries = [(r, "ed"), (word[:-1], "ed"), (r[:-1], "ed") if r[-1] == r[-2] else None]
+        tries.append((r[:-1] + "y", "ed") if r.endswith("i") else None)
+    else:
+        return None
+    for t in tries:
+        if t is not None and len(t[0]) >= 3 and th.synonyms(t[0]) and th.word_id(t[0]) == th.exact_id(t[0]):
+            return t
+    return None
+
+
 def _reference_candidates(ov, word):
     """The candidate rules written plainly, word by word with strings (what the array version must equal)."""
     from unspun.engine import openvocab as o
@@ -83,24 +102,35 @@ def _reference_candidates(ov, word):
     th, model = ov.thesaurus, ov.model
     plural = is_plural(word)
     base = singularize(word) if plural else word
-    seen: dict[str, float] = {}
-    for source in (word, base) if base != word else (word,):
+    stem = None if plural else _reference_stem(th, word)
+    sources = [(word, None)]
+    if plural and base != word:
+        sources.append((base, "plural"))
+    elif stem is not None:
+        base = stem[0]
+        sources.append(stem)
+    seen: dict[str, tuple[float, str | None]] = {}  # candidate -> (log prob, the listed word it was inflected from)
+    for source, how in sources:
         for c in th.reverse(source):
             if " " in c or not c.isalpha() or c == word or c == base:
                 continue
-            if plural and source == base:
+            listed = c
+            if how == "plural":
                 c = pluralize(c)
+            elif how is not None:
+                c = ov._verb_form(c, o._ING if how == "ing" else o._ED)
             lp = model.unigram_logprob(c)
-            if lp >= o.RARE_CANDIDATE_LOGPROB and c not in seen:
-                seen[c] = lp
-    ranked = sorted(seen, key=lambda c: -seen[c])[: o.MAX_CANDIDATES]
+            if lp >= o.RARE_CANDIDATE_LOGPROB and c not in seen and c != word:
+                seen[c] = (lp, listed if how in ("ing", "ed") else None)
+    ranked = sorted(seen, key=lambda c: -seen[c][0])[: o.MAX_CANDIDATES]
     own = set(th.synonyms(base) or th.synonyms(word))
     priors = []
     for c in ranked:
-        syns = th.synonyms(singularize(c)) or th.synonyms(c)
+        listed = seen[c][1]
+        syns = th.synonyms(listed) if listed else th.synonyms(singularize(c)) or th.synonyms(c)
         rank = next((k for k, s in enumerate(syns) if s in (word, base)), len(syns))
         prior = -o.RANK_WEIGHT * rank / max(len(syns), 1)
-        if c in own or singularize(c) in own:
+        if (listed in own) if listed else (c in own or singularize(c) in own):
             prior += o.MUTUAL_BONUS
         priors.append(prior)
     return tuple(ranked), priors, [article_for(c) == "an" for c in ranked]
@@ -111,7 +141,10 @@ def test_candidates_equal_the_rules_applied_word_by_word():
     if ov is None:
         pytest.skip("no language model")
     _fresh(ov)
-    text = EXAMPLE.read_text(encoding="utf-8") + " bushes trees convention locations safety vitality coverage folks"
+    text = EXAMPLE.read_text(encoding="utf-8") + (
+        " bushes trees convention locations safety vitality coverage folks studying rising assaulted stopped studied"
+        " bunching attending changing making used"
+    )
     words = sorted({t.norm for t in tokenize(text) if t.text.isalpha()})
     assert len(words) > 50
     checked = 0
@@ -174,3 +207,22 @@ def test_quick_analysis_of_clean_text_is_complete():
     quick = engine.analyze(text, {}, quick=True)
     assert not quick.spun and quick.deferred_words == 0
     assert list(quick.findings) == list(engine.analyze(text).findings)
+
+
+def test_verb_forms_in_ing_and_ed_are_restored_through_their_stem():
+    ov = default_engine().open_vocabulary
+    if ov is None:
+        pytest.skip("no language model")
+    from unspun.engine import openvocab as o
+
+    assert ov._stem("studying") == ("study", o._ING)
+    assert ov._stem("assaulted") == ("assault", o._ED)
+    assert ov._stem("stopped") == ("stop", o._ED)
+    assert ov._stem("studied") == ("study", o._ED)
+    assert ov._stem("organization") is None and ov._stem("bed") is None
+    assert ov._verb_form("read", o._ING) == "reading"
+    assert ov._verb_form("make", o._ING) == "making"
+    assert ov._verb_form("attack", o._ED) == "attacked"
+    assert ov._verb_form("stop", o._ED) == "stopped"
+    assert "reading" in ov._make_candidates("studying").words  # "read" lists "study"
+    assert "attacked" in ov._make_candidates("assaulted").words

@@ -80,8 +80,9 @@ class OpenVocabulary:
         self._cands_old: dict[str, _Candidates] = {}
         self._plain: np.ndarray | None = None
         self._infos: dict[str, tuple[int, int, int, bool, int]] = {}
-        self._unigram: np.ndarray | None = None
-        self._plural_unigram: np.ndarray | None = None
+        #: per way of inflecting (see `_FORMS`): the unigram log probability of each thesaurus word so inflected
+        self._form_unigram: dict[int, np.ndarray] = {}
+        self._verb_forms: dict[tuple[str, int], str] = {}
         # window key -> (candidates, gains) of a restoration, or None when the window has none
         self._windows: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
         self._windows_old: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
@@ -118,61 +119,80 @@ class OpenVocabulary:
         return self._make_candidates_many([word])[0]
 
     def _make_candidates_many(self, words: Sequence[str]) -> list[_Candidates]:
-        """The words each of `words` may have replaced: those whose synonym lists hold it (for a plural, also
-        those holding its singular, pluralized), not rarer than RARE_CANDIDATE_LOGPROB, the most frequent first.
+        """The words each of `words` may have replaced: those whose synonym lists hold it; for a plural, also
+        those holding its singular, pluralized; for a verb form in -ing or -ed, also those holding its stem,
+        given the same ending ("studying": "read" lists "study", so "reading"). Not rarer than
+        RARE_CANDIDATE_LOGPROB, the most frequent first.
 
         The lists of all the words are gathered, filtered and ranked as numbers together; only the names that
         make the cut are built."""
         th = self.thesaurus
         plain = self._plain_words()
         bases: list[str] = []
-        sources: list[int] = []  # thesaurus numbers of the words (and singulars) whose reverse lists are read
+        sources: list[int] = []  # thesaurus numbers of the words (singulars, stems) whose reverse lists are read
         owner: list[int] = []  # which of `words` each source serves
-        pluralized: list[bool] = []
-        skip: list[tuple[int, int]] = []  # per source: the numbers of the written word and its singular
+        modes: list[int] = []  # how a source's candidates are inflected (see `_FORMS`)
+        skip: list[tuple[int, int]] = []  # per source: the numbers of the written word and its singular (stem)
         for n, word in enumerate(words):
             plural = is_plural(word)
             base = singularize(word) if plural else word
+            ending = None
+            if not plural:
+                stem = self._stem(word)
+                if stem is not None:
+                    base, ending = stem
             bases.append(base)
             not_written = (th.exact_id(word), th.exact_id(base))
-            for source in (word, base) if base != word else (word,):
+            pairs = [(word, _AS_IS)]
+            if plural and base != word:
+                pairs.append((base, _PLURAL))
+            elif ending is not None:
+                pairs.append((base, ending))
+            for source, mode in pairs:
                 i = th.word_id(source)
                 if i >= 0:
                     sources.append(i)
                     owner.append(n)
-                    pluralized.append(plural and source == base)
+                    modes.append(mode)
                     skip.append(not_written)
         ranked: list[list[str]] = [[] for _ in words]
+        # per candidate: the word whose synonym list ranks it, when it is not the candidate's own (an inflection)
+        ranked_by: list[list[int]] = [[] for _ in words]
         if sources:
             lengths, rev = th.reverse_lists(np.asarray(sources, dtype=np.int64))
             row = np.repeat(np.arange(len(sources)), lengths)
             skips = np.asarray(skip, dtype=np.int64).reshape(-1, 2)
             ok = plain[rev] & (rev != skips[row, 0]) & (rev != skips[row, 1])
             rev, row = rev[ok], row[ok]
-            flags = np.asarray(pluralized, dtype=bool)[row]
+            how = np.asarray(modes, dtype=np.int64)[row]
             lps = np.empty(len(rev), dtype=np.float64)
-            lps[~flags] = self._unigram_of(rev[~flags])
-            lps[flags] = self._plural_unigram_of(rev[flags])
+            for mode in np.unique(how).tolist():
+                at = how == mode
+                lps[at] = self._form_unigram_of(rev[at], mode)
             keep = lps >= RARE_CANDIDATE_LOGPROB
-            rev, row, flags, lps = rev[keep], row[keep], flags[keep], lps[keep]
+            rev, row, how, lps = rev[keep], row[keep], how[keep], lps[keep]
             who = np.asarray(owner, dtype=np.int64)[row]
             # per word, most frequent first; equally frequent ones in list order (a stable sort: a word's own
             # list before its singular's), so that a name found twice is kept where it was first found
             order = np.lexsort((-lps, who))
-            who, rev, flags = who[order], rev[order].tolist(), flags[order].tolist()
+            who, rev, how = who[order], rev[order].tolist(), how[order].tolist()
             bounds = np.searchsorted(who, np.arange(len(words) + 1)).tolist()
-            name = th.word
             for n, names in enumerate(ranked):
-                seen: set[str] = set()
+                seen: set[str] = {words[n]}
+                by = ranked_by[n]
                 for j in range(bounds[n], bounds[n + 1]):
-                    k = rev[j]
-                    cand = pluralize(name(k)) if flags[j] else name(k)
+                    k, mode = rev[j], how[j]
+                    cand = self._form(k, mode)
                     if cand not in seen:
                         seen.add(cand)
                         names.append(cand)
+                        by.append(k if mode in _VERB_FORMS else -1)
                         if len(names) == MAX_CANDIDATES:
                             break
-        infos = [[self._info(c) for c in names] for names in ranked]
+        infos = [
+            [self._info(c) if k < 0 else (k, k, k, article_for(c) == "an", self.model.word_id(c)) for c, k in zip(names, by)]
+            for names, by in zip(ranked, ranked_by)
+        ]
         priors = self._priors_many(words, bases, infos)
         return [
             _Candidates(
@@ -183,6 +203,67 @@ class OpenVocabulary:
             )
             for names, info, prior in zip(ranked, infos, priors)
         ]
+
+    def _stem(self, word: str) -> tuple[str, int] | None:
+        """For a verb form in -ing or -ed, its stem as the thesaurus lists it (a word with synonyms of its own)
+        and the ending: "studying" -> ("study", _ING), "stopped" -> ("stop", _ED); None for other words."""
+        if len(word) < 6 or not word.isalpha():
+            return None
+        if word.endswith("ing"):
+            root, mode = word[:-3], _ING
+            tries = (root, root + "e", root[:-1] if len(root) > 2 and root[-1] == root[-2] else "")
+        elif word.endswith("ed"):
+            root, mode = word[:-2], _ED
+            tries = (
+                root, word[:-1], root[:-1] if len(root) > 2 and root[-1] == root[-2] else "",
+                root[:-1] + "y" if root.endswith("i") else "",
+            )
+        else:
+            return None
+        th = self.thesaurus
+        for stem in tries:
+            if len(stem) >= 3:
+                i = th.exact_id(stem)
+                if i >= 0 and len(th.synonym_ids(i)):
+                    return stem, mode
+        return None
+
+    def _form(self, k: int, mode: int) -> str:
+        """Thesaurus word `k` given the ending of `mode`."""
+        word = self.thesaurus.word(k)
+        if mode == _AS_IS:
+            return word
+        if mode == _PLURAL:
+            return pluralize(word)
+        return self._verb_form(word, mode)
+
+    def _verb_form(self, verb: str, mode: int) -> str:
+        """`verb` with -ing or -ed: of the spellings English uses ("read" -> "reading", "make" -> "making",
+        "stop" -> "stopping", "study" -> "studied"), the one the language model knows best."""
+        hit = self._verb_forms.get((verb, mode))
+        if hit is None:
+            end = "ing" if mode == _ING else "ed"
+            options = [verb + end]
+            if verb.endswith("e"):
+                options.append(verb[:-1] + end)
+            if mode == _ED and verb.endswith("y") and len(verb) > 2 and verb[-2] not in "aeiou":
+                options.append(verb[:-1] + "ied")
+            if len(verb) > 2 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
+                options.append(verb + verb[-1] + end)
+            lps = self.model.unigram_logprobs(options)
+            hit = options[int(np.argmax(lps))]  # the first of equals: the regular spelling
+            self._verb_forms[(verb, mode)] = hit
+            if len(self._verb_forms) > INFO_CACHE:
+                self._verb_forms = {}
+        return hit
+
+    def _form_unigram_of(self, ids: np.ndarray, mode: int) -> np.ndarray:
+        """The model's unigram log probability of thesaurus words by number, given the ending of `mode`
+        (looked up once per word and ending)."""
+        table = self._form_unigram.get(mode)
+        if table is None:
+            table = self._form_unigram[mode] = np.full(self.thesaurus.size, np.nan)
+        return self._fill(table, ids, lambda k: self._form(k, mode))
 
     def _info(self, cand: str) -> tuple[int, int, int, bool, int]:
         """What the priors need of a candidate, looked up once: (the word whose synonym list ranks it -- its
@@ -231,19 +312,6 @@ class OpenVocabulary:
             th = self.thesaurus
             self._plain = np.fromiter(map(str.isalpha, (th.word(k) for k in range(th.size))), dtype=bool, count=th.size)
         return self._plain
-
-    def _unigram_of(self, ids: np.ndarray) -> np.ndarray:
-        """The model's unigram log probability of thesaurus words by number (looked up once per word)."""
-        if self._unigram is None:
-            self._unigram = np.full(self.thesaurus.size, np.nan)
-        return self._fill(self._unigram, ids, self.thesaurus.word)
-
-    def _plural_unigram_of(self, ids: np.ndarray) -> np.ndarray:
-        """The same for the plurals of thesaurus words."""
-        if self._plural_unigram is None:
-            self._plural_unigram = np.full(self.thesaurus.size, np.nan)
-        word = self.thesaurus.word
-        return self._fill(self._plural_unigram, ids, lambda k: pluralize(word(k)))
 
     def _fill(self, table: np.ndarray, ids: np.ndarray, name) -> np.ndarray:
         values = table[ids]
@@ -416,6 +484,10 @@ class OpenVocabulary:
                 tuple(float(arr[k]) for k in order if arr[k] > 0),
             )
         return out
+
+#: how a source's candidates are inflected: as listed, pluralized, or given the -ing / -ed of the written word
+_AS_IS, _PLURAL, _ING, _ED = range(4)
+_VERB_FORMS = (_ING, _ED)
 
 _MISSING = object()
 _NONE = np.zeros(0, dtype=np.int32)
