@@ -209,12 +209,14 @@ def run_kind(kind: str, debounce: int, n_opens: int, n_edits: int, n_soak: int, 
 def print_rows(rows, mem) -> None:
     print("\n| document | 10k-word open to first diagnostics, median ms (n) | to complete diagnostics, median ms |"
           " 100k-word open to complete diagnostics, ms |"
-          " one-char edit in 100k words to fresh diagnostics: p50 / p95 / max ms (n) | same over the soak: p50 / p95 ms (n) |")
+          " one-char edit in 100k words to fresh diagnostics: p50 / p95 / max ms (n) |"
+          " same over the soak: p50 / p95 ms (n) |")
     print("|---|---|---|---|---|---|")
     for kind, w10, nd10, opens, completes, w100, nd100, open_big, edits, soak in rows:
         soak_cell = f"{ms(pct(soak, 50))} / {ms(pct(soak, 95))} ({len(soak)})" if soak else "-"
         edit_cell = f"{ms(pct(edits, 50))} / {ms(pct(edits, 95))} / {ms(max(edits))} ({len(edits)})" if edits else "-"
-        print(f"| {kind} ({w10:,} / {w100:,} words; {nd10} / {nd100} diagnostics) | {ms(statistics.median(opens))} ({len(opens)}) |"
+        print(f"| {kind} ({w10:,} / {w100:,} words; {nd10} / {nd100} diagnostics) |"
+              f" {ms(statistics.median(opens))} ({len(opens)}) |"
               f" {ms(statistics.median(completes))} | {ms(open_big)} | {edit_cell} | {soak_cell} |")
 
     print("\n| server | VmRSS after start + warm-up, MB | after loading the 100k-word document, MB |"

@@ -46,12 +46,15 @@ def _published(client: Client, doc: Doc, version: int) -> list[list]:
 
 
 def _keys(diags) -> set[tuple]:
-    return {(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.code) for d in diags}
+    return {(d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.code)
+            for d in diags}
 
 
 async def _settled(client: Client, doc: Doc, version: int, count: int) -> list[list]:
     """The pushes for `version` once there are `count` of them and no more arrive for a while."""
-    await client.wait_for(lambda: len(_published(client, doc, version)) >= count, what=f"{count} push(es) of v{version}")
+    await client.wait_for(
+        lambda: len(_published(client, doc, version)) >= count, what=f"{count} push(es) of v{version}"
+    )
     await asyncio.sleep(1.0)
     return _published(client, doc, version)
 

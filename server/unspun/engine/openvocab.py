@@ -189,10 +189,7 @@ class OpenVocabulary:
                         by.append(k if mode in _VERB_FORMS else -1)
                         if len(names) == MAX_CANDIDATES:
                             break
-        infos = [
-            [self._info(c) if k < 0 else (k, k, k, article_for(c) == "an", self.model.word_id(c)) for c, k in zip(names, by)]
-            for names, by in zip(ranked, ranked_by)
-        ]
+        infos = [[self._info(c, k) for c, k in zip(names, by)] for names, by in zip(ranked, ranked_by)]
         priors = self._priors_many(words, bases, infos)
         return [
             _Candidates(
@@ -265,10 +262,13 @@ class OpenVocabulary:
             table = self._form_unigram[mode] = np.full(self.thesaurus.size, np.nan)
         return self._fill(table, ids, lambda k: self._form(k, mode))
 
-    def _info(self, cand: str) -> tuple[int, int, int, bool, int]:
+    def _info(self, cand: str, listed: int = -1) -> tuple[int, int, int, bool, int]:
         """What the priors need of a candidate, looked up once: (the word whose synonym list ranks it -- its
         singular's, or its own when the singular has none --, its number, its singular's number, whether it
-        takes "an", its language-model id)."""
+        takes "an", its language-model id). A verb form made from a listed word (`listed`, its number) is
+        ranked by that word's list and stands for it."""
+        if listed >= 0:
+            return (listed, listed, listed, article_for(cand) == "an", self.model.word_id(cand))
         hit = self._infos.get(cand)
         if hit is None:
             th = self.thesaurus
