@@ -226,3 +226,54 @@ def test_verb_forms_in_ing_and_ed_are_restored_through_their_stem():
     assert ov._verb_form("stop", o._ED) == "stopped"
     assert "reading" in ov._make_candidates("studying").words  # "read" lists "study"
     assert "attacked" in ov._make_candidates("assaulted").words
+
+
+def test_restorations_on_two_threads_equal_those_on_one(monkeypatch):
+    from unspun.engine import analyzer
+
+    engine = default_engine()
+    if engine.open_vocabulary is None:
+        pytest.skip("no language model")
+    text = _numbered(EXAMPLE.read_text(encoding="utf-8"), 60)  # several batches of RESTORE_BATCH_WORDS
+    assert len(text.split()) > 2 * analyzer.RESTORE_BATCH_WORDS
+    results = []
+    for threads in (1, 2):
+        monkeypatch.setattr(analyzer, "RESTORE_THREADS", threads)
+        _fresh(engine.open_vocabulary)
+        results.append(list(engine.analyze(text).findings))
+    assert results[0] == results[1]
+    assert any(f.rule == "substitution/open-vocabulary" for f in results[0])
+
+
+WAIT = 60
+
+
+def test_a_forked_child_restores_with_its_own_threads():
+    import os
+
+    from unspun.engine import analyzer
+
+    engine = default_engine()
+    if engine.open_vocabulary is None or not hasattr(os, "fork"):
+        pytest.skip("no language model, or no fork")
+    analyzer._restore_pool()  # the parent's pool and its threads
+    text = _numbered(EXAMPLE.read_text(encoding="utf-8"), 60)
+    expected = len(engine.analyze(text).findings)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: the parent's threads are gone; analysing must not wait for them
+        try:
+            _fresh(engine.open_vocabulary)
+            os.write(write, str(len(engine.analyze(text).findings)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    import select
+    import signal
+
+    ready, _, _ = select.select([read], [], [], WAIT)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+    got = os.read(read, 100).decode() if ready else f"no answer within {WAIT} s"
+    os.waitpid(pid, 0)
+    assert got == str(expected)
