@@ -10,12 +10,9 @@ Analysis runs in two passes so that editors can re-analyse only what changed:
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, MutableMapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -33,28 +30,6 @@ from unspun.engine.tokenize import Token, paragraphs, phrase_words, tokenize
 _DEFAULT = object()
 #: open-vocabulary restorations are scored in batches of paragraphs of about this many words
 RESTORE_BATCH_WORDS = 2000
-#: batches scored at the same time (threads; the n-gram look-ups run outside the interpreter lock)
-RESTORE_THREADS = min(2, os.cpu_count() or 1)
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _restore_pool() -> ThreadPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=RESTORE_THREADS, thread_name_prefix="unspun-restore")
-        return _pool
-
-
-def _forget_pool() -> None:
-    """In a forked child the pool's threads do not exist: it makes its own when it needs one."""
-    global _pool, _pool_lock
-    _pool, _pool_lock = None, threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_pool)
 
 _ARTICLE_GAP = re.compile(r"[ \t\u00a0]+|[ \t\u00a0]*(?:\r\n|\r|\n)[ \t\u00a0]*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”)\]]\s*)$")
@@ -472,7 +447,6 @@ class Engine:
         ov = self.open_vocabulary
         if ov is None:
             return
-        batches: list[list[tuple[str, ParagraphScan, list[Token]]]] = []
         batch: list[tuple[str, ParagraphScan, list[Token]]] = []
         size = 0
         for k, (chunk, scan) in enumerate(paragraphs):
@@ -484,27 +458,17 @@ class Engine:
             # batches of a few thousand words: large enough to look n-grams up in order, small enough that the
             # scoring arrays (~60 candidate windows per word) stay a few MB
             if size >= RESTORE_BATCH_WORDS or k == len(paragraphs) - 1:
-                batches.append(batch)
+                asked = []
+                for chunk_, scan_, tokens_ in batch:
+                    # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
+                    inside = _tokens_inside(tokens_, scan_.matches)
+                    asked.append((chunk_, tokens_, inside | {i - 1 for i in inside} | {i + 1 for i in inside}))
+                for (_c, scan_, tokens_), found in zip(batch, ov.restorations_many(asked)):
+                    scan_.restorations = [
+                        (r, tokens_[r.token - 1] if r.token > 0 and _is_article(tokens_[r.token - 1]) else None)
+                        for r in found
+                    ]
                 batch, size = [], 0
-        asked_of = []
-        for batch in batches:
-            asked = []
-            for chunk_, scan_, tokens_ in batch:
-                # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
-                inside = _tokens_inside(tokens_, scan_.matches)
-                asked.append((chunk_, tokens_, inside | {i - 1 for i in inside} | {i + 1 for i in inside}))
-            asked_of.append(asked)
-        if len(batches) > 1 and RESTORE_THREADS > 1:
-            # most of the scoring is numpy, which lets go of the interpreter lock: two batches at a time
-            found_of = list(_restore_pool().map(ov.restorations_many, asked_of))
-        else:
-            found_of = [ov.restorations_many(asked) for asked in asked_of]
-        for batch, founds in zip(batches, found_of):
-            for (_c, scan_, tokens_), found in zip(batch, founds):
-                scan_.restorations = [
-                    (r, tokens_[r.token - 1] if r.token > 0 and _is_article(tokens_[r.token - 1]) else None)
-                    for r in found
-                ]
 
     def _open_findings(
         self, chunk: str, scan: ParagraphScan, shown: str, taken: list[Finding], blocked: _Runs | None
