@@ -259,7 +259,7 @@ class OpenVocabulary:
         (looked up once per word and ending)."""
         table = self._form_unigram.get(mode)
         if table is None:
-            table = self._form_unigram[mode] = np.full(self.thesaurus.size, np.nan)
+            table = self._form_unigram[mode] = np.full(self.thesaurus.size, np.nan, dtype=np.float32)
         return self._fill(table, ids, lambda k: self._form(k, mode))
 
     def _info(self, cand: str, listed: int = -1) -> tuple[int, int, int, bool, int]:
@@ -314,11 +314,14 @@ class OpenVocabulary:
         return self._plain
 
     def _fill(self, table: np.ndarray, ids: np.ndarray, name) -> np.ndarray:
-        values = table[ids]
+        """`table[ids]` as float64, looking up (by `name`) and keeping the entries still NaN. The tables are
+        float32: the model's log probabilities are float32 numbers, so nothing is lost."""
+        values = table[ids].astype(np.float64)
         missing = np.isnan(values)
         if missing.any():
             todo = ids[missing]
-            values[missing] = table[todo] = self.model.unigram_logprobs([name(k) for k in todo.tolist()])
+            values[missing] = self.model.unigram_logprobs([name(k) for k in todo.tolist()])
+            table[todo] = values[missing]
         return values
 
     def _list(self, word: str) -> np.ndarray:
