@@ -276,16 +276,16 @@ class Engine:
         if cache is None:
             cache = {}
         # pass 1 of the paragraphs not in the cache (each distinct text once), in one batch
+        chunks = [text[s:e] for s, e in paras]  # each paragraph's text cut (and hashed) once per analysis
         new: dict[str, None] = {}
-        for s, e in paras:
-            chunk = text[s:e]
+        for chunk in chunks:
             if chunk not in cache:
                 new[chunk] = None
         fresh_tokens: dict[int, list[Token]] = {}
         if new:
             for chunk, scan in zip(new, self.scan_paragraphs(list(new), fresh_tokens)):
                 cache[chunk] = scan
-        scans: list[tuple[int, int, ParagraphScan]] = [(s, e, cache[text[s:e]]) for s, e in paras]
+        scans: list[tuple[int, int, ParagraphScan]] = [(s, e, cache[c]) for (s, e), c in zip(paras, chunks)]
 
         doc_words = _DocWords([scan for _, _, scan in scans], self._condition_terms())
         evidence_by_para: list[float] = []
