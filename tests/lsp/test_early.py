@@ -12,6 +12,7 @@ import pytest
 import pytest_lsp
 
 from support import Client, Doc, capabilities, server_config, start
+from unspun.lsp.analysis import EARLY_CHARS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -63,7 +64,7 @@ async def test_a_spun_document_gets_its_quick_findings_first_then_all(client: Cl
     if not _model_available():
         pytest.skip("no language model installed")
     doc = Doc(client, workspace / "early-spun.md", _numbered("spun-news.txt", 40))
-    assert len(doc.text) > 20_000
+    assert len(doc.text) > EARLY_CHARS
     first, last = await _settled(client, doc, 1, 2)
     assert first and not any(d.code == OPEN_VOCABULARY for d in first)
     assert any(d.code == OPEN_VOCABULARY for d in last)
@@ -84,7 +85,7 @@ async def test_a_clean_document_gets_one_push(client: Client, workspace):
         " again next month after the members had read the report." for k in range(200)
     )
     doc = Doc(client, workspace / "early-clean.md", clean)
-    assert len(clean) > 20_000
+    assert len(clean) > EARLY_CHARS
     (only,) = await _settled(client, doc, 1, 1)
     assert only == []
     doc.close()

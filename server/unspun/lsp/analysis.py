@@ -48,7 +48,7 @@ SETTLE_PARAGRAPHS = 200
 #: seconds after such an analysis that the collection runs (it holds the message loop for 30-100 ms)
 SETTLE_DELAY = 1.0
 #: new text (characters in paragraphs not seen before) from which a caller asking for `early` results gets them
-EARLY_CHARS = 20_000
+EARLY_CHARS = 10_000
 
 
 class Cancelled(Exception):
