@@ -59,8 +59,23 @@ def test_case_is_copied():
     assert apply_case("jap europe", "Eastern Europe") == "Eastern Europe"
 
 
+def _context_indices(text, tokens, first, last):
+    """The context rule written plainly: up to two tokens each side, none across a sentence boundary in a gap."""
+    from unspun.engine.lmcheck import _BOUNDARY, CONTEXT
+
+    left, k = [], first - 1
+    while k >= 0 and len(left) < CONTEXT and not _BOUNDARY.search(text[tokens[k].end : tokens[k + 1].start]):
+        left.insert(0, k)
+        k -= 1
+    right, k = [], last
+    while k < len(tokens) and len(right) < CONTEXT and not _BOUNDARY.search(text[tokens[k - 1].end : tokens[k].start]):
+        right.append(k)
+        k += 1
+    return left, right
+
+
 def test_sentence_ids_give_the_same_context_as_the_text_itself() -> None:
-    from unspun.engine.lmcheck import context_indices, context_of, sentence_ids
+    from unspun.engine.lmcheck import context_of, sentence_ids
     from unspun.engine.tokenize import tokenize
 
     text = 'First words here. Then (a note) more; and "quoted words" e.g. 3.5 units: end x'
@@ -69,7 +84,7 @@ def test_sentence_ids_give_the_same_context_as_the_text_itself() -> None:
     assert sid == sorted(sid) and sid[-1] >= 5
     for first in range(len(tokens)):
         for last in range(first + 1, min(first + 3, len(tokens)) + 1):
-            left, right = context_indices(text, tokens, first, last)
+            left, right = _context_indices(text, tokens, first, last)
             got = context_of(sid, first, last)
             assert (list(got[0]), list(got[1])) == (left, right), (first, last)
 

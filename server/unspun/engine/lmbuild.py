@@ -25,7 +25,6 @@ import os
 import struct
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -647,7 +646,7 @@ def load_npz(path: str | os.PathLike[str]) -> LMArrays:
         raise
     except FileNotFoundError:
         raise
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
         raise LMFormatError(f"{path}: cannot read language model arrays: {exc}") from exc
     vocab = vocab_blob.tobytes().decode("utf-8").split("\n") if len(vocab_blob) else []
     arrays = LMArrays(vocab=vocab, meta=meta, **fields)

@@ -33,24 +33,9 @@ class Query:
     alternatives: tuple[tuple[str, ...], ...]
 
 
-def context_indices(text: str, tokens: Sequence[Token], first: int, last: int) -> tuple[list[int], list[int]]:
-    """Indices of up to CONTEXT tokens each side of tokens[first:last], not across a sentence boundary."""
-    left: list[int] = []
-    k = first - 1
-    while k >= 0 and len(left) < CONTEXT and not _BOUNDARY.search(text[tokens[k].end : tokens[k + 1].start]):
-        left.insert(0, k)
-        k -= 1
-    right: list[int] = []
-    k = last
-    while k < len(tokens) and len(right) < CONTEXT and not _BOUNDARY.search(text[tokens[k - 1].end : tokens[k].start]):
-        right.append(k)
-        k += 1
-    return left, right
-
-
 def sentence_ids(text: str, tokens: Sequence[Token]) -> list[int]:
     """For each token, how many sentence boundaries stand between the tokens before it: two tokens are in the
-    same stretch (one may be context for the other, as in `context_indices`) when their numbers are equal."""
+    same stretch (one may be context for the other, see `context_of`) when their numbers are equal."""
     marks = [0] * len(tokens)
     if len(tokens) > 1:
         starts = [t.start for t in tokens]
@@ -62,7 +47,8 @@ def sentence_ids(text: str, tokens: Sequence[Token]) -> list[int]:
 
 
 def context_of(sid: Sequence[int], first: int, last: int) -> tuple[range, range]:
-    """`context_indices` from the `sentence_ids` of the paragraph."""
+    """The indices of up to CONTEXT tokens each side of tokens[first:last], not across a sentence boundary,
+    from the paragraph's `sentence_ids`."""
     here, there = sid[first], sid[last - 1]
     lo = first
     while lo > 0 and first - lo < CONTEXT and sid[lo - 1] == here:
@@ -71,11 +57,6 @@ def context_of(sid: Sequence[int], first: int, last: int) -> tuple[range, range]
     while hi < len(sid) and hi - last < CONTEXT and sid[hi] == there:
         hi += 1
     return range(lo, first), range(last, hi)
-
-
-def _context(text: str, tokens: Sequence[Token], first: int, last: int) -> tuple[list[str], list[str]]:
-    left, right = context_indices(text, tokens, first, last)
-    return [tokens[k].norm for k in left], [tokens[k].norm for k in right]
 
 
 def gains(model, text: str, tokens: Sequence[Token], queries: Sequence[Query]) -> list[list[float]]:
@@ -91,8 +72,10 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
     layouts: list[list[tuple[int, int]]] = []  # per paragraph: (index of the written window, number of alternatives)
     for text, tokens, queries in paragraphs:
         layout: list[tuple[int, int]] = []
+        sid = sentence_ids(text, tokens) if queries else []
         for q in queries:
-            left, right = _context(text, tokens, q.first, q.last)
+            before, after = context_of(sid, q.first, q.last)
+            left, right = [tokens[k].norm for k in before], [tokens[k].norm for k in after]
             written = [t.norm for t in tokens[q.first : q.last]]
             layout.append((len(windows), len(q.alternatives)))
             windows.append(left + written + right)

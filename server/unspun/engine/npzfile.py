@@ -19,11 +19,15 @@ import numpy as np
 
 class StoredNpz:
     """The arrays of an ``.npz`` file by name, like ``np.load`` (stored members read directly, compressed ones
-    as ``np.load`` reads them). Members are checked against the zip directory, not against their CRC."""
+    as ``np.load`` reads them). Members are checked against the zip directory, not against their CRC; a
+    damaged file raises ValueError (OSError when it cannot be read at all)."""
 
     def __init__(self, path: Path):
         self.path = path
-        self._zip = zipfile.ZipFile(path)
+        try:
+            self._zip = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as exc:  # damage is a ValueError here, whatever part of the file it is in
+            raise ValueError(f"not a readable zip file: {exc}") from exc
         self._file = open(path, "rb")
         self._infos = {
             i.filename[:-4]: i for i in self._zip.infolist() if i.filename.endswith(".npy") and not i.is_dir()
@@ -53,7 +57,10 @@ class StoredNpz:
         name_len, extra_len = struct.unpack("<HH", local[26:30])
         start = info.header_offset + 30 + name_len + extra_len
         f.seek(start)
-        version = np.lib.format.read_magic(f)
+        try:
+            version = np.lib.format.read_magic(f)
+        except EOFError as exc:
+            raise ValueError(f"{name}: the file ends inside the array header") from exc
         if version == (1, 0):
             shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
         elif version == (2, 0):

@@ -80,15 +80,13 @@ class OpenVocabulary:
         self._cands_old: dict[str, _Candidates] = {}
         self._plain: np.ndarray | None = None
         self._infos: dict[str, tuple[int, int, int, bool, int]] = {}
-        #: per way of inflecting (see `_FORMS`): the unigram log probability of each thesaurus word so inflected
+        #: per way of inflecting (`_AS_IS`, `_PLURAL`, `_ING`, `_ED`): the unigram log probability of each
+        #: thesaurus word so inflected
         self._form_unigram: dict[int, np.ndarray] = {}
         self._verb_forms: dict[tuple[str, int], str] = {}
         # window key -> (candidates, gains) of a restoration, or None when the window has none
         self._windows: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
         self._windows_old: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
-
-    def _candidates(self, word: str) -> _Candidates:
-        return self._candidates_of([word])[0]
 
     def _candidates_of(self, words: Sequence[str]) -> list[_Candidates]:
         """The candidates of each of `words`: remembered ones from memory, the others made in one batch."""
@@ -131,7 +129,7 @@ class OpenVocabulary:
         bases: list[str] = []
         sources: list[int] = []  # thesaurus numbers of the words (singulars, stems) whose reverse lists are read
         owner: list[int] = []  # which of `words` each source serves
-        modes: list[int] = []  # how a source's candidates are inflected (see `_FORMS`)
+        modes: list[int] = []  # how a source's candidates are inflected (`_AS_IS`, ...)
         skip: list[tuple[int, int]] = []  # per source: the numbers of the written word and its singular (stem)
         for n, word in enumerate(words):
             plural = is_plural(word)

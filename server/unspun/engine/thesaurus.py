@@ -17,7 +17,6 @@ import hashlib
 import logging
 import os
 import threading
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -89,7 +88,7 @@ class Thesaurus:
         try:
             with StoredNpz(path) as z:
                 ptr, ids = z["rev_ptr"], z["rev_ids"]
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        except (OSError, ValueError, KeyError) as exc:
             log.warning("cannot read the reverse lists from %s (%s); deriving them", path, exc)
             return None
         if len(ptr) == len(self._words) + 1 and ptr[-1] == len(ids) == len(self._ids):
@@ -145,7 +144,7 @@ class Thesaurus:
                     t._reverse_file = cached  # read on first use: a clean text never needs them
                     return t
                 log.warning("ignoring inconsistent thesaurus cache %s; rebuilding it", cached)
-            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+            except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
                 log.warning("ignoring unreadable thesaurus cache %s (%s); rebuilding it", cached, exc)
         t = cls._read(path, label)
         rev = t._reverse_arrays()  # kept in the cache too: computing them is most of a short run's start-up

@@ -63,10 +63,7 @@ class Publisher:
             return  # already sent exactly this
         doc.published = stamp
         items = doc.diagnostics_text.json(res.analysis, res.index, settings, version) if res is not None else "[]"
-        srv.protocol.notify_text(
-            types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-            f'{{"uri": {json.dumps(doc.uri)}, "version": {json.dumps(version)}, "diagnostics": {items}}}',
-        )
+        self._send(doc, version, items)
 
     def _push_early(self, doc: DocumentState, version: int, res: Result) -> None:
         """Push a quick analysis (all but some open-vocabulary findings) while the complete one is computed:
@@ -74,12 +71,15 @@ class Publisher:
         srv = self.server
         if srv.docs.get(doc.uri) is not doc or doc.version != version or res.key != srv.current_key(doc):
             return
-        items = doc.diagnostics_text.json(res.analysis, res.index, srv.settings_for(doc), version)
-        srv.protocol.notify_text(
+        self._send(doc, version, doc.diagnostics_text.json(res.analysis, res.index, srv.settings_for(doc), version))
+        log.debug("pushed %d early diagnostic(s) for %s v%s", len(res.analysis.findings), doc.uri, version)
+
+    def _send(self, doc: DocumentState, version: int, items: str) -> None:
+        """publishDiagnostics with `items`, a JSON array of diagnostics as text (see `convert.DiagnosticsText`)."""
+        self.server.protocol.notify_text(
             types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
             f'{{"uri": {json.dumps(doc.uri)}, "version": {json.dumps(version)}, "diagnostics": {items}}}',
         )
-        log.debug("pushed %d early diagnostic(s) for %s v%s", len(res.analysis.findings), doc.uri, version)
 
     def clear(self, uri: str) -> None:
         if self.server.client.push_diagnostics:
