@@ -17,6 +17,14 @@ def test_parse_entry_fields():
     assert e.kind is Kind.FINGERPRINT and e.confidence == 0.9 and e.inflect == "noun"
     assert e.require == ("data", "model") and e.exclude == ("garden",)
     assert e.line == 3
+    assert e.words == ("irregular", "woodland")
+
+
+def test_entry_words_are_normalized_and_case_of_kind_and_inflect_ignored():
+    lex, problems = parse_lexicon(HEADER + "Secretary-Common’s\tSecretary-General\tFingerprint\t\tNOUN\n")
+    assert problems == []
+    (e,) = lex.entries
+    assert e.words == ("secretary", "common's") and e.kind is Kind.FINGERPRINT and e.inflect == "noun"
 
 
 def test_defaults_for_missing_columns():
@@ -37,6 +45,8 @@ def test_defaults_for_missing_columns():
         ("a\tb\tfingerprint\t0.5\tnoun\t\t\tnote\textra\n", "columns"),
         ("x y\tz\tfingerprint\t0.5\tverb\n", "inflect"),
         ("x y\tz\tarticle\n", "cannot be used"),
+        ("x y\tz\tfingerprint\t0.5\tVerb\n", "'Verb'"),
+        ("x y\tz\tNonsense\n", "'Nonsense'"),
     ],
 )
 def test_malformed_lines_are_reported_with_file_and_line(line, fragment):

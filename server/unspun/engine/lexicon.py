@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +19,7 @@ COLUMNS = ("tortured", "expected", "kind", "confidence", "inflect", "require", "
 FORMAT_VERSION = 1
 _DEFAULT_CONFIDENCE = {Kind.FINGERPRINT: 0.9, Kind.SUBSTITUTION: 0.6}
 _INFLECTIONS = ("", "-", "noun")
+_KINDS = {k.value: k for k in Kind}
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,9 @@ class Entry:
     lexicon: str = ""
     line: int = 0
 
-    @property
+    @cached_property
     def words(self) -> tuple[str, ...]:
+        """The normalized words of the tortured phrase (computed once)."""
         return phrase_words(self.tortured)
 
 
@@ -106,16 +109,18 @@ def _parse_entry(cols: list[str], lexname: str, path: str, lineno: int) -> tuple
 
     if len(cols) > len(COLUMNS):
         return bad(f"{len(cols)} columns, at most {len(COLUMNS)} expected ({', '.join(COLUMNS)})")
-    cols = [c.strip() for c in cols] + [""] * (len(COLUMNS) - len(cols))
+    cols = [c.strip() for c in cols]
+    if len(cols) < len(COLUMNS):
+        cols += [""] * (len(COLUMNS) - len(cols))
     tortured, expected, kind_s, conf_s, inflect, require, exclude, note = cols
-    if not tortured or not phrase_words(tortured):
+    words = phrase_words(tortured) if tortured else ()
+    if not words:
         return bad("empty tortured phrase")
     alts = tuple(a.strip() for a in expected.split("|") if a.strip())
     if not alts:
         return bad(f"no expected phrase for {tortured!r}")
-    try:
-        kind = Kind(kind_s.lower()) if kind_s else Kind.FINGERPRINT
-    except ValueError:
+    kind = _KINDS.get(kind_s.lower()) if kind_s else Kind.FINGERPRINT
+    if kind is None:
         return bad(f"unknown kind {kind_s!r} (use fingerprint or substitution)")
     if kind not in _DEFAULT_CONFIDENCE:
         return bad(f"kind {kind_s!r} cannot be used in a lexicon (use fingerprint or substitution)")
@@ -128,20 +133,23 @@ def _parse_entry(cols: list[str], lexname: str, path: str, lineno: int) -> tuple
             return bad(f"confidence {conf_s} is outside [0, 1]")
     else:
         confidence = _DEFAULT_CONFIDENCE[kind]
-    if inflect.lower() not in _INFLECTIONS:
+    how = inflect.lower()
+    if how not in _INFLECTIONS:
         return bad(f"unknown inflect value {inflect!r} (use noun or -)")
-    return Entry(
+    entry = Entry(
         tortured=tortured,
         expected=alts,
         kind=kind,
         confidence=confidence,
-        inflect="" if inflect == "-" else inflect.lower(),
-        require=_terms(require),
-        exclude=_terms(exclude),
+        inflect="" if how == "-" else how,
+        require=_terms(require) if require else (),
+        exclude=_terms(exclude) if exclude else (),
         note=note,
         lexicon=lexname,
         line=lineno,
-    ), None
+    )
+    entry.__dict__["words"] = words  # the cached `words`, already computed
+    return entry, None
 
 
 def _terms(s: str) -> tuple[str, ...]:

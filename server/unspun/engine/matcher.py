@@ -37,7 +37,7 @@ class Match:
 
 
 def _inflected(entry: Entry) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    words = phrase_words(entry.tortured)
+    words = entry.words
     forms = [(words, entry.expected)]
     if entry.inflect == "noun":
         last = words[-1]

@@ -207,6 +207,11 @@ class Thesaurus:
     def word(self, i: int) -> str:
         return self._words[i]
 
+    @property
+    def words(self) -> Sequence[str]:
+        """Every word by its number (read-only: do not change it)."""
+        return self._words
+
     def exact_id(self, word: str) -> int:
         """The number of exactly this string (no normalizing), -1 when absent."""
         return self._index.get(word, -1)
