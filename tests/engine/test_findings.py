@@ -77,3 +77,34 @@ def test_an_analysis_keeps_its_offsets_after_later_edits_move_its_paragraphs():
         assert analysis.findings
         assert all(t[f.start : f.end] == f.text for f in analysis.findings)
     assert old.findings == eng.analyze(text).findings
+
+
+def test_paragraph_scores_are_worked_out_when_read_and_equal_the_plain_rule():
+    from unspun.engine import spinscore
+    from unspun.engine.model import ParagraphScores
+
+    calls: list[tuple[float, int]] = []
+
+    def rate(ev: float, words: int) -> float:
+        calls.append((ev, words))
+        return round(spinscore.spin_rate(ev, words), 3)
+
+    scores = ParagraphScores([(0, 10), (12, 40)], [0.0, 1.5], [3, 40], rate)
+    assert len(scores) == 2 and calls == []  # the length costs nothing
+    expected = ((0, 10, 0.0), (12, 40, round(100 * 1.5 / max(40, spinscore.MIN_WORDS), 3)))
+    assert scores == expected and list(scores) == list(expected) and scores[1] == expected[1]
+    assert len(calls) == 2  # worked out once, then kept
+    assert scores != expected[:1] and scores != "ab"
+    with pytest.raises(ValueError):
+        ParagraphScores([(0, 1)], [], [1], rate)
+
+
+def test_an_analysis_reports_each_paragraphs_spin_score():
+    from unspun.engine import spinscore
+    from unspun.engine.tokenize import paragraphs
+
+    text = "A plain sentence about the weather.\n\nThe UN Secretary-Common mentioned counterfeit consciousness."
+    a = default_engine().analyze(text)
+    assert [(s, e) for s, e, _ in a.paragraphs] == paragraphs(text) and len(a.paragraphs) == 2
+    first, second = a.paragraphs
+    assert first[2] == 0.0 and second[2] > spinscore.spin_rate(0.5, 100)

@@ -22,12 +22,17 @@ from unspun.engine.casing import apply_case
 from unspun.engine.inflect import article_for
 from unspun.engine.lexicon import Lexicon, Problem, builtin_lexicons, load_lexicon
 from unspun.engine.matcher import TYPO_PENALTY, Match, PhraseIndex
-from unspun.engine.model import Analysis, Evidence, Finding, Findings, Kind, Placement
+from unspun.engine.model import Analysis, Evidence, Finding, Findings, Kind, ParagraphScores, Placement
 from unspun.engine.lmcheck import Query
 from unspun.engine.openvocab import OpenVocabulary, Restoration
 from unspun.engine.tokenize import Token, paragraphs, phrase_words, tokenize
 
 _DEFAULT = object()
+
+
+def _paragraph_rate(evidence: float, words: int) -> float:
+    """A paragraph's spin score: `spinscore.spin_rate`, rounded as the document's is."""
+    return round(spinscore.spin_rate(evidence, words), 3)
 #: open-vocabulary restorations are scored in batches of paragraphs of about this many words
 RESTORE_BATCH_WORDS = 2000
 
@@ -324,14 +329,11 @@ class Engine:
                     strong += weight
             evidence_by_para.append(ev)
 
-        words = sum(scan.words for _, _, scan in scans)
+        words_of = [scan.words for _, _, scan in scans]
+        words = sum(words_of)
         score = round(spinscore.spin_rate(sum(evidence_by_para), words), 3)
         spun = score >= opts.spin_threshold and strong >= spinscore.MIN_STRONG_EVIDENCE
-        least = spinscore.MIN_WORDS  # spinscore.spin_rate, inlined: this runs once per paragraph per keystroke
-        para_scores = tuple(
-            (s, e, round(100.0 * ev / (scan.words if scan.words > least else least), 3))
-            for (s, e, scan), ev in zip(scans, evidence_by_para)
-        )
+        para_scores = ParagraphScores(paras, evidence_by_para, words_of, _paragraph_rate)
 
         # confidence of substitutions scales with the score up to the threshold (two decimals, so that a
         # keystroke that moves the score a little does not rebuild every finding)

@@ -184,6 +184,51 @@ def _moved(f: Finding, delta: int) -> Finding:
     return g
 
 
+class ParagraphScores(Sequence[tuple[int, int, float]]):
+    """Per-paragraph spin scores, (start, end, score) in document order, worked out when first read: a
+    keystroke in a long document is analysed again as a whole, and seldom asks for them. `rate` turns a
+    paragraph's evidence and words into its score. Compares equal to any sequence of the same scores."""
+
+    __slots__ = ("_spans", "_evidence", "_words", "_rate", "_scores")
+
+    def __init__(self, spans: Sequence[tuple[int, int]], evidence: Sequence[float], words: Sequence[int], rate) -> None:
+        if not len(spans) == len(evidence) == len(words):
+            raise ValueError("one span, one evidence and one word count per paragraph")
+        self._spans, self._evidence, self._words, self._rate = spans, evidence, words, rate
+        self._scores: tuple[tuple[int, int, float], ...] | None = None
+
+    def _all(self) -> tuple[tuple[int, int, float], ...]:
+        if self._scores is None:
+            rate = self._rate
+            self._scores = tuple(
+                (s, e, rate(ev, n)) for (s, e), ev, n in zip(self._spans, self._evidence, self._words)
+            )
+        return self._scores
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, int, float]: ...
+    @overload
+    def __getitem__(self, i: slice) -> tuple[tuple[int, int, float], ...]: ...
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def __iter__(self) -> Iterator[tuple[int, int, float]]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ParagraphScores):
+            other = other._all()
+        return isinstance(other, Sequence) and not isinstance(other, str) and self._all() == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ParagraphScores({list(self._all())!r})"
+
+
 @dataclass(frozen=True)
 class Analysis:
     """Everything the engine says about one text."""
@@ -196,8 +241,8 @@ class Analysis:
     #: True when `spin_score` passed the configured threshold, i.e. the text looks machine-spun
     spun: bool
     word_count: int
-    #: per-paragraph spin scores: (start, end, score)
-    paragraphs: tuple[tuple[int, int, float], ...] = field(default=())
+    #: per-paragraph spin scores: (start, end, score) (a `ParagraphScores`; a tuple works too)
+    paragraphs: Sequence[tuple[int, int, float]] = field(default=())
     #: words of the paragraphs whose open-vocabulary findings are left out of this analysis (only a quick
     #: analysis, see `Engine.analyze`, leaves any out): 0 means the findings are complete
     deferred_words: int = 0
