@@ -97,7 +97,7 @@ def test_pushed_json_text_equals_the_diagnostics_through_edits_and_settings():
     base = "Le 😀 président mentioned a information convention.\n\nThe counterfeit consciousness of Jap Europe.\n"
     text = base * 4
     cache: dict = {}
-    pushed = DiagnosticsText()
+    pushed = {"utf-16": DiagnosticsText(), "utf-8": DiagnosticsText()}  # a session keeps one encoding
     conf = settings.Settings()
     rng = random.Random(5)
     for version in range(1, 40):
@@ -117,8 +117,47 @@ def test_pushed_json_text_equals_the_diagnostics_through_edits_and_settings():
         for encoding in ("utf-16", "utf-8"):
             index = PositionIndex(text, encoding)
             expected = diagnostics(analysis, index, conf, version)
-            assert json.loads(pushed.json(analysis, index, conf, version)) == expected
+            assert json.loads(pushed[encoding].json(analysis, index, conf, version)) == expected
     assert expected  # the text kept findings to publish
+
+
+def test_pushed_json_reuses_unmoved_paragraphs_and_keeps_repeated_ones_apart(monkeypatch):
+    """A keystroke in one paragraph rebuilds the text of that paragraph's diagnostics only; the same
+    paragraph twice in a document (one list of findings at two places) gets two correct ranges."""
+    import json
+
+    from unspun.engine import default_engine
+    from unspun.lsp.convert import DiagnosticsText, diagnostics
+
+    engine = default_engine()
+    para = "The UN Secretary-Common held an information convention in Jap Europe."
+    text = "\n\n".join([para, "See page 12.", para, "Thank you.", para])
+    cache: dict = {}
+    pushed = DiagnosticsText()
+    conf = settings.Settings()
+    made: list[str] = []
+    original = DiagnosticsText._item.__func__
+    monkeypatch.setattr(DiagnosticsText, "_item", classmethod(lambda cls, f, a, b, sev: made.append(f.text) or original(cls, f, a, b, sev)))
+    for version, edit in enumerate([None, "page 12", "you."], start=1):
+        if edit is not None:
+            i = text.index(edit)
+            text = text[:i] + "x" + text[i:]  # a letter typed into a paragraph without findings
+        analysis = engine.analyze(text, cache=cache)
+        index = PositionIndex(text)
+        got = json.loads(pushed.json(analysis, index, conf, version))
+        assert got == diagnostics(analysis, index, conf, version)
+        lines = sorted({d["range"]["start"]["line"] for d in got if d.get("code") != "spin-score"})
+        assert lines == [0, 4, 8], lines  # the repeated paragraph's findings, each at its own place
+        if version == 1:
+            assert len(made) == len(analysis.findings)
+        else:
+            assert made == [], made  # nothing moved: every paragraph's text was kept
+        made.clear()
+    text = "New first line.\n" + text  # every paragraph moves down a line: all rebuilt
+    analysis = engine.analyze(text, cache=cache)
+    index = PositionIndex(text)
+    assert json.loads(pushed.json(analysis, index, conf, 9)) == diagnostics(analysis, index, conf, 9)
+    assert len(made) == len(analysis.findings)
 
 
 def test_only_lsp_line_breaks_end_lines():

@@ -150,6 +150,21 @@ class Findings(Sequence[Finding]):
         k = bisect_right(self._firsts, i) - 1
         return self._part(k)[i - self._firsts[k]]
 
+    def chunks(self, limit: int | None = None) -> list[tuple[int, Sequence[Finding], int]]:
+        """The first `limit` findings (all with None) as they are kept: (base, relative findings, n) per
+        paragraph, the first n of its relative findings counting, each at its offsets plus `base`. Nothing is
+        placed: a reader that keeps what it makes of a paragraph's findings can reuse it wherever the
+        paragraph moves."""
+        out: list[tuple[int, Sequence[Finding], int]] = []
+        left = self._total if limit is None else max(0, min(limit, self._total))
+        for base, _end, relative, _cell in self._parts:
+            if left <= 0:
+                break
+            n = min(len(relative), left)
+            out.append((base, relative, n))
+            left -= n
+        return out
+
     def overlapping(self, start: int, end: int) -> list[Finding]:
         """Findings touching [start, end] (a cursor at either edge of a finding counts), reading only the
         paragraphs that can hold them."""

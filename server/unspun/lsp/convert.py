@@ -218,11 +218,11 @@ def _first_line_range(index: PositionIndex) -> types.Range:
 def diagnostics(analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None) -> list[dict]:
     """The document's diagnostics as the LSP's JSON (plain dicts, sent as they are: building and serialising a
     thousand protocol objects took longer than the analysis of an edit)."""
-    notes, findings = _notes(analysis, index, settings, version)
+    notes, shown = _notes(analysis, index, settings, version)
     severities = _severities(settings)
     low = settings.low_confidence
     range_json = index.range_json
-    for f in findings:
+    for f in analysis.findings[:shown]:
         item = _diagnostic_json(f, range_json(f.start, f.end), severities[(f.kind, f.confidence < low)])
         item["data"] = finding_data(f, version)
         notes.append(item)
@@ -235,39 +235,73 @@ def _diagnostic_json(f: Finding, rng: dict, severity: int) -> dict:
 
 
 class DiagnosticsText:
-    """A document's diagnostics as JSON text, for pushing: each finding's diagnostic is kept as text while the
-    same finding (the same object, at the same line and column) is published again, so a keystroke in a long
-    spun document re-serialises only what it changed. Equal to `json.dumps(diagnostics(...))`."""
+    """A document's diagnostics as JSON text, for pushing. Equal to `json.dumps(diagnostics(...))`.
+
+    A keystroke in a long spun document leaves almost every paragraph as it was, and where it was: the text
+    made for a paragraph's diagnostics is kept (with a stand-in for the document version, filled in once for
+    the whole array) and used again while the paragraph's findings (the same list) begin at the same line and
+    column. A paragraph whose findings changed reuses the text of each finding that is still the same object
+    at the same place (the lexicon findings a complete analysis shares with the quick one before it)."""
+
+    #: stands for the document version in kept text (never in JSON: `json.dumps` escapes control characters)
+    _VERSION = "\x00"
 
     def __init__(self) -> None:
-        self._kept: dict[int, tuple[Finding, tuple[int, int, int, int], str, str]] = {}
+        #: (id of a paragraph's findings, line and column of the first) -> (findings, how many shown, text)
+        self._chunks: dict[tuple[int, tuple[int, int]], tuple[Sequence[Finding], int, str]] = {}
+        #: id of a finding -> (finding, its range as line and column numbers, text)
+        self._items: dict[int, tuple[Finding, tuple[int, int, int, int], str]] = {}
         self._settings: tuple | None = None
 
     def json(self, analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None) -> str:
-        notes, findings = _notes(analysis, index, settings, version)
-        stamp = (tuple(sorted(settings.severity.items())), settings.low_confidence)
-        kept = self._kept if stamp == self._settings else {}
+        notes, shown = _notes(analysis, index, settings, version)
+        stamp = (tuple(sorted(settings.severity.items())), settings.low_confidence, index.encoding)
+        if stamp != self._settings:
+            self._chunks, self._items = {}, {}
         self._settings = stamp
         severities = _severities(settings)
         low = settings.low_confidence
-        ver = json.dumps(version)
+        findings = analysis.findings
+        if isinstance(findings, Findings):
+            chunks = findings.chunks(shown)
+        else:
+            chunks = [(0, tuple(findings[:shown]), shown)] if shown else []
+        kept_chunks, kept_items = self._chunks, self._items
+        chunks_now: dict[tuple[int, tuple[int, int]], tuple[Sequence[Finding], int, str]] = {}
+        items_now: dict[int, tuple[Finding, tuple[int, int, int, int], str]] = {}
         parts = [json.dumps(n) for n in notes]
-        now: dict[int, tuple[Finding, tuple[int, int, int, int], str, str]] = {}
-        findings = list(findings)
-        places = index.line_cols([x for f in findings for x in (f.start, f.end)])
-        for k, f in enumerate(findings):
-            a, b = places[2 * k], places[2 * k + 1]
-            where = (a[0], a[1], b[0], b[1])
-            hit = kept.get(id(f))
-            if hit is None or hit[0] is not f or hit[1] != where:
-                head = json.dumps(_diagnostic_json(f, _range_of(a, b), severities[(f.kind, f.confidence < low)]))
-                data = finding_data(f, None)
-                del data["version"]
-                hit = (f, where, head[:-1] + ', "data": {"version": ', ", " + json.dumps(data)[1:] + "}")
-            now[id(f)] = hit
-            parts.append(hit[2] + ver + hit[3])
-        self._kept = now
-        return "[" + ", ".join(parts) + "]"
+        # where a paragraph's first finding starts: with the same findings (so the same paragraph text) the
+        # rest follow from it (the paragraph's own start may sit at the end of the line before, and move)
+        firsts = index.line_cols([base + relative[0].start for base, relative, _ in chunks])
+        for (base, relative, n), where in zip(chunks, firsts):
+            key = (id(relative), where)
+            hit = kept_chunks.get(key)
+            if hit is None or hit[0] is not relative or hit[1] != n:
+                texts = []
+                mine = relative[:n]
+                places = index.line_cols([x + base for f in mine for x in (f.start, f.end)])
+                for k, f in enumerate(mine):
+                    a, b = places[2 * k], places[2 * k + 1]
+                    at = (a[0], a[1], b[0], b[1])
+                    item = kept_items.get(id(f))
+                    if item is None or item[0] is not f or item[1] != at:
+                        item = (f, at, self._item(f, a, b, severities[(f.kind, f.confidence < low)]))
+                    items_now[id(f)] = item
+                    texts.append(item[2])
+                hit = (relative, n, ", ".join(texts))
+            chunks_now[key] = hit
+            parts.append(hit[2])
+        self._chunks = chunks_now
+        self._items = items_now
+        return ("[" + ", ".join(parts) + "]").replace(self._VERSION, json.dumps(version))
+
+    @classmethod
+    def _item(cls, f: Finding, a: tuple[int, int], b: tuple[int, int], severity: int) -> str:
+        """One finding's diagnostic as JSON, its version left as the stand-in."""
+        head = json.dumps(_diagnostic_json(f, _range_of(a, b), severity))
+        data = finding_data(f, None)
+        del data["version"]
+        return head[:-1] + ', "data": {"version": ' + cls._VERSION + ", " + json.dumps(data)[1:] + "}"
 
 
 def _severities(settings: Settings) -> dict[tuple[Kind, bool], int]:
@@ -276,9 +310,11 @@ def _severities(settings: Settings) -> dict[tuple[Kind, bool], int]:
 
 def _notes(
     analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None
-) -> tuple[list[dict], Sequence[Finding]]:
-    """The whole-document note (spun, too large, too many findings) if any, and the findings to show."""
+) -> tuple[list[dict], int]:
+    """The whole-document note (spun, too large, too many findings) if any, and how many findings to show
+    (the first ones)."""
     findings = analysis.findings
+    shown = len(findings)
     limit = settings.max_diagnostics
     out: list[dict] = []
     notes: list[str] = []
@@ -300,7 +336,7 @@ def _notes(
             f"Showing the first {limit} of {len(findings)} findings (setting \u201cunspun.maxDiagnostics\u201d);"
             " fix-all still fixes them all"
         )
-        findings = findings[:limit]
+        shown = limit
     if notes:
         out.append({
             "range": _range_json(_first_line_range(index)),
@@ -310,7 +346,7 @@ def _notes(
             "source": SOURCE,
             "data": {"version": version, "spinScore": analysis.spin_score, "findings": len(analysis.findings)},
         })
-    return out, findings
+    return out, shown
 
 
 # -- hover -----------------------------------------------------------------------------------------------
