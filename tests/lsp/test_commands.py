@@ -178,3 +178,25 @@ async def test_allow_list_edited_by_hand_is_picked_up(client: Client, project):
     assert findings(await client.diagnostics_after(b.uri, mark)) == []  # and every open document follows
     (project / "unspun.toml").write_text(TOML, encoding="utf-8")
     a.close(), b.close()
+
+
+async def test_a_workspace_folder_added_later_brings_its_allow_list(client: Client, tmp_path_factory):
+    other = tmp_path_factory.mktemp("second-folder")
+    (other / "unspun.toml").write_text('[unspun]\nallow = ["counterfeit consciousness"]\n', encoding="utf-8")
+    doc = Doc(client, other / "later.md", "Counterfeit consciousness, said C.\n")
+    assert texts(await doc.diagnostics()) == ["Counterfeit consciousness"]  # outside every folder: no allow-list
+    mark = client.mark(doc.uri)
+    client.workspace_did_change_workspace_folders(
+        t.DidChangeWorkspaceFoldersParams(
+            event=t.WorkspaceFoldersChangeEvent(added=[t.WorkspaceFolder(uri=other.as_uri(), name=other.name)], removed=[])
+        )
+    )
+    assert findings(await client.diagnostics_after(doc.uri, mark)) == []
+    mark = client.mark(doc.uri)
+    client.workspace_did_change_workspace_folders(
+        t.DidChangeWorkspaceFoldersParams(
+            event=t.WorkspaceFoldersChangeEvent(added=[], removed=[t.WorkspaceFolder(uri=other.as_uri(), name=other.name)])
+        )
+    )
+    assert texts(await client.diagnostics_after(doc.uri, mark)) == ["Counterfeit consciousness"]
+    doc.close()

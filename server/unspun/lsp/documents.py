@@ -13,6 +13,7 @@ import asyncio
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import unquote
 
@@ -58,8 +59,9 @@ class DocumentState:
     _index: PositionIndex | None = None
     _lock: asyncio.Lock | None = None
 
-    @property
+    @cached_property
     def path(self) -> str | None:
+        """The document's file system path (None when its URI is not a local file)."""
         if not self.uri.startswith("file:"):
             return None
         try:

@@ -28,6 +28,10 @@ log = logging.getLogger("unspun.lsp")
 CONFIG_WAIT = 5.0
 
 
+#: how many documents' workspace folders are remembered (then forgotten at once)
+ROOTS_KEPT = 512
+
+
 class UnspunServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
@@ -57,6 +61,9 @@ class UnspunServer(LanguageServer):
         self.log_handler: logs.ClientLogHandler | None = None
         self._shown: set[str] = set()
         self._settings_problems: set[str] = set()
+        #: (document path, workspace folders) -> the folder the document belongs to: resolving links takes
+        #: system calls, and every keystroke asks several times
+        self._roots_of: dict[tuple[str | None, tuple[str, ...]], Any] = {}
 
     # -- errors and messages ----------------------------------------------------------------------------
     def report_server_error(self, error: Exception, source) -> None:
@@ -98,7 +105,15 @@ class UnspunServer(LanguageServer):
         return out
 
     def root_of(self, doc: DocumentState | None, uri: str | None = None):
-        return allowlist.root_for(doc.path if doc is not None else _path(uri or ""), self.roots())
+        key = (doc.path if doc is not None else _path(uri or ""), tuple(self.roots()))
+        try:
+            return self._roots_of[key]
+        except KeyError:
+            pass
+        if len(self._roots_of) >= ROOTS_KEPT:
+            self._roots_of.clear()
+        root = self._roots_of[key] = allowlist.root_for(*key)
+        return root
 
     # -- settings -----------------------------------------------------------------------------------------
     async def load_configuration(self) -> None:
