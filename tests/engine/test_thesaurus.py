@@ -242,3 +242,23 @@ def test_reverse_lists_of_several_words_equal_one_by_one() -> None:
     assert lengths.tolist() == [len(e) for e in expected]
     assert flat.tolist() == [k for e in expected for k in e]
     assert lengths[0] > 10
+
+
+def test_numbers_by_search_equal_numbers_by_dict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A loaded index answers its first look-ups by binary search in the sorted word list, then builds its
+    dict; both give every word's number, and -1 for words it does not hold. An unsorted list (a damaged
+    cache) is never searched."""
+    import unspun.engine.thesaurus as thesaurus_mod
+
+    t = Thesaurus({"big": ("large", "huge", "great"), "large": ("big",), "huge": ("big", "vast"), "vast": ()})
+    loaded = Thesaurus._from_arrays(list(t._words), t._heads, t._indptr, t._ids, "x")
+    monkeypatch.setattr(thesaurus_mod, "SEARCHED_LOOKUPS", 6)
+    questions = ["big", "great", "Huge", "vast", "aardvark", "zebra", "larg"] * 2
+    answers = [loaded.word_id(q) for q in questions]
+    assert loaded._index is not None  # past the number searched: the dict is built
+    assert answers == [t.word_id(q) for q in questions]
+    assert answers[:7] == [t.words.index("big"), t.words.index("great"), t.words.index("huge"),
+                           t.words.index("vast"), -1, -1, -1]
+    unsorted = list(reversed(t._words))
+    damaged = Thesaurus._from_arrays(unsorted, t._heads, t._indptr, t._ids, "x")
+    assert damaged.exact_id(unsorted[0]) == 0 and damaged._index is not None

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import threading
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,8 @@ log = logging.getLogger("unspun.engine")
 
 #: the shipped index, relative to the ``unspun.data`` package
 DEFAULT_RESOURCE = ("thesaurus", "moby-synonyms.tsv.gz")
+#: look-ups answered by binary search before the word -> number dict is built (see `Thesaurus._init`)
+SEARCHED_LOOKUPS = 8192
 #: bump when the cached array layout changes
 _CACHE_FORMAT = 2
 
@@ -71,7 +74,11 @@ class Thesaurus:
 
     def _init(self, words, index, heads, indptr, ids, source) -> None:
         self._words: list[str] = words
-        self._index: dict[str, int] = index
+        #: word -> number; None until `SEARCHED_LOOKUPS` look-ups have been made by binary search in the
+        #: (sorted) word list: building the dict takes about 20 ms, more than a short run's look-ups
+        self._index: dict[str, int] | None = index
+        self._searched = 0
+        self._ordered: bool | None = None
         self._heads = heads
         self._indptr = indptr
         self._ids = ids
@@ -99,7 +106,7 @@ class Thesaurus:
     @classmethod
     def _from_arrays(cls, words: list[str], heads, indptr, ids, source: str) -> Thesaurus:
         t = cls.__new__(cls)
-        t._init(words, {w: i for i, w in enumerate(words)}, heads, indptr, ids, source)
+        t._init(words, None, heads, indptr, ids, source)
         return t
 
     @classmethod
@@ -199,9 +206,9 @@ class Thesaurus:
 
     def word_id(self, word: str) -> int:
         """The number of `word` in the index (-1 when it is in no list)."""
-        i = self._index.get(word)
-        if i is None:
-            i = self._index.get(_normalize(word), -1)
+        i = self.exact_id(word)
+        if i < 0:
+            i = self.exact_id(_normalize(word))
         return i
 
     def word(self, i: int) -> str:
@@ -214,7 +221,17 @@ class Thesaurus:
 
     def exact_id(self, word: str) -> int:
         """The number of exactly this string (no normalizing), -1 when absent."""
-        return self._index.get(word, -1)
+        index = self._index
+        if index is None:
+            words = self._words
+            if self._ordered is None:
+                self._ordered = all(a < b for a, b in zip(words, words[1:]))
+            self._searched += 1
+            if self._ordered and self._searched <= SEARCHED_LOOKUPS:
+                i = bisect_left(words, word)
+                return i if i < len(words) and words[i] == word else -1
+            index = self._index = {w: i for i, w in enumerate(words)}
+        return index.get(word, -1)
 
     @property
     def size(self) -> int:
