@@ -28,16 +28,16 @@ from unspun.engine.openvocab import OpenVocabulary, Restoration
 from unspun.engine.tokenize import Token, paragraphs, phrase_words, tokenize
 
 _DEFAULT = object()
-
-
-def _paragraph_rate(evidence: float, words: int) -> float:
-    """A paragraph's spin score: `spinscore.spin_rate`, rounded as the document's is."""
-    return round(spinscore.spin_rate(evidence, words), 3)
 #: open-vocabulary restorations are scored in batches of paragraphs of about this many words
 RESTORE_BATCH_WORDS = 2000
 
 _ARTICLE_GAP = re.compile(r"[ \t\u00a0]+|[ \t\u00a0]*(?:\r\n|\r|\n)[ \t\u00a0]*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”)\]]\s*)$")
+
+
+def _paragraph_rate(evidence: float, words: int) -> float:
+    """A paragraph's spin score: `spinscore.spin_rate`, rounded as the document's is."""
+    return round(spinscore.spin_rate(evidence, words), 3)
 
 
 @dataclass(frozen=True)

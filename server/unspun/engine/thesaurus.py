@@ -206,10 +206,12 @@ class Thesaurus:
 
     def word_id(self, word: str) -> int:
         """The number of `word` in the index (-1 when it is in no list)."""
+        index = self._index
+        if index is not None:  # (the common case, asked thousands of times per document: no further calls)
+            i = index.get(word)
+            return index.get(_normalize(word), -1) if i is None else i
         i = self.exact_id(word)
-        if i < 0:
-            i = self.exact_id(_normalize(word))
-        return i
+        return self.exact_id(_normalize(word)) if i < 0 else i
 
     def word(self, i: int) -> str:
         return self._words[i]
