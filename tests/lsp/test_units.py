@@ -296,3 +296,48 @@ def test_line_cols_of_many_offsets_equal_line_col_of_each():
         offsets = list(range(-3, len(t) + 5, 7)) + [0, len(t), len(t) - 1]
         assert len(offsets) > 64
         assert index.line_cols(offsets) == [index.line_col(o) for o in offsets]
+
+
+# -- early diagnostics hand-over ------------------------------------------------------------------------------
+
+
+def test_the_worker_resumes_after_the_quick_diagnostics_are_sent():
+    import asyncio
+    import time
+
+    from unspun.lsp import analysis
+
+    delivered: list[float] = []
+
+    def early(result):
+        time.sleep(0.05)  # as if the diagnostics were turned into JSON and written
+        delivered.append(time.perf_counter())
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        hand_over = analysis._on_loop(loop, early, PositionIndex("text"), (1,))
+        return await loop.run_in_executor(None, lambda: (hand_over(object()), time.perf_counter())[1])
+
+    returned = asyncio.run(main())
+    assert len(delivered) == 1 and delivered[0] <= returned
+
+
+def test_the_worker_does_not_wait_long_for_a_busy_loop(monkeypatch):
+    import asyncio
+    import threading
+
+    from unspun.lsp import analysis
+
+    monkeypatch.setattr(analysis, "EARLY_WAIT", 0.05)
+    resumed = threading.Event()
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        hand_over = analysis._on_loop(loop, lambda result: None, PositionIndex("text"), (1,))
+        worker = threading.Thread(target=lambda: (hand_over(object()), resumed.set()))
+        worker.start()
+        # the loop is busy (not running callbacks) until the worker has gone on without it
+        assert resumed.wait(5)
+        worker.join()
+
+    asyncio.run(main())

@@ -49,6 +49,8 @@ SETTLE_PARAGRAPHS = 200
 SETTLE_DELAY = 1.0
 #: new text (characters in paragraphs not seen before) from which a caller asking for `early` results gets them
 EARLY_CHARS = 10_000
+#: how long the worker waits for the quick diagnostics to be sent before it completes the analysis (seconds)
+EARLY_WAIT = 0.25
 
 
 class Cancelled(Exception):
@@ -247,10 +249,22 @@ class Analyses:
 
 
 def _on_loop(loop, early: Callable[[Result], None], index: PositionIndex, key: tuple) -> Callable[[Analysis], None]:
-    """A function for the worker thread that hands a quick analysis to `early` on the event loop."""
+    """A function for the worker thread that hands a quick analysis to `early` on the event loop and waits
+    (at most EARLY_WAIT seconds) until `early` has run: the quick diagnostics are turned into JSON and sent
+    while this thread is idle, instead of sharing the interpreter with the complete analysis, which would
+    make them wait about as long again."""
 
     def hand_over(quick: Analysis) -> None:
-        loop.call_soon_threadsafe(early, Result(quick, index, key))
+        done = threading.Event()
+
+        def deliver() -> None:
+            try:
+                early(Result(quick, index, key))
+            finally:
+                done.set()
+
+        loop.call_soon_threadsafe(deliver)
+        done.wait(EARLY_WAIT)
 
     return hand_over
 
