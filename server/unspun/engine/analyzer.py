@@ -106,6 +106,9 @@ class Prepared(NamedTuple):
     segments: Sequence[tuple[int, int]] | None
     masked: str
     paragraphs: list[tuple[int, int]]
+    #: each paragraph's text (cut once: a caller that looks them up in the cache before `analyze` hashes them
+    #: once, and `analyze` reuses the hashes)
+    chunks: list[str]
 
 
 @dataclass(eq=False)
@@ -251,7 +254,8 @@ class Engine:
         """The masked text and its paragraphs, for a caller that needs them before `analyze` (which then
         takes them instead of computing them again)."""
         masked = mask(text, segments) if segments is not None else text
-        return Prepared(text, segments, masked, paragraphs(masked) if masked else [])
+        paras = paragraphs(masked) if masked else []
+        return Prepared(text, segments, masked, paras, [masked[s:e] for s, e in paras])
 
     def analyze(
         self,
@@ -273,7 +277,7 @@ class Engine:
         original = text
         if prepared is None or prepared.text is not text or prepared.segments != segments:
             prepared = self.prepare(text, segments)
-        text, paras = prepared.masked, prepared.paragraphs
+        text, paras, chunks = prepared.masked, prepared.paragraphs, prepared.chunks
         blocked = _Blocked(original, segments) if segments is not None else None
         if blocked is not None and not blocked:
             blocked = None  # nothing masked (plain text without addresses)
@@ -281,7 +285,6 @@ class Engine:
         if cache is None:
             cache = {}
         # pass 1 of the paragraphs not in the cache (each distinct text once), in one batch
-        chunks = [text[s:e] for s, e in paras]  # each paragraph's text cut (and hashed) once per analysis
         new: dict[str, None] = {}
         for chunk in chunks:
             if chunk not in cache:

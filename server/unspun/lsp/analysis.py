@@ -311,7 +311,7 @@ def _work(
     prepared = engine.prepare(full, prose.segments)
     text = prepared.masked
     scanned = 0
-    todo = [(s, e) for s, e in prepared.paragraphs if text[s:e] not in cache]
+    todo = [span for span, chunk in zip(prepared.paragraphs, prepared.chunks) if chunk not in cache]
     size = sum(e - s for s, e in todo)
     if size >= PROGRESS_CHARS:
         progress = progress_factory() if progress_factory is not None else None

@@ -41,24 +41,31 @@ _DIRECTIVE = re.compile(
 _QUOTED = re.compile(r""""([^"\n]*)"|'([^'\n]*)'|“([^”\n]*)”""")
 
 
-_URL_MARKERS = ("://", "www.", "mailto:", "@")
-
-
 def url_spans(text: str) -> list[Span]:
     """Spans of URLs and e-mail addresses.
 
-    Neither can cross a line, and each holds one of a few markers, so only the lines with a marker are
-    searched: the address pattern tried at every word of a long document costs more than all the rest of a
-    keystroke's work."""
+    Neither can cross a line, and each holds one of a few markers ("://", "mailto:", "www.", "@"), so only the
+    lines with a marker are searched: the address pattern tried at every word of a long document costs more
+    than all the rest of a keystroke's work. The markers with a colon are found from the colons (a search for
+    one character is several times faster than one for several, and prose has few colons)."""
     lines: set[Span] = set()
-    for marker in _URL_MARKERS:
+
+    def line_at(i: int) -> int:
+        a = text.rfind("\n", 0, i) + 1
+        b = text.find("\n", i)
+        b = len(text) if b < 0 else b
+        lines.add((a, b))
+        return b
+
+    i = text.find(":")
+    while i >= 0:
+        if text.startswith("//", i + 1) or (i >= 6 and text.startswith("mailto", i - 6)):
+            i = line_at(i)
+        i = text.find(":", i + 1)
+    for marker in ("www.", "@"):
         i = text.find(marker)
         while i >= 0:
-            a = text.rfind("\n", 0, i) + 1
-            b = text.find("\n", i)
-            b = len(text) if b < 0 else b
-            lines.add((a, b))
-            i = text.find(marker, b)
+            i = text.find(marker, line_at(i))
     return [m.span() for a, b in sorted(lines) for m in _URL.finditer(text, a, b)]
 
 
