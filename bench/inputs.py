@@ -21,6 +21,20 @@ from engine_speed import EVAL, ROOT, build, source_paragraphs  # noqa: F401 - re
 
 SPUN = EVAL.parent / "news-dev"
 
+
+def compile_bytecode() -> None:
+    """Write the bytecode of the unspun package that the commands being timed import.
+
+    An installed package has it (pip compiles it at install time), but a checkout installed in editable mode
+    gets it only when Python may write it at import: with ``PYTHONDONTWRITEBYTECODE`` set, every start would
+    compile the changed modules again (about 0.13 s of a short ``unspun check`` on the slower machine of
+    docs/benchmarks.md), which is not what a user's start costs."""
+    import compileall
+
+    import unspun
+
+    compileall.compile_dir(Path(unspun.__file__).parent, quiet=1)
+
 _clean: list[str] | None = None
 _spun: list[str] | None = None
 

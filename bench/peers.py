@@ -175,6 +175,7 @@ def main() -> int:
         return install()
 
     all_tools = tools()
+    inputs.compile_bytecode()
     if args.only:
         keep = set(args.only.split(","))
         all_tools = {k: v for k, v in all_tools.items() if k in keep or k == "unspun check"}

@@ -111,6 +111,7 @@ def main() -> int:
     ap.add_argument("--stderr", default=None, help="write the server's log here (default: discarded)")
     args = ap.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
+    inputs.compile_bytecode()
     if not inputs.have_eval():
         print("note: ../shared/eval not found; clean documents repeat the examples", file=sys.stderr)
 
@@ -187,7 +188,9 @@ def run_kind(kind: str, debounce: int, n_opens: int, n_edits: int, n_soak: int, 
         print(f"  {kind}: 10k opens, first diagnostics {[round(x, 3) for x in opens]}, complete"
               f" {[round(x, 3) for x in completes]}; 100k open {open_big:.2f} s", file=sys.stderr)
         ed = Editor(srv, uri, big)
+        cpu0 = srv.cpu_seconds()
         edits = [ed.edit_and_wait() for _ in range(n_edits)]
+        edit_cpu = (srv.cpu_seconds() - cpu0) / n_edits if n_edits else None
         print(f"  {kind}: edits p50 {pct(edits, 50):.3f} s; soaking {n_soak} edits", file=sys.stderr)
         soak_t = time.perf_counter()
         soak = []
@@ -202,7 +205,8 @@ def run_kind(kind: str, debounce: int, n_opens: int, n_edits: int, n_soak: int, 
             print(f"  {kind}: VmRSS every {n_soak // 10} edits of the soak, MB: {trail}", file=sys.stderr)
     finally:
         code = srv.shutdown()
-    return ((kind, len(text.split()), ndiag, opens, completes, len(big.split()), ndiag_big, open_big, edits, soak),
+    return ((kind, len(text.split()), ndiag, opens, completes, len(big.split()), ndiag_big, open_big, edits, edit_cpu,
+             soak),
             (kind, rss_start, rss_loaded, rss_soak, n_soak, soak_t, code))
 
 
@@ -210,14 +214,15 @@ def print_rows(rows, mem) -> None:
     print("\n| document | 10k-word open to first diagnostics, median ms (n) | to complete diagnostics, median ms |"
           " 100k-word open to complete diagnostics, ms |"
           " one-char edit in 100k words to fresh diagnostics: p50 / p95 / max ms (n) |"
-          " same over the soak: p50 / p95 ms (n) |")
-    print("|---|---|---|---|---|---|")
-    for kind, w10, nd10, opens, completes, w100, nd100, open_big, edits, soak in rows:
+          " server CPU per edit, ms | same over the soak: p50 / p95 ms (n) |")
+    print("|---|---|---|---|---|---|---|")
+    for kind, w10, nd10, opens, completes, w100, nd100, open_big, edits, edit_cpu, soak in rows:
         soak_cell = f"{ms(pct(soak, 50))} / {ms(pct(soak, 95))} ({len(soak)})" if soak else "-"
         edit_cell = f"{ms(pct(edits, 50))} / {ms(pct(edits, 95))} / {ms(max(edits))} ({len(edits)})" if edits else "-"
+        cpu_cell = ms(edit_cpu) if edit_cpu is not None else "-"
         print(f"| {kind} ({w10:,} / {w100:,} words; {nd10} / {nd100} diagnostics) |"
               f" {ms(statistics.median(opens))} ({len(opens)}) |"
-              f" {ms(statistics.median(completes))} | {ms(open_big)} | {edit_cell} | {soak_cell} |")
+              f" {ms(statistics.median(completes))} | {ms(open_big)} | {edit_cell} | {cpu_cell} | {soak_cell} |")
 
     print("\n| server | VmRSS after start + warm-up, MB | after loading the 100k-word document, MB |"
           " after N more edits, MB | peak (VmHWM), MB | exit code |")
