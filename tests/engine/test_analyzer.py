@@ -154,6 +154,35 @@ def test_paragraph_cache_gives_same_result(mini_engine):
     assert [f.start for f in first.findings] == [f.start for f in again.findings]
 
 
+def test_an_analysis_prepared_from_the_previous_version_equals_a_fresh_one(mini_engine):
+    """A keystroke's text cut into paragraphs from the version before it (`Engine.prepare(..., previous)`)
+    gives the analysis a fresh one gives, through edits that join, split, add and remove paragraphs."""
+    import random
+
+    rnd = random.Random(8)
+    pieces = ["Jap Europe ", "counterfeit consciousness ", "an information convention ", "word ", "\n", "\n\n",
+              "\n \n", " ", "x"]
+    text = "\n\n".join(f"{k}. Some counterfeit consciousness and Jap Europe here." for k in range(12))
+    cache: dict = {}
+    previous = None
+    spliced = 0
+    for _ in range(120):
+        i = rnd.randint(0, len(text))
+        j = min(len(text), i + rnd.choice([0, 0, 1, 3, 30]))
+        text = text[:i] + "".join(rnd.choice(pieces) for _ in range(rnd.choice([0, 1, 2]))) + text[j:]
+        prepared = mini_engine.prepare(text, None, previous)
+        fresh = mini_engine.prepare(text)
+        assert prepared.paragraphs == fresh.paragraphs and prepared.chunks == fresh.chunks
+        spliced += previous is not None and prepared.chunks[0] is previous.chunks[0]
+        got = mini_engine.analyze(text, cache=cache, prepared=prepared)
+        expected = mini_engine.analyze(text)
+        assert got.findings == expected.findings
+        assert list(got.paragraphs) == list(expected.paragraphs)
+        assert got.spin_score == expected.spin_score
+        previous = prepared
+    assert spliced > 60
+
+
 def test_fix_is_idempotent_and_local(mini_engine):
     text = "Line one: information convention.\r\nJap Europe\tand counterfeit consciousness 😀.\r\n"
     fixed = fix_text(text, mini_engine.analyze(text).findings)

@@ -1,6 +1,8 @@
 from unspun.engine.casing import apply_case
 from unspun.engine.inflect import article_for, is_plural, pluralize, singularize
-from unspun.engine.tokenize import is_joiner, paragraphs, phrase_words, tokenize
+import random
+
+from unspun.engine.tokenize import is_joiner, paragraphs, paragraphs_after_edit, phrase_words, tokenize
 
 
 def test_tokens_have_code_point_offsets():
@@ -31,6 +33,56 @@ def test_paragraphs_cover_the_text():
     spans = paragraphs(text)
     assert "".join(text[s:e] for s, e in spans) == text
     assert len(spans) == 3
+
+
+PIECES = ["word ", "a", " ", "\t", "\n", "\n\n", "\n \n", "\n\t\n\n", "\n\n\n", "x\n", "\n", "é", "😀"]
+
+
+def _edited(rnd: random.Random, text: str) -> str:
+    """`text` with one random change: an insertion, a deletion (sometimes across paragraphs) or a replacement."""
+    i = rnd.randint(0, len(text))
+    if text and i < len(text) and text[i] == "\n" and rnd.random() < 0.3:
+        i = rnd.choice([i, i + 1])  # often at a line break, where paragraphs join and split
+    j = min(len(text), i + rnd.choice([0, 0, 1, 1, 2, 5, 40]))
+    new = "".join(rnd.choice(PIECES) for _ in range(rnd.choice([0, 1, 1, 2])))
+    return text[:i] + new + text[j:]
+
+
+def test_paragraphs_after_an_edit_equal_a_fresh_split():
+    rnd = random.Random(3)
+    spliced = 0
+    for _ in range(300):
+        text = "".join(rnd.choice(PIECES) for _ in range(rnd.randint(1, 60)))
+        spans = paragraphs(text)
+        chunks = [text[s:e] for s, e in spans]
+        for _ in range(15):
+            new = _edited(rnd, text)
+            got = paragraphs_after_edit(spans, chunks, len(text), new) if "\r" not in text else None
+            expected = paragraphs(new) if new else None
+            if got is not None:
+                spliced += 1
+                assert got[0] == expected, (text, new)
+                assert got[1] == [new[s:e] for s, e in expected]
+            text = new
+            if not text:
+                break
+            spans = expected
+            chunks = [text[s:e] for s, e in spans]
+    assert spliced > 2000  # most edits are spliced, not split afresh
+
+
+def test_paragraphs_after_an_edit_reuse_the_unchanged_texts():
+    text = "\n\n".join(f"Paragraph {k} says something." for k in range(50))
+    spans = paragraphs(text)
+    chunks = [text[s:e] for s, e in spans]
+    new = text.replace("Paragraph 20 says", "Paragraph 20 now says")
+    got_spans, got_chunks = paragraphs_after_edit(spans, chunks, len(text), new)
+    assert got_spans == paragraphs(new)
+    assert all(a is b for a, b in zip(got_chunks[:20], chunks[:20]))
+    assert all(a is b for a, b in zip(got_chunks[21:], chunks[21:]))
+    assert got_chunks[20] == "\n\nParagraph 20 now says something."
+    # a change that reaches every paragraph is split afresh by the caller
+    assert paragraphs_after_edit(spans, chunks, len(text), "x" + text + "x") is None
 
 
 def test_plural_round_trip():

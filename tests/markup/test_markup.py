@@ -188,8 +188,8 @@ def test_server_worker_keeps_its_paragraph_cache_for_masked_text(engine):
     text = "An information convention.\n\n```\ncounterfeit consciousness\n```\n\nMore text here.\n"
     doc = DocumentState(uri="file:///x.md", text=text)
     stops = (threading.Event(),)
-    analysis, _index, scanned, scanned_text = _work(engine, doc.index, doc.cache, stops, None, "markdown")
-    doc.keep_paragraphs(analysis, scanned_text)
+    analysis, _index, scanned, prepared = _work(engine, doc.index, doc.cache, stops, None, "markdown")
+    doc.keep_paragraphs(analysis, prepared.masked)
     assert [f.text for f in analysis.findings] == ["An information convention"]
     assert scanned == len(doc.cache) >= 3
     again = _work(engine, doc.index, doc.cache, stops, None, "markdown")

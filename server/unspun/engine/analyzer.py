@@ -25,7 +25,7 @@ from unspun.engine.matcher import TYPO_PENALTY, Match, PhraseIndex
 from unspun.engine.model import Analysis, Evidence, Finding, Findings, Kind, ParagraphScores, Placement
 from unspun.engine.lmcheck import Query
 from unspun.engine.openvocab import OpenVocabulary, Restoration
-from unspun.engine.tokenize import Token, paragraphs, phrase_words, tokenize
+from unspun.engine.tokenize import Token, paragraphs, paragraphs_after_edit, phrase_words, tokenize
 
 _DEFAULT = object()
 #: open-vocabulary restorations are scored in batches of paragraphs of about this many words
@@ -109,6 +109,8 @@ class Prepared(NamedTuple):
     #: each paragraph's text (cut once: a caller that looks them up in the cache before `analyze` hashes them
     #: once, and `analyze` reuses the hashes)
     chunks: list[str]
+    #: the masked text holds a carriage return (its next version is then split afresh)
+    has_cr: bool = True
 
 
 @dataclass(eq=False)
@@ -250,12 +252,20 @@ class Engine:
 
     # -- pass 2 ---------------------------------------------------------------------------------------
     @staticmethod
-    def prepare(text: str, segments: Sequence[tuple[int, int]] | None = None) -> Prepared:
+    def prepare(
+        text: str, segments: Sequence[tuple[int, int]] | None = None, previous: Prepared | None = None
+    ) -> Prepared:
         """The masked text and its paragraphs, for a caller that needs them before `analyze` (which then
-        takes them instead of computing them again)."""
+        takes them instead of computing them again). With `previous` (what this returned for an earlier
+        version of the text, e.g. before a keystroke), the paragraphs the change left alone are taken from it
+        (`tokenize.paragraphs_after_edit`): the same result, without splitting and cutting the whole text."""
         masked = mask(text, segments) if segments is not None else text
+        if previous is not None and not previous.has_cr:
+            found = paragraphs_after_edit(previous.paragraphs, previous.chunks, len(previous.masked), masked)
+            if found is not None:
+                return Prepared(text, segments, masked, found[0], found[1], False)
         paras = paragraphs(masked) if masked else []
-        return Prepared(text, segments, masked, paras, [masked[s:e] for s, e in paras])
+        return Prepared(text, segments, masked, paras, [masked[s:e] for s, e in paras], "\r" in masked)
 
     def analyze(
         self,

@@ -8,6 +8,7 @@ spellings alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -61,3 +62,64 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         pos = m.start()
     spans.append((pos, len(text)))
     return [s for s in spans if s[1] > s[0]] or [(0, len(text))]
+
+
+def paragraphs_after_edit(
+    spans: Sequence[tuple[int, int]], chunks: Sequence[str], old_length: int, new: str
+) -> tuple[list[tuple[int, int]], list[str]] | None:
+    """`paragraphs(new)` and each paragraph's text, found from an earlier version of the text: `spans` are its
+    paragraphs, `chunks` their texts, `old_length` its length, and it held no carriage return. A keystroke
+    changes one paragraph: the ones before it are where they were, the ones after it moved by the change in
+    length, and only the changed stretch is split again (the chunks of the others are the same objects, whose
+    hashes Python keeps). None when the change reaches so far that splitting `new` whole is as cheap, or when
+    the breaks around the changed stretch are not the same as before (the caller then calls `paragraphs`).
+
+    The split is the same as `paragraphs(new)`: the paragraphs before the changed stretch end where a break
+    begins, and one begins where it began before (checked), so a scan of `new` reaches it as it did before;
+    from the first unchanged break after the stretch (checked to begin where it moved to) the text is as it
+    was, and so are the breaks."""
+    n = len(spans)
+    if n == 0 or not new:
+        return None
+    delta = len(new) - old_length
+    # paragraphs unchanged in place, from the start, and moved by `delta`, from the end
+    starts = new.startswith
+    f = 0
+    for (s, _e), chunk in zip(spans, chunks):
+        if not starts(chunk, s):
+            break
+        f += 1
+    if f == n and delta == 0:
+        return list(spans), list(chunks)  # the same text
+    b = n - 1
+    for (s, _e), chunk in zip(reversed(spans), reversed(chunks)):
+        if s + delta < 0 or not starts(chunk, s + delta):
+            break
+        b -= 1
+    lo, hi = max(0, min(f, b)), min(n - 1, max(f, b))
+    start, end = spans[lo][0], spans[hi][1] + delta
+    if end < start or (lo == 0 and hi == n - 1) or "\r" in new[start:end]:
+        return None
+    last = hi == n - 1
+    local: list[tuple[int, int]] = []
+    pos = start
+    first = True
+    for m in _LF_PARAGRAPH_BREAK.finditer(new, start):
+        at = m.start()
+        if first and lo > 0 and at != start:
+            return None  # the break that began paragraph `lo` is gone: it joins the one before
+        first = False
+        if not last and at >= end:
+            if at != end:
+                return None  # the break after the stretch moved (or one that began before it reaches past it)
+            break
+        local.append((pos, at))
+        pos = at
+    else:
+        if not last or (first and lo > 0):
+            return None  # no break where the next paragraph begins, or none where paragraph `lo` began
+    local.append((pos, end))
+    local = [s for s in local if s[1] > s[0]]
+    new_spans = [*spans[:lo], *local, *[(s + delta, e + delta) for s, e in spans[hi + 1 :]]]
+    new_chunks = [*chunks[:lo], *[new[s:e] for s, e in local], *chunks[hi + 1 :]]
+    return new_spans, new_chunks

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from unspun import markup
-from unspun.engine.analyzer import Engine, Options
+from unspun.engine.analyzer import Engine, Options, Prepared
 from unspun.engine.lexicon import Lexicon, LexiconError, builtin_lexicons, load_lexicon
 from unspun.engine.model import Analysis, Finding
 from unspun.lsp.convert import PositionIndex
@@ -225,10 +225,11 @@ class Analyses:
             t0 = time.perf_counter()
             stops = (doc.cancel, superseded, self.closing)
             first = _on_loop(loop, early, index, key) if early is not None else None
-            analysis, index, scanned, scanned_text = await loop.run_in_executor(
-                self.executor, _work, engine, index, doc.cache, stops, progress, key[3], key[4], first
+            analysis, index, scanned, prepared = await loop.run_in_executor(
+                self.executor, _work, engine, index, doc.cache, stops, progress, key[3], key[4], first, doc.prepared
             )
-            doc.keep_paragraphs(analysis, scanned_text)
+            doc.prepared = prepared
+            doc.keep_paragraphs(analysis, prepared.masked)
             if scanned >= SETTLE_PARAGRAPHS:
                 # a large text was read: what it left (scans, findings) lives as long as the document, so
                 # take it out of the collector's full passes too, or each would walk it (about 40 ms for a
@@ -291,6 +292,7 @@ def format_of(doc: DocumentState) -> str:
 def _work(
     engine: Engine, index: PositionIndex, cache: dict, stops: tuple[threading.Event, ...], progress_factory,
     fmt: str = "plain", max_chars: int = 0, early: Callable[[Analysis], None] | None = None,
+    previous: Prepared | None = None,
 ):
     """Runs on a worker thread: the prose of the text, pass 1 paragraph by paragraph for large texts, then the
     engine's analysis (a quick one first, handed to `early`, when EARLY_CHARS of it are new and it reads as
@@ -308,7 +310,7 @@ def _work(
         prose = markup.Prose(fmt, ((0, len(checked)),))
     if prose.ignored:
         engine = engine.with_options(replace(engine.options, allow=engine.options.allow | prose.ignored))
-    prepared = engine.prepare(full, prose.segments)
+    prepared = engine.prepare(full, prose.segments, previous)
     text = prepared.masked
     scanned = 0
     todo = [span for span, chunk in zip(prepared.paragraphs, prepared.chunks) if chunk not in cache]
@@ -345,12 +347,12 @@ def _work(
     if early is not None and size >= EARLY_CHARS:
         quick = engine.analyze(full, cache, segments=prose.segments, prepared=prepared, quick=True)
         if not quick.deferred_words:
-            return quick, index, scanned, text  # nothing was left out: this is the whole analysis
+            return quick, index, scanned, prepared  # nothing was left out: this is the whole analysis
         early(quick)
         if any(e.is_set() for e in stops):
             raise Cancelled()
     analysis = engine.analyze(full, cache, segments=prose.segments, prepared=prepared)
-    return analysis, index, scanned, text
+    return analysis, index, scanned, prepared
 
 
 def _resolve(path: str, root: str | None) -> str:

@@ -40,6 +40,9 @@ class DocumentState:
     #: paragraph text -> engine pass-1 scan, valid for `cache_owner` (the engine that filled it)
     cache: dict[str, Any] = field(default_factory=dict)
     cache_owner: object | None = None
+    #: the text the last analysis read, cut into paragraphs (`Engine.prepare`): the next one splits only what
+    #: changed
+    prepared: Any = None
     #: the latest analysis and what it was computed for (see `unspun.lsp.analysis.Analyses.key`)
     result: Analysis | None = None
     result_key: tuple | None = None
