@@ -51,7 +51,9 @@ class PositionIndex:
 
     def __init__(self, text: str, encoding: str | None = "utf-16"):
         self.text = text
-        if "\r" in text:
+        #: the text holds a carriage return (kept: an edit's index is then built afresh)
+        self._cr = "\r" in text
+        if self._cr:
             self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
         else:  # the common case, several times faster on a long document
             self.starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
@@ -68,10 +70,10 @@ class PositionIndex:
         """The index of this text with [start, end) replaced by `new`, reusing the lines the edit leaves alone
         (a keystroke in a long document then costs a shift of the later line starts, not a rescan of it)."""
         text = self.text[:start] + new + self.text[end:]
-        if "\r" in self.text or "\r" in new or not self._identity:
+        if self._cr or "\r" in new or not self._identity:
             return PositionIndex(text, self.encoding)
         idx = PositionIndex.__new__(PositionIndex)
-        idx.text, idx.encoding = text, self.encoding
+        idx.text, idx.encoding, idx._cr = text, self.encoding, False
         idx._identity = self.encoding == "utf-32" or (
             new.isascii() or (self.encoding == "utf-16" and _ASTRAL.search(new) is None)
         )
