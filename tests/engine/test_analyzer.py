@@ -297,3 +297,28 @@ def test_condition_terms_found_per_paragraph_answer_as_a_search_of_the_document_
         # asked again after the per-paragraph terms were kept: the same answers
         again = _DocWords(scans, terms)
         assert all(again.contains(p) == slow.contains(p) for p in terms.words)
+
+
+def test_equal_options_built_anew_reuse_each_paragraphs_second_pass(mini_engine, monkeypatch):
+    """A caller that builds equal options for every keystroke (the language server) keeps the paragraphs' kept
+    second pass; different options redo it."""
+    from dataclasses import replace
+
+    from unspun.engine.analyzer import Engine, Options
+
+    text = "\n\n".join(f"{k}. Some counterfeit consciousness and Jap Europe here." for k in range(20))
+    # equal options stand for each other (the kept pass is then found by identity, not compared field by field)
+    assert mini_engine.with_options(Options()).options is mini_engine.with_options(Options()).options
+    assert mini_engine.with_options(Options(min_confidence=0.2)).options == Options(min_confidence=0.2)
+    cache: dict = {}
+    mini_engine.with_options(Options()).analyze(text, cache=cache)
+    fresh = mini_engine.analyze(text)
+    calls = []
+    real = Engine._pass2
+    monkeypatch.setattr(Engine, "_pass2", lambda self, *a: calls.append(1) or real(self, *a))
+    again = mini_engine.with_options(Options()).analyze(text, cache=cache)
+    assert calls == []
+    assert again.findings == fresh.findings
+    changed = mini_engine.with_options(replace(Options(), allow=frozenset({"jap europe"}))).analyze(text, cache=cache)
+    assert len(calls) == 20
+    assert all(f.key != "jap europe" for f in changed.findings)

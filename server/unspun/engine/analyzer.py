@@ -189,6 +189,14 @@ class Engine:
         return cls(lexicons, options), problems
 
     def with_options(self, options: Options) -> Engine:
+        # the options of the last call, when equal, stand for these: a paragraph's kept second pass is checked
+        # against the options by identity first (a caller that builds equal options for every keystroke would
+        # otherwise compare them field by field once per paragraph)
+        last = self._shared.get("options")
+        if last is not None and last is not options and last == options:
+            options = last
+        else:
+            self._shared["options"] = options
         eng = Engine.__new__(Engine)
         eng.lexicons, eng.index, eng.options, eng._shared = self.lexicons, self.index, options, self._shared
         return eng
@@ -303,9 +311,10 @@ class Engine:
         if new:
             for chunk, scan in zip(new, self.scan_paragraphs(list(new), fresh_tokens)):
                 cache[chunk] = scan
-        scans: list[tuple[int, int, ParagraphScan]] = [(s, e, cache[c]) for (s, e), c in zip(paras, chunks)]
+        scan_list: list[ParagraphScan] = list(map(cache.__getitem__, chunks))
+        scans: list[tuple[int, int, ParagraphScan]] = [(s, e, scan) for (s, e), scan in zip(paras, scan_list)]
 
-        doc_words = _DocWords([scan for _, _, scan in scans], self._condition_terms())
+        doc_words = _DocWords(scan_list, self._condition_terms())
         evidence_by_para: list[float] = []
         strong = 0.0  # fingerprints and article slips: evidence that does not come from ordinary words
         seen_substitutions: set[str] = set()
@@ -342,7 +351,7 @@ class Engine:
                     strong += weight
             evidence_by_para.append(ev)
 
-        words_of = [scan.words for _, _, scan in scans]
+        words_of = [scan.words for scan in scan_list]
         words = sum(words_of)
         score = round(spinscore.spin_rate(sum(evidence_by_para), words), 3)
         spun = score >= opts.spin_threshold and strong >= spinscore.MIN_STRONG_EVIDENCE
@@ -351,7 +360,12 @@ class Engine:
         # confidence of substitutions scales with the score up to the threshold (two decimals, so that a
         # keystroke that moves the score a little does not rebuild every finding)
         factor = round(min(1.0, 0.5 + score / (2 * opts.spin_threshold)), 2) if opts.spin_threshold > 0 else 1.0
+        # the same key object as the last analysis with the same outcome: a paragraph's kept findings are then
+        # checked by identity, not compared
         fkey = (spun, factor, f"{score:.1f}")
+        pkeys = self._shared.get("pkeys")
+        if pkeys is None or pkeys[0][0] != fkey:
+            pkeys = self._shared["pkeys"] = ((fkey, False), (fkey, True))
         open_stage = (
             spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never"
         )
@@ -366,8 +380,8 @@ class Engine:
             deferred = quick and open_stage and scan.restorations is None
             if deferred:
                 deferred_words += scan.words
-            pkey = (fkey, deferred)
-            if memo.fkey != pkey:
+            pkey = pkeys[deferred]
+            if memo.fkey is not pkey and memo.fkey != pkey:
                 memo.relative = self._paragraph_findings(
                     text[s:e], scan, memo, runs, factor, fkey[2], spun, open_stage and not deferred
                 )
