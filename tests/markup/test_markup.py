@@ -226,3 +226,9 @@ def test_url_spans_equal_the_address_pattern_over_the_whole_text():
     for _ in range(400):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
         assert markup.url_spans(text) == [m.span() for m in markup._URL.finditer(text)], text
+
+
+def test_a_directive_is_found_wherever_it_is():
+    for text in ["unspun: disable", "x unspun: ignore 'a'", "unspun:", "a:b unspun:", "unspun :", "nspun:", ":", "",
+                 "::unspun::", "é😀unspun:"]:
+        assert markup._holds_directive(text) == ("unspun:" in text), text

@@ -69,6 +69,17 @@ def url_spans(text: str) -> list[Span]:
     return [m.span() for a, b in sorted(lines) for m in _URL.finditer(text, a, b)]
 
 
+def _holds_directive(text: str) -> bool:
+    """Whether "unspun:" occurs in `text`, found from the colons (as `url_spans` does: a search for one
+    character is several times faster than one for several, and prose has few colons)."""
+    i = text.find(":", 6)
+    while i >= 0:
+        if text.startswith("unspun", i - 6):
+            return True
+        i = text.find(":", i + 1)
+    return False
+
+
 def prose_segments(text: str, format: str) -> list[Span]:
     """Code-point spans of prose in `text` read as `format` (URLs and e-mail addresses left out)."""
     return subtract(_module(format)[0](text), url_spans(text))
@@ -78,7 +89,7 @@ def extract(text: str, format: str) -> Prose:
     """The prose of `text` with its control comments applied."""
     seg_fn, com_fn = _module(format)
     segs = seg_fn(text)
-    comments = com_fn(text) if "unspun:" in text else []  # comments matter only for the directives they hold
+    comments = com_fn(text) if _holds_directive(text) else []  # comments matter only for the directives they hold
     disabled, ignored, directive_spans = directives(text, comments)
     segs = subtract(segs, url_spans(text) + disabled + directive_spans)
     return Prose(format, tuple(segs), frozenset(ignored), tuple(disabled))
