@@ -761,7 +761,8 @@ class _DocWords:
                 if self._present is None:
                     present: set[tuple[str, ...]] = set()
                     for scan in self._scans:
-                        found = terms.present(scan)
+                        kept = scan.conditions  # (`terms.present`, without a call per paragraph when kept)
+                        found = kept[1] if kept is not None and kept[0] is terms else terms.present(scan)
                         if found:
                             present |= found
                     self._present = present
