@@ -322,3 +322,34 @@ def test_equal_options_built_anew_reuse_each_paragraphs_second_pass(mini_engine,
     changed = mini_engine.with_options(replace(Options(), allow=frozenset({"jap europe"}))).analyze(text, cache=cache)
     assert len(calls) == 20
     assert all(f.key != "jap europe" for f in changed.findings)
+
+
+def test_words_kept_from_a_quick_analysis_serve_the_complete_one(monkeypatch):
+    from pathlib import Path
+
+    from unspun.engine import analyzer, default_engine
+
+    engine = default_engine()
+    if engine.open_vocabulary is None:
+        pytest.skip("no language model installed")
+    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
+    paras = [p for p in spun.split("\n\n") if p.strip() and not p.startswith("#")]
+    text = "\n\n".join(f"{k}. {p}" for k in range(3) for p in paras)
+    expected = engine.analyze(text)
+    calls = []
+    real = analyzer.tokenize
+    monkeypatch.setattr(analyzer, "tokenize", lambda *a: calls.append(1) or real(*a))
+    cache: dict = {}
+    tokens: dict = {}
+    quick = engine.analyze(text, cache, quick=True, tokens=tokens)
+    assert quick.deferred_words > 0 and len(tokens) == len(cache)
+    scanned = len(calls)
+    complete = engine.analyze(text, cache, tokens=tokens)
+    assert len(calls) == scanned  # no paragraph read again
+    assert complete.findings == expected.findings
+    # without the kept words, the complete analysis finds them again, with the same result
+    cache = {}
+    engine.analyze(text, cache, quick=True)
+    scanned = len(calls)
+    assert engine.analyze(text, cache).findings == expected.findings
+    assert len(calls) > scanned

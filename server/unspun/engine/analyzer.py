@@ -282,6 +282,7 @@ class Engine:
         segments: Sequence[tuple[int, int]] | None = None,
         prepared: Prepared | None = None,
         quick: bool = False,
+        tokens: dict[int, list[Token]] | None = None,
     ) -> Analysis:
         """Analyse `text`; with `segments` (code-point spans of prose, e.g. from `unspun.markup`), only those.
 
@@ -291,7 +292,9 @@ class Engine:
         `quick` leaves out the open-vocabulary stage of the paragraphs (given `cache`) that have not been
         through it yet -- most of the cost of a first look at a spun text -- and says how many words it left
         (`Analysis.deferred_words`). The same call without `quick` then completes the findings, reusing the
-        rest of the work."""
+        rest of the work. A caller that passes the same `tokens` dict to both keeps the words of the paragraphs
+        the quick call read (under `id` of their scans) for the complete one, which then does not find them
+        again (`scan_paragraphs` fills it the same way)."""
         original = text
         if prepared is None or prepared.text is not text or prepared.segments != segments:
             prepared = self.prepare(text, segments)
@@ -307,7 +310,7 @@ class Engine:
         for chunk in chunks:
             if chunk not in cache:
                 new[chunk] = None
-        fresh_tokens: dict[int, list[Token]] = {}
+        fresh_tokens: dict[int, list[Token]] = {} if tokens is None else tokens
         if new:
             for chunk, scan in zip(new, self.scan_paragraphs(list(new), fresh_tokens)):
                 cache[chunk] = scan

@@ -10,6 +10,7 @@ score says they are spun.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -496,5 +497,8 @@ _NONE = np.zeros(0, dtype=np.int32)
 
 
 def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:
-    gap = text[tokens[i - 1].end : tokens[i].start]
-    return any(c in gap for c in ".!?:\n\"“")
+    return _SENTENCE_GAP.search(text, tokens[i - 1].end, tokens[i].start) is not None
+
+
+#: what, between two words, says that the second one begins a sentence (or a line, or a quotation)
+_SENTENCE_GAP = re.compile('[.!?:\n"“]')

@@ -49,6 +49,8 @@ SETTLE_PARAGRAPHS = 200
 SETTLE_DELAY = 1.0
 #: new text (characters in paragraphs not seen before) from which a caller asking for `early` results gets them
 EARLY_CHARS = 10_000
+#: new text up to which the words found for a quick analysis are kept for the complete one (characters)
+KEEP_TOKENS_CHARS = 300_000
 #: how long the worker waits for the quick diagnostics to be sent before it completes the analysis (seconds)
 EARLY_WAIT = 0.25
 
@@ -315,6 +317,9 @@ def _work(
     scanned = 0
     todo = [span for span, chunk in zip(prepared.paragraphs, prepared.chunks) if chunk not in cache]
     size = sum(e - s for s, e in todo)
+    # the words of the new paragraphs, found by their scan, kept for the complete analysis after a quick one
+    # (only for a text of moderate size: they take about 30 bytes per character while kept)
+    tokens: dict | None = {} if early is not None and EARLY_CHARS <= size <= KEEP_TOKENS_CHARS else None
     if size >= PROGRESS_CHARS:
         progress = progress_factory() if progress_factory is not None else None
         if progress is not None:
@@ -327,7 +332,7 @@ def _work(
                     raise Cancelled()
                 chunks = (text[s:e] for s, e in todo[k : k + SCAN_BATCH])
                 batch = list(dict.fromkeys(c for c in chunks if c not in cache))
-                for chunk, scan in zip(batch, engine.scan_paragraphs(batch)):
+                for chunk, scan in zip(batch, engine.scan_paragraphs(batch, tokens)):
                     cache[chunk] = scan
                 scanned += len(batch)
                 done += sum(e - s for s, e in todo[k : k + SCAN_BATCH])
@@ -345,13 +350,13 @@ def _work(
     if any(e.is_set() for e in stops):
         raise Cancelled()
     if early is not None and size >= EARLY_CHARS:
-        quick = engine.analyze(full, cache, segments=prose.segments, prepared=prepared, quick=True)
+        quick = engine.analyze(full, cache, segments=prose.segments, prepared=prepared, quick=True, tokens=tokens)
         if not quick.deferred_words:
             return quick, index, scanned, prepared  # nothing was left out: this is the whole analysis
         early(quick)
         if any(e.is_set() for e in stops):
             raise Cancelled()
-    analysis = engine.analyze(full, cache, segments=prose.segments, prepared=prepared)
+    analysis = engine.analyze(full, cache, segments=prose.segments, prepared=prepared, tokens=tokens)
     return analysis, index, scanned, prepared
 
 
