@@ -35,6 +35,7 @@ def compile_bytecode() -> None:
 
     compileall.compile_dir(Path(unspun.__file__).parent, quiet=1)
 
+
 _clean: list[str] | None = None
 _spun: list[str] | None = None
 

@@ -226,9 +226,15 @@ def test_url_spans_equal_the_address_pattern_over_the_whole_text():
     for _ in range(400):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
         assert markup.url_spans(text) == [m.span() for m in markup._URL.finditer(text)], text
+    # past a few thousand colons the markers are searched for instead: the same addresses
+    many = ":" * 3000 + " see http://a.org/x and mailto:me@x.org then www.b.org " + "a:b " * 1000 + "ftp://h/"
+    assert markup.url_spans(many) == [m.span() for m in markup._URL.finditer(many)]
+    assert len(markup.url_spans(many)) == 4
 
 
 def test_a_directive_is_found_wherever_it_is():
     for text in ["unspun: disable", "x unspun: ignore 'a'", "unspun:", "a:b unspun:", "unspun :", "nspun:", ":", "",
                  "::unspun::", "é😀unspun:"]:
         assert markup._holds_directive(text) == ("unspun:" in text), text
+    assert markup._holds_directive(":" * 5000 + " unspun: disable")
+    assert not markup._holds_directive(":" * 5000 + " unspun disable")

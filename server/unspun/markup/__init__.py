@@ -58,7 +58,15 @@ def url_spans(text: str) -> list[Span]:
         return b
 
     i = text.find(":")
+    colons = 0
     while i >= 0:
+        colons += 1
+        if colons > _COLONS_WALKED:  # a text full of colons (a table, a log): the markers themselves are searched
+            for marker in ("://", "mailto:"):
+                j = text.find(marker, i)
+                while j >= 0:
+                    j = text.find(marker, line_at(j))
+            break
         if text.startswith("//", i + 1) or (i >= 6 and text.startswith("mailto", i - 6)):
             i = line_at(i)
         i = text.find(":", i + 1)
@@ -73,11 +81,19 @@ def _holds_directive(text: str) -> bool:
     """Whether "unspun:" occurs in `text`, found from the colons (as `url_spans` does: a search for one
     character is several times faster than one for several, and prose has few colons)."""
     i = text.find(":", 6)
+    colons = 0
     while i >= 0:
+        colons += 1
+        if colons > _COLONS_WALKED:
+            return text.find("unspun:", i - 6) >= 0
         if text.startswith("unspun", i - 6):
             return True
         i = text.find(":", i + 1)
     return False
+
+
+#: colons looked at one by one before the searches for a marker fall back to searching for the marker
+_COLONS_WALKED = 2000
 
 
 def prose_segments(text: str, format: str) -> list[Span]:
