@@ -353,3 +353,39 @@ def test_words_kept_from_a_quick_analysis_serve_the_complete_one(monkeypatch):
     scanned = len(calls)
     assert engine.analyze(text, cache).findings == expected.findings
     assert len(calls) > scanned
+
+
+def test_kept_section_evidence_through_edits_equals_a_fresh_analysis():
+    """A long spun text edited at random, each version prepared from the one before (as the language server
+    does): the spin score, each paragraph's score and the findings equal a fresh analysis's, while the
+    sections the edit did not touch keep their evidence."""
+    import random
+    from pathlib import Path
+
+    from unspun.engine import default_engine
+    from unspun.engine import spinscore
+
+    engine = default_engine()
+    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
+    paras = [p for p in spun.split("\n\n") if p.strip() and not p.startswith("#")]
+    text = "\n\n".join(f"{k}. {p}" for k in range(66) for p in paras)
+    assert len(text.split()) > 3 * spinscore.SECTION_WORDS
+    rnd = random.Random(12)
+    cache: dict = {}
+    plain_cache: dict = {}  # an analysis that keeps no section evidence (its paragraphs from a cache of their own)
+    previous = None
+    reused = 0
+    for _ in range(25):
+        i = rnd.randint(0, len(text))
+        j = min(len(text), i + rnd.choice([0, 1, 4, 300]))
+        text = text[:i] + rnd.choice(["", "x", " mentioned ", "\n\n", " information convention ", ". "]) + text[j:]
+        prepared = engine.prepare(text, None, previous)
+        before = dict(prepared.kept or {})
+        got = engine.analyze(text, cache=cache, prepared=prepared)
+        reused += sum(1 for k in prepared.kept if k in before)
+        expected = engine.analyze(text, cache=plain_cache)
+        assert got.spin_score == expected.spin_score and got.spun == expected.spun
+        assert list(got.paragraphs) == list(expected.paragraphs)
+        assert got.findings == expected.findings
+        previous = prepared
+    assert reused > 25 * 2  # most sections came from the version before

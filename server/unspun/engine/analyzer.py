@@ -111,6 +111,9 @@ class Prepared(NamedTuple):
     chunks: list[str]
     #: the masked text holds a carriage return (its next version is then split afresh)
     has_cr: bool = True
+    #: what `analyze` keeps between versions of one text (passed on by `Engine.prepare(..., previous)`): the
+    #: spin evidence of each section, keyed by the section's paragraph passes
+    kept: dict | None = None
 
 
 @dataclass(eq=False)
@@ -271,9 +274,10 @@ class Engine:
         if previous is not None and not previous.has_cr:
             found = paragraphs_after_edit(previous.paragraphs, previous.chunks, len(previous.masked), masked)
             if found is not None:
-                return Prepared(text, segments, masked, found[0], found[1], False)
+                return Prepared(text, segments, masked, found[0], found[1], False, previous.kept or {})
         paras = paragraphs(masked) if masked else []
-        return Prepared(text, segments, masked, paras, [masked[s:e] for s, e in paras], "\r" in masked)
+        kept = previous.kept if previous is not None and previous.kept is not None else {}
+        return Prepared(text, segments, masked, paras, [masked[s:e] for s, e in paras], "\r" in masked, kept)
 
     def analyze(
         self,
@@ -318,15 +322,15 @@ class Engine:
         scans: list[tuple[int, int, ParagraphScan]] = [(s, e, scan) for (s, e), scan in zip(paras, scan_list)]
 
         doc_words = _DocWords(scan_list, self._condition_terms())
-        evidence_by_para: list[float] = []
-        strong = 0.0  # fingerprints and article slips: evidence that does not come from ordinary words
-        seen_substitutions: set[str] = set()
-        section_words = 0
+        memos: list[_Pass2] = []
+        # sections of about SECTION_WORDS words: their substitutions count again (else a long spun text would
+        # read as clean); `sections` holds where each begins
+        sections: list[int] = []
+        section_words = spinscore.SECTION_WORDS
         runs_of: list[tuple[tuple[int, int], ...]] = []
         for s, e, scan in scans:
             if section_words >= spinscore.SECTION_WORDS:
-                # a new section: its substitutions count again (else a long spun text would read as clean)
-                seen_substitutions.clear()
+                sections.append(len(memos))
                 section_words = 0
             section_words += scan.words
             conditional = scan.conditional
@@ -343,16 +347,24 @@ class Engine:
             memo = scan.memo
             if memo is None or memo.key != key:
                 memo = scan.memo = self._pass2(text[s:e], scan, key, dict(zip(conditional, conds)), runs)
-            ev = memo.evidence
-            strong += memo.strong
-            for sub, weight, confirmed in memo.substitutions:
-                if sub in seen_substitutions:
-                    continue  # an ordinary word repeated is one piece of evidence, not many
-                seen_substitutions.add(sub)
-                ev += weight
-                if confirmed:
-                    strong += weight
-            evidence_by_para.append(ev)
+            memos.append(memo)
+        sections.append(len(memos))
+        # each section's evidence, kept with its paragraphs' passes: a keystroke recomputes its own section's
+        kept = prepared.kept if prepared.kept is not None else {}
+        now: dict[tuple[_Pass2, ...], tuple[list[float], float]] = {}
+        evidence_by_para: list[float] = []
+        strong = 0.0  # fingerprints, article slips and confirmed substitutions: evidence of more than words
+        for a, b in zip(sections, sections[1:]):
+            section = tuple(memos[a:b])
+            found = kept.get(section)
+            if found is None:
+                found = _section_evidence(section)
+            now[section] = found
+            evidence_by_para.extend(found[0])
+            strong += found[1]
+        if prepared.kept is not None:
+            prepared.kept.clear()
+            prepared.kept.update(now)
 
         words_of = [scan.words for scan in scan_list]
         words = sum(words_of)
@@ -625,6 +637,26 @@ def _repair_article(
     fixed = [apply_case(article.text, article_for(r.split()[0])) + gap + r if r.split() else r for r in replacements]
     start = base + article.start
     return start, text[start:end], fixed
+
+
+def _section_evidence(passes: Sequence[_Pass2]) -> tuple[list[float], float]:
+    """The spin evidence of each paragraph of one section, and the section's strong evidence: an ordinary word
+    substituted again in the same section is one piece of evidence, not many."""
+    seen: set[str] = set()
+    evidence: list[float] = []
+    strong = 0.0
+    for memo in passes:
+        ev = memo.evidence
+        strong += memo.strong
+        for sub, weight, confirmed in memo.substitutions:
+            if sub in seen:
+                continue
+            seen.add(sub)
+            ev += weight
+            if confirmed:
+                strong += weight
+        evidence.append(ev)
+    return evidence, strong
 
 
 def mask(text: str, segments: Sequence[tuple[int, int]]) -> str:
