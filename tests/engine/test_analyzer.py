@@ -389,3 +389,39 @@ def test_kept_section_evidence_through_edits_equals_a_fresh_analysis():
         assert got.findings == expected.findings
         previous = prepared
     assert reused > 25 * 2  # most sections came from the version before
+
+
+def test_context_conditions_through_edits_with_kept_terms_equal_a_fresh_analysis():
+    """The condition terms of blocks of paragraphs are kept between versions: through edits that add and remove
+    a required term far from the phrase that needs it, in a text of many blocks, the findings stay those of a
+    fresh analysis."""
+    import random
+    import re
+
+    lex, _ = parse_lexicon(
+        HEADER + "collection a\tSeries A\tfingerprint\t0.9\t\tfunding\n"
+        + "bunch size\tbatch size\tfingerprint\t0.9\t\t\tbananas\n", name="t"
+    )
+    eng = Engine([lex])
+    text = "\n\n".join(f"{k}. Plain words here." for k in range(300))
+    text = text.replace("150. Plain", "150. Collection A and a bunch size. Plain")
+    rnd = random.Random(4)
+    cache: dict = {}
+    previous = None
+    outcomes = set()
+    for _ in range(60):
+        k = rnd.randrange(300)
+        at = text.index(f"{k}. ")
+        text = text[:at] + rnd.choice(["funding ", "bananas ", ""]) + text[at:]
+        word = rnd.choice(["funding ", "bananas "])
+        spots = [m.start() for m in re.finditer(word, text)]
+        if spots and rnd.random() < 0.5:  # and take one away somewhere
+            at = rnd.choice(spots)
+            text = text[:at] + text[at + len(word) :]
+        prepared = eng.prepare(text, None, previous)
+        got = eng.analyze(text, cache=cache, prepared=prepared)
+        expected = eng.analyze(text)
+        assert got.findings == expected.findings
+        outcomes.add(tuple(f.text for f in got.findings))
+        previous = prepared
+    assert len(outcomes) > 1  # the conditions changed their verdict along the way

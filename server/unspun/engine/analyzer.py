@@ -73,9 +73,10 @@ class ArticleSlip:
     word: str
 
 
-@dataclass
+@dataclass(eq=False)
 class ParagraphScan:
-    """What pass 1 learns from one paragraph; offsets are relative to the paragraph."""
+    """What pass 1 learns from one paragraph; offsets are relative to the paragraph. Compared (and hashed) by
+    identity: one scan stands for one paragraph text in a cache."""
 
     words: int
     matches: list[Match] = field(default_factory=list)
@@ -321,7 +322,7 @@ class Engine:
         scan_list: list[ParagraphScan] = list(map(cache.__getitem__, chunks))
         scans: list[tuple[int, int, ParagraphScan]] = [(s, e, scan) for (s, e), scan in zip(paras, scan_list)]
 
-        doc_words = _DocWords(scan_list, self._condition_terms())
+        doc_words = _DocWords(scan_list, self._condition_terms(), prepared.kept)
         memos: list[_Pass2] = []
         # sections of about SECTION_WORDS words: their substitutions count again (else a long spun text would
         # read as clean); `sections` holds where each begins
@@ -365,6 +366,7 @@ class Engine:
         if prepared.kept is not None:
             prepared.kept.clear()
             prepared.kept.update(now)
+            prepared.kept.update(doc_words.kept_now)
 
         words_of = [scan.words for scan in scan_list]
         words = sum(words_of)
@@ -772,6 +774,10 @@ class _ConditionTerms:
         return out
 
 
+#: paragraphs whose condition terms are merged, and kept, together (see `_DocWords`)
+_PRESENT_BLOCK = 64
+
+
 class _DocWords:
     """Whole-word phrase look-ups in a document, for context conditions, from what pass 1 kept of each
     paragraph (so a keystroke in a long document does not tokenize all of it again).
@@ -779,11 +785,15 @@ class _DocWords:
     The lexicons' condition terms are found per paragraph once (`_ConditionTerms.present`) and merged for the
     document on its first question; any other phrase is looked for paragraph by paragraph."""
 
-    def __init__(self, scans: Sequence[ParagraphScan], terms: _ConditionTerms | None = None):
+    def __init__(self, scans: Sequence[ParagraphScan], terms: _ConditionTerms | None = None, kept: dict | None = None):
         self._scans = scans
         self._terms = terms
         self._present: set[tuple[str, ...]] | None = None
         self._seen: dict[str, bool] = {}
+        #: the terms found in blocks of consecutive paragraphs by an analysis of the version before (keyed by
+        #: the terms and the block's scans), and those found now
+        self._kept = kept if kept is not None else {}
+        self.kept_now: dict = {}
 
     def contains(self, phrase: str) -> bool:
         hit = self._seen.get(phrase)
@@ -795,11 +805,14 @@ class _DocWords:
             if terms is not None and words in terms.known:
                 if self._present is None:
                     present: set[tuple[str, ...]] = set()
-                    for scan in self._scans:
-                        kept = scan.conditions  # (`terms.present`, without a call per paragraph when kept)
-                        found = kept[1] if kept is not None and kept[0] is terms else terms.present(scan)
-                        if found:
-                            present |= found
+                    scans = self._scans
+                    for a in range(0, len(scans), _PRESENT_BLOCK):
+                        block = (terms, tuple(scans[a : a + _PRESENT_BLOCK]))
+                        in_block = self._kept.get(block)
+                        if in_block is None:
+                            in_block = frozenset().union(*map(terms.present, block[1]))
+                        self.kept_now[block] = in_block
+                        present |= in_block
                     self._present = present
                 hit = words in self._present
             else:
