@@ -113,7 +113,8 @@ class Prepared(NamedTuple):
     #: the masked text holds a carriage return (its next version is then split afresh)
     has_cr: bool = True
     #: what `analyze` keeps between versions of one text (passed on by `Engine.prepare(..., previous)`): the
-    #: spin evidence of each section, keyed by the section's paragraph passes
+    #: spin evidence of each section, keyed by the section's paragraph passes, and the condition terms of each
+    #: block of paragraphs, keyed by the terms asked about and the block's scans
     kept: dict | None = None
 
 
