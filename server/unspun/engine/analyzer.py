@@ -273,12 +273,12 @@ class Engine:
         version of the text, e.g. before a keystroke), the paragraphs the change left alone are taken from it
         (`tokenize.paragraphs_after_edit`): the same result, without splitting and cutting the whole text."""
         masked = mask(text, segments) if segments is not None else text
+        kept = previous.kept if previous is not None and previous.kept is not None else {}
         if previous is not None and not previous.has_cr:
             found = paragraphs_after_edit(previous.paragraphs, previous.chunks, len(previous.masked), masked)
             if found is not None:
-                return Prepared(text, segments, masked, found[0], found[1], False, previous.kept or {})
+                return Prepared(text, segments, masked, found[0], found[1], False, kept)
         paras = paragraphs(masked) if masked else []
-        kept = previous.kept if previous is not None and previous.kept is not None else {}
         return Prepared(text, segments, masked, paras, [masked[s:e] for s, e in paras], "\r" in masked, kept)
 
     def analyze(
@@ -352,7 +352,7 @@ class Engine:
             memos.append(memo)
         sections.append(len(memos))
         # each section's evidence, kept with its paragraphs' passes: a keystroke recomputes its own section's
-        kept = prepared.kept if prepared.kept is not None else {}
+        kept = prepared.kept if prepared.kept is not None else {}  # (None: a `Prepared` made by hand)
         now: dict[tuple[_Pass2, ...], tuple[list[float], float]] = {}
         evidence_by_para: list[float] = []
         strong = 0.0  # fingerprints, article slips and confirmed substitutions: evidence of more than words

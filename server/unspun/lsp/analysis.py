@@ -313,10 +313,9 @@ def _work(
     if prose.ignored:
         engine = engine.with_options(replace(engine.options, allow=engine.options.allow | prose.ignored))
     prepared = engine.prepare(full, prose.segments, previous)
-    text = prepared.masked
     scanned = 0
-    todo = [span for span, chunk in zip(prepared.paragraphs, prepared.chunks) if chunk not in cache]
-    size = sum(e - s for s, e in todo)
+    todo = [chunk for chunk in prepared.chunks if chunk not in cache]
+    size = sum(map(len, todo))
     # the words of the new paragraphs, found by their scan, kept for the complete analysis after a quick one
     # (only for a text of moderate size: they take about 30 bytes per character while kept)
     tokens: dict | None = {} if early is not None and EARLY_CHARS <= size <= KEEP_TOKENS_CHARS else None
@@ -330,12 +329,12 @@ def _work(
             for k in range(0, len(todo), SCAN_BATCH):
                 if any(e.is_set() for e in stops) or (progress is not None and progress.cancelled.is_set()):
                     raise Cancelled()
-                chunks = (text[s:e] for s, e in todo[k : k + SCAN_BATCH])
+                chunks = todo[k : k + SCAN_BATCH]
                 batch = list(dict.fromkeys(c for c in chunks if c not in cache))
                 for chunk, scan in zip(batch, engine.scan_paragraphs(batch, tokens)):
                     cache[chunk] = scan
                 scanned += len(batch)
-                done += sum(e - s for s, e in todo[k : k + SCAN_BATCH])
+                done += sum(map(len, chunks))
                 if progress is not None and time.monotonic() - last > 0.1:
                     last = time.monotonic()
                     progress.report(min(99, done * 100 // size), f"{done // 1000} of {size // 1000} k characters")
@@ -346,7 +345,7 @@ def _work(
         if progress is not None:
             progress.end("done")
     else:
-        scanned = len({text[s:e] for s, e in todo})  # the engine scans identical paragraphs once
+        scanned = len(set(todo))  # the engine scans identical paragraphs once
     if any(e.is_set() for e in stops):
         raise Cancelled()
     if early is not None and size >= EARLY_CHARS:

@@ -41,13 +41,13 @@ _DIRECTIVE = re.compile(
 _QUOTED = re.compile(r""""([^"\n]*)"|'([^'\n]*)'|“([^”\n]*)”""")
 
 
-def url_spans(text: str) -> list[Span]:
-    """Spans of URLs and e-mail addresses.
+def url_spans(text: str, colons: list[int] | None = None) -> list[Span]:
+    """Spans of URLs and e-mail addresses (`colons`: `_colons(text)`, when the caller has it).
 
     Neither can cross a line, and each holds one of a few markers ("://", "mailto:", "www.", "@"), so only the
     lines with a marker are searched: the address pattern tried at every word of a long document costs more
-    than all the rest of a keystroke's work. The markers with a colon are found from the colons (a search for
-    one character is several times faster than one for several, and prose has few colons)."""
+    than all the rest of a keystroke's work. The markers with a colon are found from the colons (see
+    `_colons`)."""
     lines: set[Span] = set()
 
     def line_at(i: int) -> int:
@@ -57,43 +57,48 @@ def url_spans(text: str) -> list[Span]:
         lines.add((a, b))
         return b
 
-    i = text.find(":")
-    colons = 0
-    while i >= 0:
-        colons += 1
-        if colons > _COLONS_WALKED:  # a text full of colons (a table, a log): the markers themselves are searched
-            for marker in ("://", "mailto:"):
-                j = text.find(marker, i)
-                while j >= 0:
-                    j = text.find(marker, line_at(j))
-            break
-        if text.startswith("//", i + 1) or (i >= 6 and text.startswith("mailto", i - 6)):
-            i = line_at(i)
-        i = text.find(":", i + 1)
-    for marker in ("www.", "@"):
+    if colons is None:
+        colons = _colons(text)
+    if colons is _TOO_MANY:  # a text full of colons (a table, a log): the markers themselves are searched
+        markers: tuple[str, ...] = ("://", "mailto:", "www.", "@")
+    else:
+        markers = ("www.", "@")
+        for i in colons:
+            if text.startswith("//", i + 1) or (i >= 6 and text.startswith("mailto", i - 6)):
+                line_at(i)
+    for marker in markers:
         i = text.find(marker)
         while i >= 0:
             i = text.find(marker, line_at(i))
     return [m.span() for a, b in sorted(lines) for m in _URL.finditer(text, a, b)]
 
 
-def _holds_directive(text: str) -> bool:
-    """Whether "unspun:" occurs in `text`, found from the colons (as `url_spans` does: a search for one
-    character is several times faster than one for several, and prose has few colons)."""
-    i = text.find(":", 6)
-    colons = 0
+def _holds_directive(text: str, colons: list[int] | None = None) -> bool:
+    """Whether "unspun:" occurs in `text`, found from its colons (`_colons(text)`)."""
+    if colons is None:
+        colons = _colons(text)
+    if colons is _TOO_MANY:
+        return "unspun:" in text
+    return any(i >= 6 and text.startswith("unspun", i - 6) for i in colons)
+
+
+def _colons(text: str) -> list[int]:
+    """Where the colons of `text` are, or `_TOO_MANY` past `_COLONS_WALKED` of them. The markers of addresses
+    and directives that hold a colon are looked for there: a search for one character is several times faster
+    than one for several, and prose has few colons."""
+    out: list[int] = []
+    i = text.find(":")
     while i >= 0:
-        colons += 1
-        if colons > _COLONS_WALKED:
-            return text.find("unspun:", i - 6) >= 0
-        if text.startswith("unspun", i - 6):
-            return True
+        if len(out) == _COLONS_WALKED:
+            return _TOO_MANY
+        out.append(i)
         i = text.find(":", i + 1)
-    return False
+    return out
 
 
-#: colons looked at one by one before the searches for a marker fall back to searching for the marker
+#: colons looked at one by one; past this many, the markers themselves are searched for
 _COLONS_WALKED = 2000
+_TOO_MANY: list[int] = []
 
 
 def prose_segments(text: str, format: str) -> list[Span]:
@@ -105,9 +110,10 @@ def extract(text: str, format: str) -> Prose:
     """The prose of `text` with its control comments applied."""
     seg_fn, com_fn = _module(format)
     segs = seg_fn(text)
-    comments = com_fn(text) if _holds_directive(text) else []  # comments matter only for the directives they hold
+    colons = _colons(text)
+    comments = com_fn(text) if _holds_directive(text, colons) else []  # comments matter only for their directives
     disabled, ignored, directive_spans = directives(text, comments)
-    segs = subtract(segs, url_spans(text) + disabled + directive_spans)
+    segs = subtract(segs, url_spans(text, colons) + disabled + directive_spans)
     return Prose(format, tuple(segs), frozenset(ignored), tuple(disabled))
 
 
