@@ -238,3 +238,94 @@ def test_a_directive_is_found_wherever_it_is():
         assert markup._holds_directive(text) == ("unspun:" in text), text
     assert markup._holds_directive(":" * 5000 + " unspun: disable")
     assert not markup._holds_directive(":" * 5000 + " unspun disable")
+
+
+def test_asciidoc_table_cells_are_cut_at_their_separators():
+    from unspun.markup import asciidoc
+
+    text = "|===\n| Jap Europe | info `code` x|y\n|===\nNo cells here.\n"
+    spans = asciidoc.segments(text)
+    pieces = [text[a:b] for a, b in spans]
+    assert pieces == [" Jap Europe ", " info ", " x", "y", "No cells here."]
+
+
+def test_asciidoc_cell_cuts_match_a_character_walk():
+    # the cut spans are those of a walk over every character that ends a span at each "|"
+    import random
+
+    from unspun.markup import asciidoc
+
+    rng = random.Random(7)
+    alphabet = "ab |`+{}x-"
+    for _ in range(400):
+        line = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 30)))
+        base = rng.randrange(0, 50)
+        got = asciidoc._inline_prose(line, base)
+        inline = []
+        pos = 0
+        for m in asciidoc._INLINE.finditer(line):
+            if m.start() > pos:
+                inline.append((base + pos, base + m.start()))
+            pos = m.end()
+        if pos < len(line):
+            inline.append((base + pos, base + len(line)))
+        want = []
+        for a, b in inline:
+            s = a
+            for k in range(a, b):
+                if line[k - base] == "|":
+                    if k > s:
+                        want.append((s, k))
+                    s = k + 1
+            if b > s:
+                want.append((s, b))
+        assert got == want, line
+
+
+def test_asciidoc_inline_markup_found_from_colons_as_from_names():
+    # the inline pattern matches macros from their colon (for speed); the prose it leaves must be what the
+    # plain pattern, which tries each macro name at every word boundary, leaves
+    import random
+    import re
+
+    from unspun.markup import asciidoc
+
+    plain = re.compile(
+        r"`[^`\n]+`|\+\+?[^+\n]+\+\+?"
+        r"|\b(?:pass|stem|latexmath|asciimath|kbd|btn|menu):[^\[\s]*\[[^\]\n]*\]"
+        r"|\b(?:link|xref|mailto|image|footnote|anchor|indexterm|indexterm2|include):[^\[\s]*(?=\[)"
+        r"|<<[^,>\n]*(?=,)|<<[^>\n]*>>|\[\[[^\]\n]*\]\]|\[#[^\]\n]*\]|\{[\w-]+\}"
+    )
+    pieces = ["pass:", "stem:", "link:", "xref:", "indexterm2:", "indexterm:", "image:", "kbd:", "xpass:", "é",
+              "link", ":", "[", "]", "[x]", "a", " ", "`", "+", "<<", ">>", ",", "{n}", "[[", "[#", "_", "2", "/"]
+    rng = random.Random(11)
+    for _ in range(3000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 14)))
+        want, pos = [], 0
+        for m in plain.finditer(line):
+            if m.start() > pos:
+                want.append((pos, m.start()))
+            pos = m.end()
+        if pos < len(line):
+            want.append((pos, len(line)))
+        assert asciidoc._inline_prose(line, 0) == want, line
+
+
+def test_lines_without_carriage_returns_match_the_line_pattern():
+    import random
+
+    from unspun.markup import lines as lines_module
+
+    def by_pattern(text):
+        out = []
+        for m in lines_module._LINE.finditer(text):
+            if m.start() == m.end():
+                break
+            out.append((m.start(), m.end(), m.group().rstrip("\r\n")))
+        return out
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        text = "".join(rng.choice(["a", "b c", "\n", "\n\n", " "]) for _ in range(rng.randrange(0, 12)))
+        assert lines_module.lines(text) == by_pattern(text), repr(text)
+    assert lines_module.lines("a\r\nb\rc\n") == [(0, 3, "a"), (3, 5, "b"), (5, 7, "c")]

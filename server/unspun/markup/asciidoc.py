@@ -25,12 +25,24 @@ _BLOCK_ATTRIBUTES = re.compile(r"^\[[^\]]*\]$")
 _BLOCK_MACRO = re.compile(r"^[a-z][\w-]*::\S*\[.*\]$")
 _LINE_COMMENT = re.compile(r"^//(?!/)")
 _PROSE_DELIMITER = re.compile(r"^(={4,}|\*{4,}|_{4,}|-{2}|\|={3,}|!={3,})$")
+#: inline macros whose whole text is not prose, and those whose target is not (their bracketed text is)
+_WHOLE_MACROS = ("pass", "stem", "latexmath", "asciimath", "kbd", "btn", "menu")
+_TARGET_MACROS = ("link", "xref", "mailto", "image", "footnote", "anchor", "indexterm", "indexterm2", "include")
+
+
+def _after_name(names: tuple[str, ...]) -> str:
+    # a macro is matched from its colon, the name checked behind it: every alternative of the pattern then
+    # begins with a literal character, which the regular expression engine scans for quickly (a name tried at
+    # every word boundary of the text made this pattern most of the cost of reading a long document)
+    return ":(?:" + "|".join(rf"(?<=\b{name}:)" for name in names) + ")"
+
+
 _INLINE = re.compile(
     r"`[^`\n]+`"  # literal
     r"|\+\+?[^+\n]+\+\+?"  # literal passthrough
-    r"|\b(?:pass|stem|latexmath|asciimath|kbd|btn|menu):[^\[\s]*\[[^\]\n]*\]"  # inline passthrough, math, UI
-    r"|\b(?:link|xref|mailto|image|footnote|anchor|indexterm|indexterm2|include):[^\[\s]*(?=\[)"  # macro targets
-    r"|<<[^,>\n]*(?=,)|<<[^>\n]*>>"  # cross reference ids (the text after a comma stays)
+    + "|" + _after_name(_WHOLE_MACROS) + r"[^\[\s]*\[[^\]\n]*\]"  # inline passthrough, math, UI
+    + "|" + _after_name(_TARGET_MACROS) + r"[^\[\s]*(?=\[)"  # macro targets
+    + r"|<<[^,>\n]*(?=,)|<<[^>\n]*>>"  # cross reference ids (the text after a comma stays)
     r"|\[\[[^\]\n]*\]\]|\[#[^\]\n]*\]"  # anchors
     r"|\{[\w-]+\}"  # attribute references
 )
@@ -66,20 +78,27 @@ def _inline_prose(line: str, base: int) -> list[Span]:
     out: list[Span] = []
     pos = 0
     for m in _INLINE.finditer(line):
-        if m.start() > pos:
-            out.append((base + pos, base + m.start()))
+        start = m.start()
+        if line[start] == ":":  # a macro, matched from its colon: it begins at its name
+            while start > pos and (line[start - 1].isalnum() or line[start - 1] == "_"):
+                start -= 1
+        if start > pos:
+            out.append((base + pos, base + start))
         pos = m.end()
     if pos < len(line):
         out.append((base + pos, base + len(line)))
     # table cell separators are markup: cut the spans at them
+    if "|" not in line:
+        return out
     cut: list[Span] = []
     for a, b in out:
         s = a
-        for k in range(a, b):
-            if line[k - base] == "|":
-                if k > s:
-                    cut.append((s, k))
-                s = k + 1
+        k = line.find("|", a - base, b - base)
+        while k >= 0:
+            if base + k > s:
+                cut.append((s, base + k))
+            s = base + k + 1
+            k = line.find("|", k + 1, b - base)
         if b > s:
             cut.append((s, b))
     return cut
