@@ -214,16 +214,18 @@ def test_readers_survive_random_input():
 
 
 def test_url_spans_equal_the_address_pattern_over_the_whole_text():
-    """Only lines holding a marker are searched; that must find every address the pattern finds anywhere."""
+    """Only the runs of non-space characters holding a marker are searched; that must find every address the
+    pattern finds anywhere (runs longer than the first window looked back over, other white space too)."""
     import random
 
     pieces = [
         "word ", "a:b ", "://", "http://x.org/a?b=c ", "see https://ex.com.", "mailto:me@x.org", "mailto ",
         ":", "www.", "www.ex.org ", "Www.no ", "me@ex.com", "@", "\n", "\n\n", "ftp://h/", "é", "😀", " :// ",
         "file:///tmp/a", "x.y@z.co.uk,", "(http://a.b)", "mailto:", "ailto:", "//",
+        "\t", "\u00a0", "\u2003", "a" * 70, "b." * 150, "\r\n",
     ]
     rnd = random.Random(11)
-    for _ in range(400):
+    for _ in range(1500):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 30)))
         assert markup.url_spans(text) == [m.span() for m in markup._URL.finditer(text)], text
     # past a few thousand colons the markers are searched for instead: the same addresses
