@@ -331,3 +331,15 @@ def test_lines_without_carriage_returns_match_the_line_pattern():
         text = "".join(rng.choice(["a", "b c", "\n", "\n\n", " "]) for _ in range(rng.randrange(0, 12)))
         assert lines_module.lines(text) == by_pattern(text), repr(text)
     assert lines_module.lines("a\r\nb\rc\n") == [(0, 3, "a"), (3, 5, "b"), (5, 7, "c")]
+
+
+def test_latex_math_ends_at_its_first_unescaped_closer():
+    from unspun.markup import latex
+
+    text = r"One $x \$ y$ two $$a$b$$ three \$ four $open"
+    pieces = [text[a:b] for a, b in latex.segments(text)]
+    assert pieces == [r"One ", " two ", r" three ", " four "]
+    html_text = "<p>One</p>\n<pre>x\ny</pre>\n<p>two</p>"
+    from unspun.markup import html
+
+    assert [html_text[a:b] for a, b in html.segments(html_text)] == ["One", "\n", "\n", "two"]

@@ -9,6 +9,7 @@ Where `html.parser` gives up on broken markup, the text after that point is not 
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import accumulate
 from html.parser import HTMLParser
 
 Span = tuple[int, int]
@@ -24,10 +25,8 @@ class _Reader(HTMLParser):
     def __init__(self, text: str):
         super().__init__(convert_charrefs=False)
         self.text = text
-        self.starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self.starts.append(i + 1)
+        # where each line begins (html.parser counts lines at "\n" only)
+        self.starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
         self.stack: list[str] = []
         self.skipping = 0
         self.prose: list[Span] = []

@@ -43,6 +43,9 @@ SPEC_ENVIRONMENTS = frozenset({"tabular", "tabular*", "tabularx", "array", "long
 BIB_PROSE_FIELDS = frozenset({"title", "booktitle", "subtitle", "abstract", "note", "annote", "annotation", "titleaddon"})
 
 _CMD = re.compile(r"\\([A-Za-z@]+\*?|.)", re.S)
+_SPECIAL = re.compile(r"[%$\\]")
+_ESCAPE_OR_DOLLAR = re.compile(r"\\.|\$", re.S)
+_ESCAPE_OR_DOUBLE = re.compile(r"\\.|\$\$", re.S)
 _BEGIN_DOC = re.compile(r"\\begin\s*\{document\}")
 _TITLE = re.compile(r"\\title\s*(?:\[[^\]]*\]\s*)?\{")
 
@@ -122,15 +125,12 @@ def _scan(text: str, start: int, end: int, prose: list[Span], comments: list[Spa
         elif ch == "$":
             double = text.startswith("$$", i)
             closer = "$$" if double else "$"
-            j = i + len(closer)
-            while j < end:
-                if text[j] == "\\":
-                    j += 2
-                    continue
-                if text.startswith(closer, j):
-                    break
-                j += 1
-            j = min(end, j + len(closer))
+            # the closer: the first one not escaped (an escape takes the character after it)
+            pattern = _ESCAPE_OR_DOUBLE if double else _ESCAPE_OR_DOLLAR
+            m = pattern.search(text, i + len(closer), end)
+            while m is not None and text[m.start()] == "\\":
+                m = pattern.search(text, m.end(), end)
+            j = end if m is None else min(end, m.end())
             cut(i, j)
             i = j
         elif ch == "\\":
@@ -169,8 +169,9 @@ def _scan(text: str, start: int, end: int, prose: list[Span], comments: list[Spa
                 j = _args(text, j, 1)
             cut(i, j)
             i = j
-        else:
-            i += 1
+        else:  # prose: on to the next character that may begin something else
+            m = _SPECIAL.search(text, i, end)
+            i = end if m is None else m.start()
     if run < end:
         prose.append((run, end))
 
