@@ -8,8 +8,11 @@ makes the rest of a keystroke cost little), so this time is part of every edit's
 the clean benchmark prose (`bench/inputs.py`) dressed in the format's usual markup: a section heading every
 ten paragraphs; in each paragraph an emphasised word, an inline code span and a link; a code block every
 fifteen paragraphs and a table (where the format has one) every thirty. Prints the median milliseconds of
-`unspun.markup.extract` per format and size (each run reads the text with one more letter typed in its
-middle, as after a keystroke, so no reader's memory of the last text answers), and the same per 10,000 words (flat when reading is linear).
+`unspun.markup.extract` per format and size, reading the whole text, and reading it after a keystroke from
+the reading before it (`extract(..., previous=...)`, as the language server does; a format that cannot read a
+changed chunk alone reads the whole text there too). Each reading is of a text with one more letter typed in
+a paragraph in its middle, a different one for each, so no reader's memory of a text answers. The whole
+reading is also given per 10,000 words (flat when reading is linear).
 """
 
 from __future__ import annotations
@@ -76,24 +79,31 @@ def main() -> int:
     ap.add_argument("--formats", default=",".join(FORMATS))
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print("| format | " + " | ".join(f"{s:,} words, ms" for s in sizes) + " | ms per 10,000 words |")
+    print("| format | " + " | ".join(f"{s:,} words: whole / after a keystroke, ms" for s in sizes)
+          + " | whole, ms per 10,000 words |")
     print("|---|" + "---|" * (len(sizes) + 1))
     for fmt in args.formats.split(","):
         cells, per = [], []
         for size in sizes:
             text = inputs.document("clean", size)
             doc = _dress(fmt, text.split("\n\n"))
-            markup.extract(doc, fmt)  # compiles the format's patterns
-            times = []
+            before = markup.extract(doc, fmt)  # (also compiles the format's patterns)
+            whole, after = [], []
             for k in range(args.runs):
-                # a keystroke's text: a letter typed in the middle (a reader may keep its last few results)
+                # a keystroke's text: a letter typed in a paragraph in the middle (a reader may keep its last
+                # few results)
                 at = doc.index(" ", len(doc) // 2 + 100 * k)
                 typed = doc[:at] + "s" + doc[at:]
+                at = doc.index(" ", at + 50)
+                other = doc[:at] + "s" + doc[at:]
                 t0 = time.perf_counter()
                 markup.extract(typed, fmt)
-                times.append(time.perf_counter() - t0)
-            ms = statistics.median(times) * 1e3
-            cells.append(f"{ms:.1f}")
+                t1 = time.perf_counter()
+                markup.extract(other, fmt, previous=before)
+                whole.append(t1 - t0)
+                after.append(time.perf_counter() - t1)
+            ms = statistics.median(whole) * 1e3
+            cells.append(f"{ms:.1f} / {statistics.median(after) * 1e3:.2f}")
             per.append(f"{ms * 10_000 / size:.1f}")
         print(f"| {fmt} | " + " | ".join(cells) + " | " + " / ".join(per) + " |", flush=True)
     return 0

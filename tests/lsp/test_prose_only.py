@@ -76,3 +76,38 @@ async def test_project_lexicons_and_their_changes(client: Client, workspace):
         diags = findings(await client.diagnostics_after(doc.uri, mark))
     assert [text_in(doc.text, d.range) for d in diags] == ["woolly mammoth plan"]
     doc.close()
+
+
+async def test_markdown_read_again_after_edits_as_when_opened(client: Client, workspace):
+    """After each keystroke the server reads only the changed paragraph's markup when it can; what it flags
+    must be what it flags in the same text opened afresh (fences typed and taken away, list items, links)."""
+    text = (
+        "# Notes on counterfeit consciousness\n\n"
+        "The minister held an information convention.\n\n"
+        "Intro about profound learning.\n\n"
+        "    indented counterfeit consciousness\n\n"
+        "See [the page](https://example.com/a) on Jap Europe.\n"
+    )
+    doc = Doc(client, workspace / "typing.md", text)
+    await doc.diagnostics()
+    at_intro = doc.text.index("Intro")
+    steps = [
+        (at_intro, at_intro, "- "),  # a list item: the indented paragraph after it joins it (prose)
+        (at_intro, at_intro + 2, ""),
+        (at_intro, at_intro, "```\n"),  # a fence: everything after it is code
+        (at_intro, at_intro + 4, ""),
+        (doc.text.index("the page"), doc.text.index("the page"), "x"),
+    ]
+    for k, (a, b, new) in enumerate(steps):
+        doc.edit(a, b, new)
+        got = sorted((text_in(doc.text, d.range), d.message) for d in findings(await doc.diagnostics()))
+        fresh = Doc(client, workspace / f"fresh-{k}.md", doc.text)
+        want = sorted((text_in(fresh.text, d.range), d.message) for d in findings(await fresh.diagnostics()))
+        fresh.close()
+        assert got == want, (k, doc.text)
+        phrases = [phrase for phrase, _ in got]
+        if k in (0, 1):  # the indented one is prose in a list item, code after a paragraph
+            assert phrases.count("counterfeit consciousness") == (2 if k == 0 else 1)
+        if k == 2:
+            assert sorted(phrases) == ["an information convention", "counterfeit consciousness"]
+    doc.close()

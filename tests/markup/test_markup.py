@@ -188,7 +188,7 @@ def test_server_worker_keeps_its_paragraph_cache_for_masked_text(engine):
     text = "An information convention.\n\n```\ncounterfeit consciousness\n```\n\nMore text here.\n"
     doc = DocumentState(uri="file:///x.md", text=text)
     stops = (threading.Event(),)
-    analysis, _index, scanned, prepared = _work(engine, doc.index, doc.cache, stops, None, "markdown")
+    analysis, _index, scanned, prepared, _prose = _work(engine, doc.index, doc.cache, stops, None, "markdown")
     doc.keep_paragraphs(analysis, prepared.masked)
     assert [f.text for f in analysis.findings] == ["An information convention"]
     assert scanned == len(doc.cache) >= 3

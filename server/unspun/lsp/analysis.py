@@ -227,10 +227,11 @@ class Analyses:
             t0 = time.perf_counter()
             stops = (doc.cancel, superseded, self.closing)
             first = _on_loop(loop, early, index, key) if early is not None else None
-            analysis, index, scanned, prepared = await loop.run_in_executor(
-                self.executor, _work, engine, index, doc.cache, stops, progress, key[3], key[4], first, doc.prepared
+            analysis, index, scanned, prepared, prose = await loop.run_in_executor(
+                self.executor, _work, engine, index, doc.cache, stops, progress, key[3], key[4], first, doc.prepared,
+                doc.prose,
             )
-            doc.prepared = prepared
+            doc.prepared, doc.prose = prepared, prose
             doc.keep_paragraphs(analysis, prepared.masked)
             if scanned >= SETTLE_PARAGRAPHS:
                 # a large text was read: what it left (scans, findings) lives as long as the document, so
@@ -294,11 +295,12 @@ def format_of(doc: DocumentState) -> str:
 def _work(
     engine: Engine, index: PositionIndex, cache: dict, stops: tuple[threading.Event, ...], progress_factory,
     fmt: str = "plain", max_chars: int = 0, early: Callable[[Analysis], None] | None = None,
-    previous: Prepared | None = None,
+    previous: Prepared | None = None, previous_prose: markup.Prose | None = None,
 ):
     """Runs on a worker thread: the prose of the text, pass 1 paragraph by paragraph for large texts, then the
     engine's analysis (a quick one first, handed to `early`, when EARLY_CHARS of it are new and it reads as
-    spun).
+    spun). `previous` and `previous_prose` are what the last call for the same document returned (its cut
+    into paragraphs and its prose): only what changed since is cut and read again.
 
     Any event in `stops` (document closed, a newer version arrived, server shutting down) or a cancel from the
     progress UI ends the work at the next paragraph; paragraphs scanned so far stay in the cache. Past
@@ -306,7 +308,7 @@ def _work(
     full = index.text
     checked = full[:max_chars] if max_chars and len(full) > max_chars else full
     try:
-        prose = markup.extract(checked, fmt)
+        prose = markup.extract(checked, fmt, previous_prose)
     except Exception as e:  # noqa: BLE001 - a reader failing on odd input must not cost the user every finding
         log.warning("could not read %s markup (%s); checking the whole text", fmt, e)
         prose = markup.Prose(fmt, ((0, len(checked)),))
@@ -351,12 +353,12 @@ def _work(
     if early is not None and size >= EARLY_CHARS:
         quick = engine.analyze(full, cache, segments=prose.segments, prepared=prepared, quick=True, tokens=tokens)
         if not quick.deferred_words:
-            return quick, index, scanned, prepared  # nothing was left out: this is the whole analysis
+            return quick, index, scanned, prepared, prose  # nothing was left out: this is the whole analysis
         early(quick)
         if any(e.is_set() for e in stops):
             raise Cancelled()
     analysis = engine.analyze(full, cache, segments=prose.segments, prepared=prepared, tokens=tokens)
-    return analysis, index, scanned, prepared
+    return analysis, index, scanned, prepared, prose
 
 
 def _resolve(path: str, root: str | None) -> str:

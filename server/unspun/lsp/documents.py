@@ -43,6 +43,8 @@ class DocumentState:
     #: the text the last analysis read, cut into paragraphs (`Engine.prepare`): the next one splits only what
     #: changed
     prepared: Any = None
+    #: the prose the last analysis read (`markup.extract`): the next one reads only the chunk an edit changed
+    prose: Any = None
     #: the latest analysis and what it was computed for (see `unspun.lsp.analysis.Analyses.key`)
     result: Analysis | None = None
     result_key: tuple | None = None

@@ -104,6 +104,13 @@ def _inline_prose(line: str, base: int) -> list[Span]:
     return cut
 
 
+def local(chunk: str, next_line: str) -> bool:
+    """Whether `chunk` (lines without a blank one) reads the same alone as in any document and changes the
+    reading of no other chunk (see `unspun.markup.reread`): every line is read alone except inside a delimited
+    verbatim block, so a chunk without a block delimiter is."""
+    return not any(_VERBATIM.match(line.strip()) for line in chunk.split("\n"))
+
+
 def segments(text: str) -> list[Span]:
     return _read(text)[0]
 

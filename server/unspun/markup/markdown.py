@@ -56,6 +56,18 @@ def _tokens(text: str):
     return _parser().parse(src), fm
 
 
+#: what may reach across a blank line or make a chunk read differently in place: an indented line (a code
+#: block, a list item's continuation), an HTML block, a fence, front matter, and a "]" not opening an inline
+#: link's destination (reference links and definitions, resolved across the document)
+_NOT_LOCAL = re.compile(r"^(?:[ \t]|<|`{3}|~{3})|\A(?:---|\+\+\+)|\](?!\()", re.M)
+
+
+def local(chunk: str, next_line: str) -> bool:
+    """Whether `chunk` (lines without a blank one) reads the same alone as in any document and changes the
+    reading of no other chunk (see `unspun.markup.reread`), given the first line of the chunk after it."""
+    return _NOT_LOCAL.search(chunk) is None and not next_line.startswith((" ", "\t"))
+
+
 def segments(text: str) -> list[Span]:
     return _read(text)[0]
 

@@ -104,3 +104,12 @@ def functions(format: str) -> tuple[Callable[[str], list[Span]], Callable[[str],
     if format == "commit":
         return mod.commit_segments, mod.commit_comments
     return mod.segments, mod.comments
+
+
+def local_check(format: str) -> Callable[[str, str], bool] | None:
+    """The format's test of a chunk that reads the same alone as in any document (see `markup.reread`), or None
+    when the format has none (its documents are then always read whole)."""
+    mod_name = PROSE_FORMATS.get(format)
+    if mod_name is None or format in ("bibtex", "commit"):
+        return None
+    return getattr(importlib.import_module(f"unspun.markup.{mod_name}"), "local", None)

@@ -1,0 +1,145 @@
+"""Reading the prose again after an edit gives what reading the whole new text gives, for random documents of
+each format that can read a chunk alone, through random edits (typing, deleting, pasting markup)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from unspun import markup
+from unspun.markup import reread
+
+LINES = {
+    "markdown": [
+        "Plain words about Jap Europe here.", "# A heading", "Title", "=====", "- a list item", "1. numbered",
+        "> quoted words", "    indented code", "```", "```python", "~~~", "<div>", "</div>", "<!-- note -->",
+        "<!--", "-->", "[ref]: https://example.com", "see [ref] and [text](https://x.org/a)", "`code` and *em*",
+        "| a | b |", "|---|---|", "---", "+++", "a line with a https://example.com/path address", "me@example.com",
+        "![image](pic.png) text", "trailing \\", "  two spaces", "\tTab", "",
+    ],
+    "asciidoc": [
+        "Plain words about Jap Europe here.", "== A heading", "----", "....", "////", "++++", "```", "// comment",
+        ":attr: value", "[source,python]", "|===", "| cell | cell", "link:https://x.org[the text] and more",
+        "`literal` and pass:[raw]", "* a list item", ".Title", "====", "", "  indented words",
+    ],
+}
+TYPED = ["s", " ", "x y", "\n", "\n\n", "`", "]", "[", "(", "<", "```", "----", "---", "    ", "@", "://", "é"]
+
+
+def _document(rng: random.Random, fmt: str) -> str:
+    out = []
+    for _ in range(rng.randrange(1, 40)):
+        # mostly prose, as documents are
+        out.append(LINES[fmt][0] if rng.random() < 0.5 else rng.choice(LINES[fmt]))
+        if rng.random() < 0.4:
+            out.append("")
+    return "\n".join(out) + rng.choice(["", "\n"])
+
+
+def _edit(rng: random.Random, text: str) -> str:
+    at = rng.randrange(0, len(text) + 1)
+    kind = rng.random()
+    if kind < 0.5 or not text:
+        return text[:at] + rng.choice(TYPED) + text[at:]
+    if kind < 0.8:
+        return text[:at] + text[at + rng.randrange(1, 4) :]
+    return text[:at] + rng.choice(TYPED) + text[at + 1 :]
+
+
+@pytest.mark.parametrize("fmt", sorted(LINES))
+def test_reading_after_edits_equals_reading_the_whole_text(fmt):
+    rng = random.Random(sorted(LINES).index(fmt))
+    fast = 0
+    edits = 0
+    for _ in range(150):
+        text = _document(rng, fmt)
+        prose = markup.extract(text, fmt)
+        for _ in range(12):
+            new = _edit(rng, text)
+            got = markup.extract(new, fmt, previous=prose)
+            want = markup.extract(new, fmt)
+            assert got == want, (fmt, text, new)
+            if reread.reread(text, prose.segments, new, lambda t: markup._addressless_prose(t, fmt),
+                             markup.registry.local_check(fmt)) is not None:
+                fast += 1
+            edits += 1
+            text, prose = new, got
+    # the chunk was read alone for a good share of the edits (else this tests only the whole reading)
+    assert fast > edits // 5, (fast, edits)
+
+
+def test_a_chunk_inside_an_open_fence_is_read_with_its_document():
+    text = "Intro words.\n\n```\n\ncode words here\n\n```\n\nAfter."
+    prose = markup.extract(text, "markdown")
+    at = text.index("code words") + 4
+    new = text[:at] + "s" + text[at:]
+    assert markup.extract(new, "markdown", previous=prose) == markup.extract(new, "markdown")
+    assert all(not (a <= at < b) for a, b in markup.extract(new, "markdown").segments)
+
+
+def test_changed_finds_the_stretch_that_differs():
+    rng = random.Random(2)
+    for _ in range(3000):
+        old = "".join(rng.choice("ab\n") for _ in range(rng.randrange(0, 3000)))
+        at = rng.randrange(0, len(old) + 1)
+        cut = rng.randrange(0, 4)
+        new = old[:at] + "".join(rng.choice("ab") for _ in range(rng.randrange(0, 3))) + old[at + cut :]
+        got = reread.changed(old, new)
+        if old == new:
+            assert got is None
+            continue
+        p, old_end, new_end = got
+        assert old[:p] == new[:p] and old[old_end:] == new[new_end:]
+        assert len(old) - old_end == len(new) - new_end
+        # the stretch is the smallest: the texts differ at its ends
+        assert p == min(len(old), len(new)) or old[p : p + 1] != new[p : p + 1] or old_end == p or new_end == p
+        assert old_end <= p or new_end <= p or old[old_end - 1] != new[new_end - 1]
+
+
+def test_chunk_bounds():
+    text = "a\nb\n\nc\n  \nd e\nf"
+    assert reread.chunk_start(text, text.index("b")) == 0
+    assert reread.chunk_end(text, 0) == text.index("\n\n")
+    assert reread.chunk_start(text, text.index("c")) == text.index("c")
+    assert reread.chunk_end(text, text.index("c")) == text.index("c") + 1
+    assert reread.chunk_start(text, text.index("f")) == text.index("d")
+    assert reread.chunk_end(text, text.index("d")) == len(text)
+
+
+def _after(text: str, at: int, typed: str, fmt: str = "markdown"):
+    new = text[:at] + typed + text[at:]
+    got = markup.extract(new, fmt, previous=markup.extract(text, fmt))
+    assert got == markup.extract(new, fmt), (text, new)
+    return got
+
+
+def test_a_chunk_that_becomes_a_list_item_takes_the_indented_chunk_after_it():
+    # "    code" is a code block after a paragraph, a list item's paragraph after a list item
+    text = "Intro words.\n\nfoo words\n\n    code words\n\nEnd."
+    prose = _after(text, text.index("foo"), "- ")
+    code = text.index("code words") + 2  # where it is after the edit
+    assert any(a <= code < b for a, b in prose.segments)
+    assert not any(a <= code - 2 < b for a, b in markup.extract(text, "markdown").segments)
+
+
+def test_a_new_reference_definition_changes_the_links_of_other_chunks():
+    text = "Some [foo] words here.\n\n[foo: /url\n\nEnd."
+    _after(text, text.index(": /url"), "]")
+
+
+def test_a_fence_typed_at_a_chunk_start_takes_the_rest_of_the_document():
+    text = "Intro words.\n\nabc words\n\nMore words.\n\nEnd."
+    prose = _after(text, text.index("abc"), "```")
+    assert all(b <= text.index("abc") for _a, b in prose.segments)
+
+
+def test_old_prose_across_a_chunk_end_is_read_again():
+    # a reader whose prose reaches across a blank line: the chunk is not read alone, even where its own
+    # reading matches what lies inside it
+    old = "ab\n\ncd ef"
+    new = "ab\n\ncd efs"
+    def read(t):
+        return [(m.start(), m.end()) for m in __import__("re").finditer(r"ef\w*", t)]
+    assert reread.reread(old, [(0, 5), (7, 9)], new, read, lambda chunk, nxt: True) is None
+    assert reread.reread(old, [(7, 9)], new, read, lambda chunk, nxt: True) == [(7, 10)]
