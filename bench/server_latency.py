@@ -3,6 +3,7 @@
 
     python3 bench/server_latency.py [--debounce 0] [--cold-runs 3] [--opens 5] [--edits 30]
                                     [--soak 2000 | --soak clean=2000,spun=100] [--kinds clean,spun]
+                                    [--format plain | markdown | asciidoc | rst | latex | html]
 
 Measures, on `python3 -m unspun serve` (push diagnostics, UTF-16, no workspace folder, default settings except
 `debounceMs`, passed in `initializationOptions`):
@@ -16,6 +17,9 @@ Measures, on `python3 -m unspun serve` (push diagnostics, UTF-16, no workspace f
 * edit: after a one-character `didChange` (alternately inserting a character into a paragraph and deleting
   it again, a different paragraph each pair) in a 100,000-word document, the time until diagnostics for the
   new version arrive; p50 and p95;
+* `--format`: every document dressed in that format's usual markup as `bench/markup_speed.py` dresses it
+  (headings, emphasis, code spans, links, code blocks, tables) and opened with its language id, so that the
+  markup reading is part of each measure (plain text by default);
 * memory: the server's VmRSS (and peak VmHWM) after start, after loading the 100,000-word document and after
   `--soak` more such edits, each waited for.
 
@@ -34,9 +38,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import inputs  # noqa: E402
+import markup_speed  # noqa: E402
 from lspclient import ROOT, Server  # noqa: E402
 
 SMALL = ROOT / "examples" / "spun-news.txt"
+#: file extension and language id of each format `--format` takes
+EXTENSION = {"markdown": "md", "asciidoc": "adoc", "rst": "rst", "latex": "tex", "html": "html"}
+LANGUAGE = {"markdown": "markdown", "asciidoc": "asciidoc", "rst": "restructuredtext", "latex": "latex", "html": "html"}
 OPEN_VOCABULARY = "substitution/open-vocabulary"
 
 
@@ -108,6 +116,7 @@ def main() -> int:
     ap.add_argument("--soak", default="2000", help="further edits before the last memory reading: a number, or"
                     " per kind (clean=2000,spun=200)")
     ap.add_argument("--kinds", default="clean,spun")
+    ap.add_argument("--format", default="plain", choices=["plain", *LANGUAGE])
     ap.add_argument("--stderr", default=None, help="write the server's log here (default: discarded)")
     args = ap.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
@@ -115,7 +124,8 @@ def main() -> int:
     if not inputs.have_eval():
         print("note: ../shared/eval not found; clean documents repeat the examples", file=sys.stderr)
 
-    print(f"debounceMs = {args.debounce} (sent in initializationOptions); push diagnostics over stdio\n")
+    print(f"debounceMs = {args.debounce} (sent in initializationOptions); push diagnostics over stdio;"
+          f" documents: {args.format}\n")
 
     soak_of = {}
     for part in args.soak.split(","):
@@ -125,7 +135,10 @@ def main() -> int:
     if colds:
         print_cold(colds)
     for kind in kinds:
-        row, m = run_kind(kind, args.debounce, args.opens, args.edits, soak_of.get(kind, soak_of.get("*", 0)), args.stderr)
+        row, m = run_kind(
+            kind, args.debounce, args.opens, args.edits, soak_of.get(kind, soak_of.get("*", 0)), args.stderr,
+            args.format,
+        )
         print_rows([row], [m])
     return 0
 
@@ -154,7 +167,15 @@ def complete_diagnostics(srv: Server, uri: str, t0: float, timeout: float = 120)
     return first, done, later
 
 
-def run_kind(kind: str, debounce: int, n_opens: int, n_edits: int, n_soak: int, stderr: str | None):
+def run_kind(
+    kind: str, debounce: int, n_opens: int, n_edits: int, n_soak: int, stderr: str | None, fmt: str = "plain"
+):
+    ext, language = EXTENSION.get(fmt, "txt"), LANGUAGE.get(fmt, "plaintext")
+
+    def document(words: int, start: int = 0) -> str:
+        text = inputs.document(kind, words, start=start)
+        return text if fmt == "plain" else markup_speed._dress(fmt, text.split("\n\n"))
+
     srv = Server({"debounceMs": debounce}, stderr_path=stderr)
     try:
         srv.initialize()
@@ -162,25 +183,25 @@ def run_kind(kind: str, debounce: int, n_opens: int, n_edits: int, n_soak: int, 
         # spun text: the warm-up, each 10k-word document and the 100k-word one share no text (the engine keeps
         # the restorations of windows it has scored, so a repeat would be timed partly from that cache)
         far = kind == "spun"
-        srv.open("file:///bench/warm.txt", inputs.document(kind, 2000, start=160_000 if far else 500))
-        srv.wait_diagnostics("file:///bench/warm.txt", 1)
-        srv.close("file:///bench/warm.txt")
+        srv.open(f"file:///bench/warm.{ext}", document(2000, start=160_000 if far else 500), language=language)
+        srv.wait_diagnostics(f"file:///bench/warm.{ext}", 1)
+        srv.close(f"file:///bench/warm.{ext}")
         rss_start = srv.rss_kib()
         opens = []
         completes = []
         ndiag = 0
         for i in range(n_opens):
-            uri = f"file:///bench/{kind}-10k-{i}.txt"
-            text = inputs.document(kind, 10_000, start=100_000 + 11_000 * i if far else 1000 + 37 * i)
-            t0 = srv.open(uri, text)
+            uri = f"file:///bench/{kind}-10k-{i}.{ext}"
+            text = document(10_000, start=100_000 + 11_000 * i if far else 1000 + 37 * i)
+            t0 = srv.open(uri, text, language=language)
             first, done, params = complete_diagnostics(srv, uri, t0)
             opens.append(first - t0)
             completes.append(done - t0)
             ndiag = len(params["diagnostics"])
             srv.close(uri)
-        big = inputs.document(kind, 100_000)
-        uri = f"file:///bench/{kind}-100k.txt"
-        t0 = srv.open(uri, big)
+        big = document(100_000)
+        uri = f"file:///bench/{kind}-100k.{ext}"
+        t0 = srv.open(uri, big, language=language)
         _first, t, params = complete_diagnostics(srv, uri, t0, timeout=600)
         open_big = t - t0
         ndiag_big = len(params["diagnostics"])

@@ -425,3 +425,64 @@ def test_context_conditions_through_edits_with_kept_terms_equal_a_fresh_analysis
         outcomes.add(tuple(f.text for f in got.findings))
         previous = prepared
     assert len(outcomes) > 1  # the conditions changed their verdict along the way
+
+
+def test_prepare_with_a_changed_stretch_equals_prepare_afresh():
+    """The server passes the stretch a markup reading says changed (`Prose.changed`): masking, paragraphs and
+    masked runs then come from the last version outside it. Through random edits of Markdown documents they
+    must equal those of a fresh preparation, and so must the findings."""
+    import random
+
+    from unspun import markup
+    from unspun.engine import Engine
+
+    engine = Engine(model=None)
+    lines = [
+        "The minister held an information convention in Jap Europe.", "# Counterfeit consciousness", "",
+        "See [the page](https://example.com/x) on `profound learning` and *bosom malignant growth*.",
+        "- a list item about huge information", "```", "code counterfeit consciousness", "    indented text",
+        "Mail me@example.com about it.", "<div>", "</div>",
+    ]
+    rng = random.Random(4)
+    hinted = 0
+    for _ in range(60):
+        text = "".join(
+            (rng.choice(lines) if rng.random() < 0.3 else lines[0]) + rng.choice(["\n", "\n\n", "\n\n"])
+            for _ in range(rng.randrange(3, 40))
+        )
+        prose = markup.extract(text, "markdown")
+        prepared = engine.prepare(text, prose.segments)
+        for _ in range(15):
+            at = rng.randrange(len(text) + 1)
+            cut = rng.choice([0, 0, 1, 3])
+            text = text[:at] + rng.choice(["s", " ", "x y", "`", "\n", "\n\n", "]", "](", "http://a.b ", ""]) + text[at + cut :]
+            prose = markup.extract(text, "markdown", previous=prose)
+            got = engine.prepare(text, prose.segments, prepared, prose.changed)
+            want = engine.prepare(text, prose.segments)
+            assert (got.masked, got.paragraphs, got.chunks, got.runs_of) == (
+                want.masked, want.paragraphs, want.chunks, want.runs_of
+            ), text
+            if want.blocked is not None:
+                assert (got.blocked._starts, got.blocked._ends) == (want.blocked._starts, want.blocked._ends)
+            hinted += prose.changed is not None
+            a = engine.analyze(text, segments=prose.segments, prepared=got)
+            b = engine.analyze(text, segments=prose.segments)
+            assert [(f.start, f.end, f.replacements) for f in a.findings] == [
+                (f.start, f.end, f.replacements) for f in b.findings
+            ]
+            prepared = got
+    assert hinted > 250  # many edits came with a stretch
+
+
+def test_a_changed_stretch_is_ignored_unless_it_can_be_relied_on():
+    from unspun.engine.analyzer import Engine, _usable_hint
+
+    old = "One `code` two.\n\nThree four."
+    new = "One `code` twos.\n\nThree four."
+    prev = Engine.prepare(old, [(0, 4), (10, 15), (17, 28)])
+    segs = [(0, 4), (10, 16), (18, 29)]
+    assert _usable_hint((0, 15, 16), new, segs, prev) == (0, 15, 16)  # from a text start to a line break
+    assert _usable_hint((12, 15, 16), new, segs, prev) is None  # begins inside a word
+    assert _usable_hint((0, 14, 16), new, segs, prev) is None  # lengths that do not add up
+    assert _usable_hint((0, 15, 16), new, None, prev) is None  # no segments
+    assert _usable_hint((0, 15, 16), new, segs, Engine.prepare(old)) is None  # nothing masked before

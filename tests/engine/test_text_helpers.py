@@ -40,12 +40,17 @@ PIECES = ["word ", "a", " ", "\t", "\n", "\n\n", "\n \n", "\n\t\n\n", "\n\n\n", 
 
 def _edited(rnd: random.Random, text: str) -> str:
     """`text` with one random change: an insertion, a deletion (sometimes across paragraphs) or a replacement."""
+    return _edit(rnd, text)[0]
+
+
+def _edit(rnd: random.Random, text: str) -> tuple[str, tuple[int, int]]:
+    """`_edited`, with the stretch of `text` the change replaced."""
     i = rnd.randint(0, len(text))
     if text and i < len(text) and text[i] == "\n" and rnd.random() < 0.3:
         i = rnd.choice([i, i + 1])  # often at a line break, where paragraphs join and split
     j = min(len(text), i + rnd.choice([0, 0, 1, 1, 2, 5, 40]))
     new = "".join(rnd.choice(PIECES) for _ in range(rnd.choice([0, 1, 1, 2])))
-    return text[:i] + new + text[j:]
+    return text[:i] + new + text[j:], (i, j)
 
 
 def test_paragraphs_after_an_edit_equal_a_fresh_split():
@@ -56,8 +61,13 @@ def test_paragraphs_after_an_edit_equal_a_fresh_split():
         spans = paragraphs(text)
         chunks = [text[s:e] for s, e in spans]
         for _ in range(15):
-            new = _edited(rnd, text)
+            new, stretch = _edit(rnd, text)
             got = paragraphs_after_edit(spans, chunks, len(text), new) if "\r" not in text else None
+            if "\r" not in text:  # told where the change is, it compares nothing and finds the same
+                hinted = paragraphs_after_edit(spans, chunks, len(text), new, stretch)
+                assert hinted is None or (hinted.spans, hinted.chunks) == (paragraphs(new), [
+                    new[s:e] for s, e in paragraphs(new)
+                ]), (text, new)
             expected = paragraphs(new) if new else None
             if "\r" in new:
                 assert got is None  # (a carriage return is left to the full split)
@@ -80,7 +90,7 @@ def test_paragraphs_after_an_edit_reuse_the_unchanged_texts():
     spans = paragraphs(text)
     chunks = [text[s:e] for s, e in spans]
     new = text.replace("Paragraph 20 says", "Paragraph 20 now says")
-    got_spans, got_chunks = paragraphs_after_edit(spans, chunks, len(text), new)
+    got_spans, got_chunks, _lo, _hi = paragraphs_after_edit(spans, chunks, len(text), new)
     assert got_spans == paragraphs(new)
     assert all(a is b for a, b in zip(got_chunks[:20], chunks[:20]))
     assert all(a is b for a, b in zip(got_chunks[21:], chunks[21:]))

@@ -142,4 +142,4 @@ def test_old_prose_across_a_chunk_end_is_read_again():
     def read(t):
         return [(m.start(), m.end()) for m in __import__("re").finditer(r"ef\w*", t)]
     assert reread.reread(old, [(0, 5), (7, 9)], new, read, lambda chunk, nxt: True) is None
-    assert reread.reread(old, [(7, 9)], new, read, lambda chunk, nxt: True) == [(7, 10)]
+    assert reread.reread(old, [(7, 9)], new, read, lambda chunk, nxt: True) == ([(7, 10)], (4, 9, 10))

@@ -10,10 +10,12 @@ Analysis runs in two passes so that editors can re-analyse only what changed:
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -116,6 +118,10 @@ class Prepared(NamedTuple):
     #: spin evidence of each section, keyed by the section's paragraph passes, and the condition terms of each
     #: block of paragraphs, keyed by the terms asked about and the block's scans
     kept: dict | None = None
+    #: the masked runs of the text (None without segments), and each paragraph's, relative to it (None when
+    #: nothing is masked)
+    blocked: _Blocked | None = None
+    runs_of: list[tuple[tuple[int, int], ...]] | None = None
 
 
 @dataclass(eq=False)
@@ -266,20 +272,55 @@ class Engine:
     # -- pass 2 ---------------------------------------------------------------------------------------
     @staticmethod
     def prepare(
-        text: str, segments: Sequence[tuple[int, int]] | None = None, previous: Prepared | None = None
+        text: str, segments: Sequence[tuple[int, int]] | None = None, previous: Prepared | None = None,
+        changed: tuple[int, int, int] | None = None,
     ) -> Prepared:
         """The masked text and its paragraphs, for a caller that needs them before `analyze` (which then
         takes them instead of computing them again). With `previous` (what this returned for an earlier
         version of the text, e.g. before a keystroke), the paragraphs the change left alone are taken from it
-        (`tokenize.paragraphs_after_edit`): the same result, without splitting and cutting the whole text."""
-        masked = mask(text, segments) if segments is not None else text
+        (`tokenize.paragraphs_after_edit`): the same result, without splitting and cutting the whole text.
+
+        `changed` (start, end in the earlier text, end in this one), when the caller knows it, says that
+        outside that stretch the text and its `segments` (sorted) are the earlier version's, moved by the
+        change in length after it (`markup.Prose.changed`): only the stretch is then masked again, and only
+        its paragraphs' masked runs are found again. It must begin and end at white space or an end of the
+        text (where no masked run can cross it); a hint that does not is ignored."""
+        hint = _usable_hint(changed, text, segments, previous)
+        if hint is not None:
+            assert previous is not None and previous.blocked is not None and segments is not None
+            start, old_end, end = hint
+            masked = previous.masked[:start] + _mask_stretch(text, segments, start, end) + previous.masked[old_end:]
+            blocked: _Blocked | None = previous.blocked.after_edit(text, segments, start, old_end, end)
+        else:
+            masked = mask(text, segments) if segments is not None else text
+            blocked = _Blocked(text, segments) if segments is not None else None
         kept = previous.kept if previous is not None and previous.kept is not None else {}
+        cut = None
         if previous is not None and not previous.has_cr:
-            found = paragraphs_after_edit(previous.paragraphs, previous.chunks, len(previous.masked), masked)
-            if found is not None:
-                return Prepared(text, segments, masked, found[0], found[1], False, kept)
-        paras = paragraphs(masked) if masked else []
-        return Prepared(text, segments, masked, paras, [masked[s:e] for s, e in paras], "\r" in masked, kept)
+            cut = paragraphs_after_edit(
+                previous.paragraphs, previous.chunks, len(previous.masked), masked,
+                hint[:2] if hint is not None else None,
+            )
+        if cut is not None:
+            paras, chunks, has_cr = cut.spans, cut.chunks, False
+        else:
+            paras = paragraphs(masked) if masked else []
+            chunks, has_cr = [masked[s:e] for s, e in paras], "\r" in masked
+        runs_of = None
+        if blocked:
+            if hint is not None and cut is not None and previous is not None and previous.runs_of is not None:
+                # the paragraphs the cut replaced find their runs again; it replaced every one the stretch
+                # touches (it was found from the stretch), so the others keep theirs (relative to the
+                # paragraph, they do not move)
+                added = len(paras) - (len(previous.paragraphs) - (cut.hi - cut.lo))
+                runs_of = [
+                    *previous.runs_of[: cut.lo],
+                    *[blocked.runs(s, e) for s, e in paras[cut.lo : cut.lo + added]],
+                    *previous.runs_of[cut.hi :],
+                ]
+            else:
+                runs_of = [blocked.runs(s, e) for s, e in paras]
+        return Prepared(text, segments, masked, paras, chunks, has_cr, kept, blocked, runs_of)
 
     def analyze(
         self,
@@ -305,9 +346,8 @@ class Engine:
         if prepared is None or prepared.text is not text or prepared.segments != segments:
             prepared = self.prepare(text, segments)
         text, paras, chunks = prepared.masked, prepared.paragraphs, prepared.chunks
-        blocked = _Blocked(original, segments) if segments is not None else None
-        if blocked is not None and not blocked:
-            blocked = None  # nothing masked (plain text without addresses)
+        # each paragraph's masked runs (none at all: plain text without addresses)
+        runs_list = prepared.runs_of if prepared.runs_of is not None else [()] * len(paras)
         opts = self.options
         if cache is None:
             cache = {}
@@ -330,7 +370,7 @@ class Engine:
         sections: list[int] = []
         section_words = spinscore.SECTION_WORDS
         runs_of: list[tuple[tuple[int, int], ...]] = []
-        for s, e, scan in scans:
+        for (s, e, scan), runs in zip(scans, runs_list):
             if section_words >= spinscore.SECTION_WORDS:
                 sections.append(len(memos))
                 section_words = 0
@@ -343,7 +383,6 @@ class Engine:
             conds = (
                 tuple(self._conditions_hold(scan.matches[mi], doc_words) for mi in conditional) if conditional else ()
             )
-            runs = blocked.runs(s, e) if blocked is not None else ()
             runs_of.append(runs)
             key = (opts, conds, runs)
             memo = scan.memo
@@ -693,16 +732,66 @@ def _gaps(text: str, segments: Sequence[tuple[int, int]]) -> list[tuple[int, int
     return gaps
 
 
+def _mask_stretch(text: str, segments: Sequence[tuple[int, int]], start: int, end: int) -> str:
+    """`mask(text, segments)[start:end]` (`segments` sorted), from the segments that reach into the stretch."""
+    return mask(text[start:end], [(a - start, b - start) for a, b in _within(segments, start, end)])
+
+
+def _within(segments: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The sorted `segments` that overlap [start, end), cut to it."""
+    i = bisect_right(segments, start, key=itemgetter(1))
+    out = []
+    for a, b in itertools.islice(segments, i, None):
+        if a >= end:
+            break
+        out.append((max(a, start), min(b, end)))
+    return out
+
+
+def _usable_hint(
+    changed: tuple[int, int, int] | None, text: str, segments: Sequence[tuple[int, int]] | None,
+    previous: Prepared | None,
+) -> tuple[int, int, int] | None:
+    """`changed` when `Engine.prepare` may rely on it (see there)."""
+    if changed is None or previous is None or segments is None or previous.blocked is None:
+        return None
+    start, old_end, end = changed
+    if not (0 <= start <= min(old_end, end) and len(text) - end == len(previous.text) - old_end):
+        return None
+    if (start > 0 and not text[start - 1].isspace()) or (end < len(text) and not text[end].isspace()):
+        return None
+    return changed
+
+
 class _Blocked:
     """Whether a span covers a masked character (one outside the segments that is not whitespace)."""
 
-    def __init__(self, text: str, segments: Sequence[tuple[int, int]]):
+    def __init__(self, text: str, segments: Sequence[tuple[int, int]], start: int = 0, end: int | None = None):
+        """The masked runs of `text` (of [start, end) only, given those, with `segments` sorted)."""
         self._starts: list[int] = []
         self._ends: list[int] = []
-        for a, b in _gaps(text, segments):
+        gaps = (
+            _gaps(text, segments) if start == 0 and end is None
+            else [(a + start, b + start) for a, b in _gaps(text[start:end], [
+                (a - start, b - start) for a, b in _within(segments, start, len(text) if end is None else end)
+            ])]
+        )
+        for a, b in gaps:
             for m in _RUN.finditer(text, a, b):
                 self._starts.append(m.start())
                 self._ends.append(m.end())
+
+    def after_edit(self, text: str, segments: Sequence[tuple[int, int]], start: int, old_end: int, end: int) -> _Blocked:
+        """The runs of `text`, which outside [start, end) is this one's text (moved by the change in length
+        after it), with `segments` (sorted); the stretch begins and ends at white space or an end of the text."""
+        delta = end - old_end
+        i = bisect_left(self._starts, start)
+        j = bisect_left(self._starts, old_end, i)
+        stretch = _Blocked(text, segments, start, end)
+        new = _Blocked.__new__(_Blocked)
+        new._starts = [*self._starts[:i], *stretch._starts, *[x + delta for x in self._starts[j:]]]
+        new._ends = [*self._ends[:i], *stretch._ends, *[x + delta for x in self._ends[j:]]]
+        return new
 
     def __bool__(self) -> bool:
         return bool(self._starts)

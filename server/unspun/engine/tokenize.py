@@ -8,7 +8,9 @@ spellings alike.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -64,15 +66,28 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return [s for s in spans if s[1] > s[0]] or [(0, len(text))]
 
 
+class Cut(NamedTuple):
+    """Paragraphs found after an edit (`paragraphs_after_edit`): the old paragraphs [lo, hi) gave way to
+    `spans[lo : lo + len(spans) - (n - (hi - lo))]` (n: how many there were); the others are the same."""
+
+    spans: list[tuple[int, int]]
+    chunks: list[str]
+    lo: int
+    hi: int
+
+
 def paragraphs_after_edit(
-    spans: Sequence[tuple[int, int]], chunks: Sequence[str], old_length: int, new: str
-) -> tuple[list[tuple[int, int]], list[str]] | None:
+    spans: Sequence[tuple[int, int]], chunks: Sequence[str], old_length: int, new: str,
+    changed: tuple[int, int] | None = None,
+) -> Cut | None:
     """`paragraphs(new)` and each paragraph's text, found from an earlier version of the text: `spans` are its
     paragraphs, `chunks` their texts, `old_length` its length, and it held no carriage return. A keystroke
     changes one paragraph: the ones before it are where they were, the ones after it moved by the change in
     length, and only the changed stretch is split again (the chunks of the others are the same objects, whose
     hashes Python keeps). None when the change reaches so far that splitting `new` whole is as cheap, or when
     the breaks around the changed stretch are not the same as before (the caller then calls `paragraphs`).
+    `changed` (start, end in the old text), when the caller knows it, bounds what changed: the paragraphs
+    outside it are then not compared.
 
     The split is the same as `paragraphs(new)`: the paragraphs before the changed stretch end where a break
     begins, and one begins where it began before (checked), so a scan of `new` reaches it as it did before;
@@ -82,20 +97,25 @@ def paragraphs_after_edit(
     if n == 0 or not new:
         return None
     delta = len(new) - old_length
-    # paragraphs unchanged in place, from the start, and moved by `delta`, from the end
-    starts = new.startswith
-    f = 0
-    for (s, _e), chunk in zip(spans, chunks):
-        if not starts(chunk, s):
-            break
-        f += 1
-    if f == n and delta == 0:
-        return list(spans), list(chunks)  # the same text
-    b = n - 1
-    for (s, _e), chunk in zip(reversed(spans), reversed(chunks)):
-        if s + delta < 0 or not starts(chunk, s + delta):
-            break
-        b -= 1
+    if changed is not None:
+        # paragraphs that end before the change are unchanged in place, those that begin after it moved
+        f = bisect_right(spans, changed[0], key=itemgetter(1))
+        b = bisect_left(spans, changed[1], key=itemgetter(0)) - 1
+    else:
+        # paragraphs unchanged in place, from the start, and moved by `delta`, from the end
+        starts = new.startswith
+        f = 0
+        for (s, _e), chunk in zip(spans, chunks):
+            if not starts(chunk, s):
+                break
+            f += 1
+        if f == n and delta == 0:
+            return Cut(list(spans), list(chunks), n, n)  # the same text
+        b = n - 1
+        for (s, _e), chunk in zip(reversed(spans), reversed(chunks)):
+            if s + delta < 0 or not starts(chunk, s + delta):
+                break
+            b -= 1
     lo, hi = max(0, min(f, b)), min(n - 1, max(f, b))
     start, end = spans[lo][0], spans[hi][1] + delta
     if end < start or (lo == 0 and hi == n - 1) or "\r" in new[start:end]:
@@ -122,4 +142,4 @@ def paragraphs_after_edit(
     local = [s for s in local if s[1] > s[0]]
     new_spans = [*spans[:lo], *local, *[(s + delta, e + delta) for s, e in spans[hi + 1 :]]]
     new_chunks = [*chunks[:lo], *[new[s:e] for s, e in local], *chunks[hi + 1 :]]
-    return new_spans, new_chunks
+    return Cut(new_spans, new_chunks, lo, hi + 1)

@@ -314,7 +314,8 @@ def _work(
         prose = markup.Prose(fmt, ((0, len(checked)),))
     if prose.ignored:
         engine = engine.with_options(replace(engine.options, allow=engine.options.allow | prose.ignored))
-    prepared = engine.prepare(full, prose.segments, previous)
+    # (the stretch a reading says changed holds for the text it read: all of it, unless cut at `max_chars`)
+    prepared = engine.prepare(full, prose.segments, previous, prose.changed if checked is full else None)
     scanned = 0
     todo = [chunk for chunk in prepared.chunks if chunk not in cache]
     size = sum(map(len, todo))

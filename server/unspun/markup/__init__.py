@@ -33,6 +33,10 @@ class Prose:
     #: the text read, when it holds no control directive: `extract(next_version, format, previous=this)` then
     #: reads only the chunk an edit changed (see `unspun.markup.reread`)
     source: str | None = field(default=None, compare=False, repr=False)
+    #: (start, end in the previous text, end in this one) when read from a previous reading: outside that
+    #: stretch the text and its prose are the previous ones, moved by the change in length after it (a hint
+    #: for `Engine.prepare`); the stretch begins and ends at a line break or an end of the text
+    changed: tuple[int, int, int] | None = field(default=None, compare=False, repr=False)
 
 
 _URL = re.compile(
@@ -131,9 +135,9 @@ def extract(text: str, format: str, previous: Prose | None = None) -> Prose:
     if previous is not None and previous.source is not None and previous.format == format and "unspun:" not in text:
         local = registry.local_check(format)
         if local is not None:
-            segs = _reread_chunk(previous.source, previous.segments, text, lambda t: _addressless_prose(t, format), local)
-            if segs is not None:
-                return Prose(format, tuple(segs), source=text)
+            found = _reread_chunk(previous.source, previous.segments, text, lambda t: _addressless_prose(t, format), local)
+            if found is not None:
+                return Prose(format, tuple(found[0]), source=text, changed=found[1])
     seg_fn, com_fn = _module(format)
     segs = seg_fn(text)
     colons = _colons(text)

@@ -101,15 +101,16 @@ def reread(
     new: str,
     read: Callable[[str], list[Span]],
     local: Callable[[str, str], bool],
-) -> list[Span] | None:
+) -> tuple[list[Span], tuple[int, int, int]] | None:
     """The prose of `new` from that of `old` (`old_prose`, sorted spans) when one chunk changed and the
-    conditions of the module documentation hold; `read(text)` is the whole reading (the format's prose without
-    addresses). None when the whole text must be read."""
+    conditions of the module documentation hold, with the stretch read again (start, end in `old`, end in
+    `new`); `read(text)` is the whole reading (the format's prose without addresses). None when the whole text
+    must be read."""
     if "\r" in new or "\r" in old:
         return None
     edit = changed(old, new)
     if edit is None:
-        return list(old_prose)
+        return list(old_prose), (0, 0, 0)
     p, old_end, new_end = edit
     cs = chunk_start(old, p)
     ce = chunk_end(old, max(p, old_end - 1))
@@ -135,4 +136,4 @@ def reread(
         *old_prose[:i],
         *[(a + cs, b + cs) for a, b in read(new_chunk)],
         *[(a + delta, b + delta) for a, b in old_prose[j:]],
-    ]
+    ], (cs, ce, ce + delta)
