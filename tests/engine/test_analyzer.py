@@ -455,7 +455,8 @@ def test_prepare_with_a_changed_stretch_equals_prepare_afresh():
         for _ in range(15):
             at = rng.randrange(len(text) + 1)
             cut = rng.choice([0, 0, 1, 3])
-            text = text[:at] + rng.choice(["s", " ", "x y", "`", "\n", "\n\n", "]", "](", "http://a.b ", ""]) + text[at + cut :]
+            typed = rng.choice(["s", " ", "x y", "`", "\n", "\n\n", "]", "](", "http://a.b ", ""])
+            text = text[:at] + typed + text[at + cut :]
             prose = markup.extract(text, "markdown", previous=prose)
             got = engine.prepare(text, prose.segments, prepared, prose.changed)
             want = engine.prepare(text, prose.segments)

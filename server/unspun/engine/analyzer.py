@@ -781,7 +781,9 @@ class _Blocked:
                 self._starts.append(m.start())
                 self._ends.append(m.end())
 
-    def after_edit(self, text: str, segments: Sequence[tuple[int, int]], start: int, old_end: int, end: int) -> _Blocked:
+    def after_edit(
+        self, text: str, segments: Sequence[tuple[int, int]], start: int, old_end: int, end: int
+    ) -> _Blocked:
         """The runs of `text`, which outside [start, end) is this one's text (moved by the change in length
         after it), with `segments` (sorted); the stretch begins and ends at white space or an end of the text."""
         delta = end - old_end

@@ -135,7 +135,9 @@ def extract(text: str, format: str, previous: Prose | None = None) -> Prose:
     if previous is not None and previous.source is not None and previous.format == format and "unspun:" not in text:
         local = registry.local_check(format)
         if local is not None:
-            found = _reread_chunk(previous.source, previous.segments, text, lambda t: _addressless_prose(t, format), local)
+            found = _reread_chunk(
+                previous.source, previous.segments, text, lambda t: _addressless_prose(t, format), local
+            )
             if found is not None:
                 return Prose(format, tuple(found[0]), source=text, changed=found[1])
     seg_fn, com_fn = _module(format)

@@ -101,16 +101,16 @@ def reread(
     new: str,
     read: Callable[[str], list[Span]],
     local: Callable[[str, str], bool],
-) -> tuple[list[Span], tuple[int, int, int]] | None:
+) -> tuple[list[Span], tuple[int, int, int] | None] | None:
     """The prose of `new` from that of `old` (`old_prose`, sorted spans) when one chunk changed and the
     conditions of the module documentation hold, with the stretch read again (start, end in `old`, end in
-    `new`); `read(text)` is the whole reading (the format's prose without addresses). None when the whole text
-    must be read."""
+    `new`; None when the texts are equal); `read(text)` is the whole reading (the format's prose without
+    addresses). None when the whole text must be read."""
     if "\r" in new or "\r" in old:
         return None
     edit = changed(old, new)
     if edit is None:
-        return list(old_prose), (0, 0, 0)
+        return list(old_prose), None
     p, old_end, new_end = edit
     cs = chunk_start(old, p)
     ce = chunk_end(old, max(p, old_end - 1))
