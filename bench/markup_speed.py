@@ -12,7 +12,8 @@ fifteen paragraphs and a table (where the format has one) every thirty. Prints t
 the reading before it (`extract(..., previous=...)`, as the language server does; a format that cannot read a
 changed chunk alone reads the whole text there too). Each reading is of a text with one more letter typed in
 a paragraph in its middle, a different one for each, so no reader's memory of a text answers. The whole
-reading is also given per 10,000 words (flat when reading is linear).
+reading is also given per 10,000 words (flat when reading is linear). The `python` row reads this package's
+own source (comments and docstrings are its prose), as many whitespace-separated tokens as the column says.
 """
 
 from __future__ import annotations
@@ -69,7 +70,22 @@ def _dress(fmt: str, paras: list[str]) -> str:
     return "\n\n".join(out)
 
 
-FORMATS = ("plain", "markdown", "asciidoc", "rst", "latex", "html")
+FORMATS = ("plain", "markdown", "asciidoc", "rst", "latex", "html", "python")
+
+
+def _source(words: int) -> str:
+    """Python source of about `words` whitespace-separated tokens: this package's modules, one after the other
+    (repeated past their end), read with comments and docstrings as prose."""
+    files = sorted((inputs.ROOT / "server" / "unspun").rglob("*.py"))
+    out, n = [], 0
+    while n < words:
+        for f in files:
+            text = f.read_text(encoding="utf-8")
+            out.append(text)
+            n += len(text.split())
+            if n >= words:
+                break
+    return "\n".join(out)
 
 
 def main() -> int:
@@ -85,8 +101,7 @@ def main() -> int:
     for fmt in args.formats.split(","):
         cells, per = [], []
         for size in sizes:
-            text = inputs.document("clean", size)
-            doc = _dress(fmt, text.split("\n\n"))
+            doc = _source(size) if fmt == "python" else _dress(fmt, inputs.document("clean", size).split("\n\n"))
             before = markup.extract(doc, fmt)  # (also compiles the format's patterns)
             whole, after = [], []
             for k in range(args.runs):

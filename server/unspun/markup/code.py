@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import importlib
 import io
+import re
 import threading
+from bisect import bisect_left
 import tokenize as pytokenize
 from functools import lru_cache
 
@@ -30,6 +32,7 @@ GRAMMARS = {
     "c": ("tree_sitter_c", "language"),
 }
 KNOWN = tuple(GRAMMARS)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @lru_cache(maxsize=None)
@@ -84,17 +87,19 @@ def _tree_sitter(parser, text: str, language: str) -> tuple[list[Span], list[Spa
         def to_char(b: int) -> int:
             return b
     else:
-        import bisect
-
-        starts = []  # byte offset of each character
-        pos = 0
-        for ch in text:
-            starts.append(pos)
-            pos += len(ch.encode("utf-8"))
-        starts.append(pos)
+        # byte offsets to characters from the non-ASCII characters alone: where each begins in the bytes, and
+        # how many bytes more than characters there are once it is passed
+        begins: list[int] = []
+        extra: list[int] = []
+        more = 0
+        for m in _NON_ASCII.finditer(text):
+            begins.append(m.start() + more)
+            more += len(m.group().encode("utf-8")) - 1
+            extra.append(more)
 
         def to_char(b: int) -> int:
-            return bisect.bisect_left(starts, b)
+            i = bisect_left(begins, b)  # the non-ASCII characters that begin before byte b
+            return b - (extra[i - 1] if i else 0)
 
     import tree_sitter
 
