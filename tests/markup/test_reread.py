@@ -143,3 +143,27 @@ def test_old_prose_across_a_chunk_end_is_read_again():
         return [(m.start(), m.end()) for m in __import__("re").finditer(r"ef\w*", t)]
     assert reread.reread(old, [(0, 5), (7, 9)], new, read, lambda chunk, nxt: True) is None
     assert reread.reread(old, [(7, 9)], new, read, lambda chunk, nxt: True) == ([(7, 10)], (4, 9, 10))
+
+
+def test_moved_spans_equal_the_copied_list_through_many_edits():
+    rng = random.Random(8)
+    model = [(k * 10, k * 10 + 5) for k in range(200)]
+    spans = tuple(model)
+    most = 0
+    for _ in range(300):
+        i = rng.randrange(len(model) + 1)
+        j = rng.randrange(i, min(len(model), i + 3) + 1)
+        middle = [(rng.randrange(10**6), rng.randrange(10**6)) for _ in range(rng.randrange(0, 3))]
+        delta = rng.randrange(-3, 4)
+        model = model[:i] + middle + [(a + delta, b + delta) for a, b in model[j:]]
+        spans = reread.MovedSpans.edited(spans, i, j, middle, delta)
+        most = max(most, len(spans._pieces))
+        assert len(spans) == len(model) and list(spans) == model and spans == model and model == spans
+        for k in rng.sample(range(len(model)), min(20, len(model))):
+            assert spans[k] == model[k] and spans[k - len(model)] == model[k - len(model)]
+        a = rng.randrange(len(model) + 1)
+        assert spans[a : a + 7] == model[a : a + 7]
+        assert hash(spans) == hash(tuple(model))
+    assert most <= reread.MovedSpans.MAX_PIECES  # copied into one past that many pieces
+    with pytest.raises(IndexError):
+        spans[len(model)]

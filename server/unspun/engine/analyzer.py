@@ -10,7 +10,6 @@ Analysis runs in two passes so that editors can re-analyse only what changed:
 
 from __future__ import annotations
 
-import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, MutableMapping, Sequence
@@ -343,7 +342,10 @@ class Engine:
         the quick call read (under `id` of their scans) for the complete one, which then does not find them
         again (`scan_paragraphs` fills it the same way)."""
         original = text
-        if prepared is None or prepared.text is not text or prepared.segments != segments:
+        if (
+            prepared is None or prepared.text is not text
+            or (prepared.segments is not segments and prepared.segments != segments)
+        ):
             prepared = self.prepare(text, segments)
         text, paras, chunks = prepared.masked, prepared.paragraphs, prepared.chunks
         # each paragraph's masked runs (none at all: plain text without addresses)
@@ -741,10 +743,12 @@ def _within(segments: Sequence[tuple[int, int]], start: int, end: int) -> list[t
     """The sorted `segments` that overlap [start, end), cut to it."""
     i = bisect_right(segments, start, key=itemgetter(1))
     out = []
-    for a, b in itertools.islice(segments, i, None):
+    while i < len(segments):  # (by index: `segments` may be a sequence that is slow to iterate from a point)
+        a, b = segments[i]
         if a >= end:
             break
         out.append((max(a, start), min(b, end)))
+        i += 1
     return out
 
 

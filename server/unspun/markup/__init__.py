@@ -12,7 +12,7 @@ The engine stays markup-agnostic: `Engine.analyze(text, cache, segments=prose.se
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from unspun.markup import registry
@@ -27,7 +27,8 @@ class Prose:
     """The prose of a document: spans to analyse, phrases its directives ignore, and the ranges they disable."""
 
     format: str
-    segments: tuple[Span, ...]
+    #: sorted spans (a tuple, or a `reread.MovedSpans` after an edit: it compares equal to the tuple)
+    segments: Sequence[Span]
     ignored: frozenset[str] = frozenset()
     disabled: tuple[Span, ...] = ()
     #: the text read, when it holds no control directive: `extract(next_version, format, previous=this)` then
@@ -139,7 +140,7 @@ def extract(text: str, format: str, previous: Prose | None = None) -> Prose:
                 previous.source, previous.segments, text, lambda t: _addressless_prose(t, format), local
             )
             if found is not None:
-                return Prose(format, tuple(found[0]), source=text, changed=found[1])
+                return Prose(format, found[0], source=text, changed=found[1])
     seg_fn, com_fn = _module(format)
     segs = seg_fn(text)
     colons = _colons(text)

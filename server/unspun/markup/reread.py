@@ -26,8 +26,9 @@ Texts with control directives are always read whole (a directive may act far fro
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 Span = tuple[int, int]
 
@@ -101,7 +102,7 @@ def reread(
     new: str,
     read: Callable[[str], list[Span]],
     local: Callable[[str, str], bool],
-) -> tuple[list[Span], tuple[int, int, int] | None] | None:
+) -> tuple[Sequence[Span], tuple[int, int, int] | None] | None:
     """The prose of `new` from that of `old` (`old_prose`, sorted spans) when one chunk changed and the
     conditions of the module documentation hold, with the stretch read again (start, end in `old`, end in
     `new`; None when the texts are equal); `read(text)` is the whole reading (the format's prose without
@@ -110,7 +111,7 @@ def reread(
         return None
     edit = changed(old, new)
     if edit is None:
-        return list(old_prose), None
+        return old_prose, None
     p, old_end, new_end = edit
     cs = chunk_start(old, p)
     ce = chunk_end(old, max(p, old_end - 1))
@@ -132,8 +133,86 @@ def reread(
     alone = read(old_chunk)
     if not alone or [(a + cs, b + cs) for a, b in alone] != list(old_prose[i:j]):
         return None
-    return [
-        *old_prose[:i],
-        *[(a + cs, b + cs) for a, b in read(new_chunk)],
-        *[(a + delta, b + delta) for a, b in old_prose[j:]],
-    ], (cs, ce, ce + delta)
+    middle = [(a + cs, b + cs) for a, b in read(new_chunk)]
+    return MovedSpans.edited(old_prose, i, j, middle, delta), (cs, ce, ce + delta)
+
+
+class MovedSpans(Sequence[Span]):
+    """Sorted spans made from earlier ones without copying them: pieces of source sequences, each read with an
+    offset (the spans after an edit are the ones before it, moved by the change in length). A keystroke in a
+    long document then costs a few pieces, not a copy of ten thousand spans; past `MAX_PIECES` pieces they are
+    copied into one. Compares equal to any sequence of the same spans."""
+
+    __slots__ = ("_pieces", "_starts", "_n")
+
+    #: pieces kept before the spans are copied into one tuple (each edit adds up to two)
+    MAX_PIECES = 48
+
+    def __init__(self, pieces: list[tuple[Sequence[Span], int, int, int]]):
+        #: (source, lo, hi, delta): the spans source[lo:hi], each moved by delta
+        self._pieces = [p for p in pieces if p[2] > p[1]]
+        self._starts: list[int] = []
+        n = 0
+        for _src, lo, hi, _d in self._pieces:
+            self._starts.append(n)
+            n += hi - lo
+        self._n = n
+
+    @classmethod
+    def edited(cls, base: Sequence[Span], i: int, j: int, middle: list[Span], delta: int) -> MovedSpans:
+        """`base[:i] + middle + base[j:]`, the last part moved by `delta`."""
+        whole = base if isinstance(base, MovedSpans) else cls([(base, 0, len(base), 0)])
+        pieces = [*whole._cut(0, i, 0), (middle, 0, len(middle), 0), *whole._cut(j, len(whole), delta)]
+        made = cls(pieces)
+        if len(made._pieces) > cls.MAX_PIECES:
+            made = cls([(tuple(made), 0, len(made), 0)])
+        return made
+
+    def _cut(self, a: int, b: int, more: int) -> list[tuple[Sequence[Span], int, int, int]]:
+        """The pieces that hold the spans [a, b), each moved `more` further."""
+        out = []
+        k = max(0, bisect_right(self._starts, a) - 1)
+        while k < len(self._pieces) and self._starts[k] < b:
+            src, lo, hi, d = self._pieces[k]
+            at = self._starts[k]
+            x, y = lo + max(a, at) - at, lo + min(b, at + hi - lo) - at
+            if y > x:
+                out.append((src, x, y, d + more))
+            k += 1
+        return out
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[x] for x in range(*k.indices(self._n))]
+        if k < 0:
+            k += self._n
+        if not 0 <= k < self._n:
+            raise IndexError(k)
+        p = bisect_right(self._starts, k) - 1
+        src, lo, _hi, d = self._pieces[p]
+        a, b = src[lo + k - self._starts[p]]
+        return (a + d, b + d) if d else (a, b)
+
+    def __iter__(self):
+        for src, lo, hi, d in self._pieces:
+            if d:
+                for a, b in islice(src, lo, hi):
+                    yield (a + d, b + d)
+            else:
+                yield from islice(src, lo, hi)
+
+    def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(other) == self._n and all(x == y for x, y in zip(self, other))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"MovedSpans({list(self)!r})"
