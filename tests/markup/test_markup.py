@@ -343,3 +343,11 @@ def test_latex_math_ends_at_its_first_unescaped_closer():
     from unspun.markup import html
 
     assert [html_text[a:b] for a, b in html.segments(html_text)] == ["One", "\n", "\n", "two"]
+
+
+def test_rst_inline_markup_does_not_reach_across_a_blank_line():
+    from unspun.markup import rst
+
+    text = "An ``unclosed literal here.\n\nThe next paragraph about Jap Europe, and a ``closed`` one."
+    pieces = [text[a:b] for a, b in rst.segments(text)]
+    assert "The next paragraph about Jap Europe, and a " in pieces and " one." in pieces

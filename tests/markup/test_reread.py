@@ -11,6 +11,12 @@ from unspun import markup
 from unspun.markup import reread
 
 LINES = {
+    "rst": [
+        "Plain words about Jap Europe here.", "Title", "=====", "- a bullet item", "#. numbered item",
+        ":field: value", ".. note:: A note.", "   indented body", "A paragraph ends::", ".. code-block:: python",
+        "``literal`` and :ref:`target` and `link <https://x.org>`_", "``unclosed literal", "|subst| text",
+        ">>> doctest", "* star item", "  two spaces", "__ https://anon.example", "",
+    ],
     "markdown": [
         "Plain words about Jap Europe here.", "# A heading", "Title", "=====", "- a list item", "1. numbered",
         "> quoted words", "    indented code", "```", "```python", "~~~", "<div>", "</div>", "<!-- note -->",
@@ -24,7 +30,10 @@ LINES = {
         "`literal` and pass:[raw]", "* a list item", ".Title", "====", "", "  indented words",
     ],
 }
-TYPED = ["s", " ", "x y", "\n", "\n\n", "`", "]", "[", "(", "<", "```", "----", "---", "    ", "@", "://", "é"]
+TYPED = [
+    "s", " ", "x y", "\n", "\n\n", "`", "]", "[", "(", "<", "```", "----", "---", "    ", "@", "://", "é", "::", "..",
+    "``", "|", "*",
+]
 
 
 def _document(rng: random.Random, fmt: str) -> str:
@@ -141,8 +150,8 @@ def test_old_prose_across_a_chunk_end_is_read_again():
     new = "ab\n\ncd efs"
     def read(t):
         return [(m.start(), m.end()) for m in __import__("re").finditer(r"ef\w*", t)]
-    assert reread.reread(old, [(0, 5), (7, 9)], new, read, lambda chunk, nxt: True) is None
-    assert reread.reread(old, [(7, 9)], new, read, lambda chunk, nxt: True) == ([(7, 10)], (4, 9, 10))
+    assert reread.reread(old, [(0, 5), (7, 9)], new, read, lambda chunk, nxt, before: True) is None
+    assert reread.reread(old, [(7, 9)], new, read, lambda chunk, nxt, before: True) == ([(7, 10)], (4, 9, 10))
 
 
 def test_moved_spans_equal_the_copied_list_through_many_edits():
@@ -167,3 +176,22 @@ def test_moved_spans_equal_the_copied_list_through_many_edits():
     assert most <= reread.MovedSpans.MAX_PIECES  # copied into one past that many pieces
     with pytest.raises(IndexError):
         spans[len(model)]
+
+
+def test_rst_after_a_literal_marker_a_quoted_chunk_is_literal():
+    # a paragraph ending in "::" makes the next chunk literal when it begins with punctuation
+    text = "Intro ends::\n\nword here about Jap Europe\n\nAfter."
+    prose = _after(text, text.index("word"), "* ", "rst")
+    assert not any(a <= text.index("Jap") + 2 < b for a, b in prose.segments)
+
+
+def test_rst_a_chunk_indented_after_a_code_directive_joins_it():
+    text = ".. code-block:: python\n\n   x = 1\n\ntext here about Jap Europe\n\nEnd."
+    prose = _after(text, text.index("text here"), "   ", "rst")
+    assert not any(a <= text.index("Jap") + 3 < b for a, b in prose.segments)
+
+
+def test_rst_a_chunk_that_becomes_a_comment_takes_the_indented_chunk_after_it():
+    text = "Intro.\n\ntext here\n\n   indented words about Jap Europe\n\nEnd."
+    prose = _after(text, text.index("text here"), ".. ", "rst")
+    assert not any(a <= text.index("Jap") + 3 < b for a, b in prose.segments)

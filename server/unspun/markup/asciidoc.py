@@ -104,7 +104,7 @@ def _inline_prose(line: str, base: int) -> list[Span]:
     return cut
 
 
-def local(chunk: str, next_line: str) -> bool:
+def local(chunk: str, next_line: str, previous_line: str = "") -> bool:
     """Whether `chunk` (lines without a blank one) reads the same alone as in any document and changes the
     reading of no other chunk (see `unspun.markup.reread`): every line is read alone except inside a delimited
     verbatim block, so a chunk without a block delimiter is."""

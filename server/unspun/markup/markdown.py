@@ -62,7 +62,7 @@ def _tokens(text: str):
 _NOT_LOCAL = re.compile(r"^(?:[ \t]|<|`{3}|~{3})|\A(?:---|\+\+\+)|\](?!\()", re.M)
 
 
-def local(chunk: str, next_line: str) -> bool:
+def local(chunk: str, next_line: str, previous_line: str = "") -> bool:
     """Whether `chunk` (lines without a blank one) reads the same alone as in any document and changes the
     reading of no other chunk (see `unspun.markup.reread`), given the first line of the chunk after it."""
     return _NOT_LOCAL.search(chunk) is None and not next_line.startswith((" ", "\t"))

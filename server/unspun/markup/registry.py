@@ -106,7 +106,7 @@ def functions(format: str) -> tuple[Callable[[str], list[Span]], Callable[[str],
     return mod.segments, mod.comments
 
 
-def local_check(format: str) -> Callable[[str, str], bool] | None:
+def local_check(format: str) -> Callable[[str, str, str], bool] | None:
     """The format's test of a chunk that reads the same alone as in any document (see `markup.reread`), or None
     when the format has none (its documents are then always read whole)."""
     mod_name = PROSE_FORMATS.get(format)

@@ -4,8 +4,9 @@ A keystroke changes a few characters, but a format's reader reads the whole text
 that is most of a keystroke's cost. Most formats reset their state at blank lines for most of what a document
 holds, so the prose of a *chunk* (a run of non-blank lines) that holds none of the constructs able to reach
 across a blank line (a fence, an HTML block, an indented continuation, a reference definition, ...) is what the
-reader finds in the chunk read alone. Each format that can say so has a `local(chunk, next_line)` predicate
-(`registry.local_check`); for the others, and whenever a condition below fails, the whole text is read.
+reader finds in the chunk read alone. Each format that can say so has a `local(chunk, next_line,
+previous_line)` predicate (`registry.local_check`); for the others, and whenever a condition below fails, the
+whole text is read.
 
 When one chunk changed, the new prose is the old prose before it, the chunk read alone, and the old prose after
 it moved by the change in length. (An edit of the blank lines between two chunks changes both: the stretch is
@@ -13,8 +14,9 @@ then the two chunks with the lines between them, read alone the same way.) That 
 when:
 
 * neither text has a carriage return;
-* the format's predicate holds for the old and the new stretch (given the line that begins the next chunk):
-  nothing in them reaches another chunk, and the next chunk does not continue them;
+* the format's predicate holds for the old and the new stretch (given the line that begins the next chunk
+  and the one that ends the chunk before): nothing in them reaches another chunk, the next chunk does not
+  continue them, and the one before does not change how they read;
 * the old stretch read alone gives exactly the old prose inside it, and some (so its context did not change
   how it was read: a chunk inside an unclosed fence reads as prose alone, as nothing in place), and no old
   prose reaches across its ends.
@@ -96,12 +98,23 @@ def chunk_end(text: str, i: int) -> int:
     return len(text)
 
 
+def _last_line_before(text: str, start: int) -> str:
+    """The last non-blank line before the chunk that begins at `start` ("" if none)."""
+    end = start - 1
+    while end > 0:
+        a = text.rfind("\n", 0, end) + 1
+        if text[a:end].strip(" \t"):
+            return text[a:end]
+        end = a - 1
+    return ""
+
+
 def reread(
     old: str,
     old_prose: Sequence[Span],
     new: str,
     read: Callable[[str], list[Span]],
-    local: Callable[[str, str], bool],
+    local: Callable[[str, str, str], bool],
 ) -> tuple[Sequence[Span], tuple[int, int, int] | None] | None:
     """The prose of `new` from that of `old` (`old_prose`, sorted spans) when one chunk changed and the
     conditions of the module documentation hold, with the stretch read again (start, end in `old`, end in
@@ -123,7 +136,8 @@ def reread(
         return None
     after = _BLANKS.match(new, ce + delta)
     nxt = "" if after is None else new[after.end() : new.find("\n", after.end()) % (len(new) + 1)]
-    if not (local(old_chunk, nxt) and local(new_chunk, nxt)):
+    before = _last_line_before(old, cs)
+    if not (local(old_chunk, nxt, before) and local(new_chunk, nxt, before)):
         return None
     # the old prose inside the chunk, which no span may cross
     i = bisect_left(old_prose, (cs, -1))

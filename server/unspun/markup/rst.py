@@ -121,8 +121,33 @@ def _read(text: str) -> tuple[list[Span], list[Span]]:
         if stripped.endswith("::"):
             literal_next = True
         i += 1
-    holes = [m.span() for m in _INLINE.finditer(text)]
+    # inline markup never reaches across a blank line: it is looked for in each block of non-blank lines
+    holes: list[Span] = []
+    block: Span | None = None
+    for a, _b, line in lines:
+        if line.strip():
+            block = (a, a + len(line)) if block is None else (block[0], a + len(line))
+        elif block is not None:
+            holes.extend(m.span() for m in _INLINE.finditer(text, *block))
+            block = None
+    if block is not None:
+        holes.extend(m.span() for m in _INLINE.finditer(text, *block))
     return _minus(prose, holes), comments
+
+
+#: what makes a chunk read differently in place, or another chunk read differently: an indented line (a block
+#: quote, a literal block, a directive's body, a list item's continuation), an explicit markup line (`..`: a
+#: directive or comment takes the indented chunks after it), and a line ending in `::` (the block after it is
+#: literal)
+_NOT_LOCAL = re.compile(r"^(?:[ \t]|\.\.)|::[ \t]*$", re.M)
+
+
+def local(chunk: str, next_line: str, previous_line: str = "") -> bool:
+    """Whether `chunk` (lines without a blank one) reads the same alone as in any document and changes the
+    reading of no other chunk (see `unspun.markup.reread`), given the last line of the chunk before it (ending
+    in `::`, it makes this one literal when it is indented or quoted). The chunk after it cannot read otherwise:
+    only an explicit markup line or a `::` before it could make it part of something."""
+    return _NOT_LOCAL.search(chunk) is None and not previous_line.rstrip().endswith("::")
 
 
 def _body(lines, j: int, end: int, prose: list[Span]) -> None:
