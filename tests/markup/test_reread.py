@@ -195,3 +195,15 @@ def test_rst_a_chunk_that_becomes_a_comment_takes_the_indented_chunk_after_it():
     text = "Intro.\n\ntext here\n\n   indented words about Jap Europe\n\nEnd."
     prose = _after(text, text.index("text here"), ".. ", "rst")
     assert not any(a <= text.index("Jap") + 3 < b for a, b in prose.segments)
+
+
+def test_a_failure_to_read_the_chunk_again_reads_the_whole_text(monkeypatch):
+    text = "Intro words.\n\nSome words about Jap Europe.\n"
+    prose = markup.extract(text, "markdown")
+    new = text.replace("Some", "Some more")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(markup, "_reread_chunk", broken)
+    assert markup.extract(new, "markdown", previous=prose) == markup.extract(new, "markdown")

@@ -11,6 +11,7 @@ The engine stays markup-agnostic: `Engine.analyze(text, cache, segments=prose.se
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from unspun.markup.registry import format_for_language, format_for_path, formats
 from unspun.markup.reread import reread as _reread_chunk
 
 Span = tuple[int, int]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -136,9 +138,13 @@ def extract(text: str, format: str, previous: Prose | None = None) -> Prose:
     if previous is not None and previous.source is not None and previous.format == format and "unspun:" not in text:
         local = registry.local_check(format)
         if local is not None:
-            found = _reread_chunk(
-                previous.source, previous.segments, text, lambda t: _addressless_prose(t, format), local
-            )
+            try:
+                found = _reread_chunk(
+                    previous.source, previous.segments, text, lambda t: _addressless_prose(t, format), local
+                )
+            except Exception as e:  # noqa: BLE001 - reading the chunk again must never cost the whole reading
+                log.warning("could not read the changed %s chunk again (%s); reading the whole text", format, e)
+                found = None
             if found is not None:
                 return Prose(format, found[0], source=text, changed=found[1])
     seg_fn, com_fn = _module(format)
