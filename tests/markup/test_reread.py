@@ -11,6 +11,10 @@ from unspun import markup
 from unspun.markup import reread
 
 LINES = {
+    "plain": [
+        "Plain words about Jap Europe here.", "see https://example.com/a?b and me@example.com", "  indented",
+        "unspun-like: text", "\t", "",
+    ],
     "rst": [
         "Plain words about Jap Europe here.", "Title", "=====", "- a bullet item", "#. numbered item",
         ":field: value", ".. note:: A note.", "   indented body", "A paragraph ends::", ".. code-block:: python",

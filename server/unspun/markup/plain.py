@@ -1,6 +1,6 @@
 """Plain text (and git commit messages).
 
-All of a plain text is prose; a line holding an `unspun:` directive is its "comment". In a commit message,
+All of a plain text is prose (its blank lines hold nothing to read); a line holding an `unspun:` directive is its "comment". In a commit message,
 lines starting with `#` are git's own comments and a diff below the scissors line (`# ------------------------
 >8 ------------------------`, as `git commit -v` writes) is not prose.
 """
@@ -16,8 +16,23 @@ Span = tuple[int, int]
 _SCISSORS = re.compile(r"^# -+ >8 -+", re.M)
 
 
+#: a run of lines that are not blank (each holds a character other than a space or a tab)
+_CHUNK = re.compile(r"[ \t]*[^ \t\n][^\n]*(?:\n[ \t]*[^ \t\n][^\n]*)*")
+
+
 def segments(text: str) -> list[Span]:
-    return [(0, len(text))] if text else []
+    """The text, one span per run of non-blank lines (the blank lines and line breaks between them hold no
+    words, and a keystroke's prose can then be found again in its own run: see `local`)."""
+    if not text:
+        return []
+    if "\r" in text:
+        return [(0, len(text))]
+    return [m.span() for m in _CHUNK.finditer(text)]
+
+
+def local(chunk: str, next_line: str, previous_line: str = "") -> bool:
+    """Every chunk of plain text reads the same alone as in any document (see `unspun.markup.reread`)."""
+    return True
 
 
 def comments(text: str) -> list[Span]:
