@@ -1,8 +1,9 @@
 """Plain text (and git commit messages).
 
-All of a plain text is prose (its blank lines hold nothing to read); a line holding an `unspun:` directive is its "comment". In a commit message,
-lines starting with `#` are git's own comments and a diff below the scissors line (`# ------------------------
->8 ------------------------`, as `git commit -v` writes) is not prose.
+All of a plain text is prose (its blank lines hold nothing to read); a line holding an `unspun:` directive is
+its "comment". In a commit message, lines starting with `#` are git's own comments and a diff below the
+scissors line (`# ------------------------ >8 ------------------------`, as `git commit -v` writes) is not
+prose.
 """
 
 from __future__ import annotations
