@@ -161,10 +161,12 @@ def _parse(parser, text: str, language: str):
     data = text.encode("utf-8")
     with _lock:
         tree = None
-        last = _last.get(language)
+        last = _last.pop(language, None)  # (an edited tree must not stay kept with its old text if parsing fails)
         if last is not None:
             edit = _edit_between(last[0], last[1], text, data)
-            if edit is not None:
+            if edit is None:
+                tree = last[2]  # the same text
+            else:
                 last[2].edit(**edit)
                 tree = parser.parse(data, last[2])
         if tree is None:
