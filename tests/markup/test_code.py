@@ -44,6 +44,11 @@ def test_parsing_from_the_last_tree_reads_what_a_fresh_parse_reads():
         assert kept == fresh, text
         # the whole tree too, with the line and column of every node (an edit moves those of the nodes kept)
         assert _nodes(kept_tree.root_node) == _nodes(code._last["python"][2].root_node), text
+    # the same text again keeps its tree
+    kept = code._tree_sitter(code._parser("python"), text, "python")
+    tree = code._last["python"][2]
+    assert code._tree_sitter(code._parser("python"), text, "python") == kept
+    assert code._last["python"][2] is tree
 
 
 def _nodes(node) -> list:
