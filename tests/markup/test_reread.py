@@ -73,7 +73,7 @@ def test_reading_after_edits_equals_reading_the_whole_text(fmt):
             got = markup.extract(new, fmt, previous=prose)
             want = markup.extract(new, fmt)
             assert got == want, (fmt, text, new)
-            if reread.reread(text, prose.segments, new, lambda t: markup._addressless_prose(t, fmt),
+            if reread.reread(text, prose.segments, new, lambda t: markup.prose_segments(t, fmt),
                              markup.registry.local_check(fmt)) is not None:
                 fast += 1
             edits += 1

@@ -736,18 +736,18 @@ def _gaps(text: str, segments: Sequence[tuple[int, int]]) -> list[tuple[int, int
 
 def _mask_stretch(text: str, segments: Sequence[tuple[int, int]], start: int, end: int) -> str:
     """`mask(text, segments)[start:end]` (`segments` sorted), from the segments that reach into the stretch."""
-    return mask(text[start:end], [(a - start, b - start) for a, b in _within(segments, start, end)])
+    return mask(text[start:end], _within(segments, start, end))
 
 
 def _within(segments: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
-    """The sorted `segments` that overlap [start, end), cut to it."""
+    """The sorted `segments` that overlap [start, end), cut to it, relative to `start`."""
     i = bisect_right(segments, start, key=itemgetter(1))
     out = []
     while i < len(segments):  # (by index: `segments` may be a sequence that is slow to iterate from a point)
         a, b = segments[i]
         if a >= end:
             break
-        out.append((max(a, start), min(b, end)))
+        out.append((max(a, start) - start, min(b, end) - start))
         i += 1
     return out
 
@@ -770,16 +770,15 @@ def _usable_hint(
 class _Blocked:
     """Whether a span covers a masked character (one outside the segments that is not whitespace)."""
 
-    def __init__(self, text: str, segments: Sequence[tuple[int, int]], start: int = 0, end: int | None = None):
-        """The masked runs of `text` (of [start, end) only, given those, with `segments` sorted)."""
+    def __init__(self, text: str, segments: Sequence[tuple[int, int]], stretch: tuple[int, int] | None = None):
+        """The masked runs of `text` (of the stretch [start, end) only, given one, with `segments` sorted)."""
         self._starts: list[int] = []
         self._ends: list[int] = []
-        gaps = (
-            _gaps(text, segments) if start == 0 and end is None
-            else [(a + start, b + start) for a, b in _gaps(text[start:end], [
-                (a - start, b - start) for a, b in _within(segments, start, len(text) if end is None else end)
-            ])]
-        )
+        if stretch is None:
+            gaps = _gaps(text, segments)
+        else:
+            start, end = stretch
+            gaps = [(a + start, b + start) for a, b in _gaps(text[start:end], _within(segments, start, end))]
         for a, b in gaps:
             for m in _RUN.finditer(text, a, b):
                 self._starts.append(m.start())
@@ -793,7 +792,7 @@ class _Blocked:
         delta = end - old_end
         i = bisect_left(self._starts, start)
         j = bisect_left(self._starts, old_end, i)
-        stretch = _Blocked(text, segments, start, end)
+        stretch = _Blocked(text, segments, (start, end))
         new = _Blocked.__new__(_Blocked)
         new._starts = [*self._starts[:i], *stretch._starts, *[x + delta for x in self._starts[j:]]]
         new._ends = [*self._ends[:i], *stretch._ends, *[x + delta for x in self._ends[j:]]]

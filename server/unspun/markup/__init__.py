@@ -140,7 +140,7 @@ def extract(text: str, format: str, previous: Prose | None = None) -> Prose:
         if local is not None:
             try:
                 found = _reread_chunk(
-                    previous.source, previous.segments, text, lambda t: _addressless_prose(t, format), local
+                    previous.source, previous.segments, text, lambda t: prose_segments(t, format), local
                 )
             except Exception as e:  # noqa: BLE001 - reading the chunk again must never cost the whole reading
                 log.warning("could not read the changed %s chunk again (%s); reading the whole text", format, e)
@@ -155,11 +155,6 @@ def extract(text: str, format: str, previous: Prose | None = None) -> Prose:
     disabled, ignored, directive_spans = directives(text, comments)
     segs = subtract(segs, url_spans(text, colons) + disabled + directive_spans)
     return Prose(format, tuple(segs), frozenset(ignored), tuple(disabled), source=None if held else text)
-
-
-def _addressless_prose(text: str, format: str) -> list[Span]:
-    """The prose of a text without control directives."""
-    return subtract(_module(format)[0](text), url_spans(text))
 
 
 def directives(text: str, comments: list[Span]) -> tuple[list[Span], list[str], list[Span]]:

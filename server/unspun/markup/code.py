@@ -15,8 +15,8 @@ import importlib
 import io
 import re
 import threading
-from bisect import bisect_left
 import tokenize as pytokenize
+from bisect import bisect_left
 from functools import lru_cache
 
 Span = tuple[int, int]
@@ -142,7 +142,7 @@ def _is_docstring(node) -> bool:
     body = statement.parent
     if body is None or body.type not in ("module", "block"):
         return False
-    first = body.named_children[0] if body.named_child_count else None
+    first = body.named_child(0) if body.named_child_count else None
     while first is not None and first.type == "comment":
         first = first.next_named_sibling
     return first is not None and first.id == statement.id
