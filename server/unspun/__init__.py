@@ -1,3 +1,9 @@
 """unspun: find garbled synonym substitutions (tortured phrases) in prose and restore the intended wording."""
 
+import os as _os
+
 __version__ = "0.1.0"
+
+# unspun's numpy work is look-ups and element-wise arithmetic, never linear algebra: numpy's OpenBLAS would
+# only start a thread per core at import (about 60 ms of a short run's wall time and twice that in CPU here)
+_os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -88,6 +88,9 @@ class _Run:
 
     def __init__(self, args):
         from unspun.engine import Kind, Options
+        from unspun.engine.npzfile import map_members
+
+        map_members()  # a run touches little of the cached model and synonym index: map them, do not read them
 
         self.args = args
         kw = {}

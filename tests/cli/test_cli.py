@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -198,7 +199,8 @@ def test_parallel_check_gives_the_same_report(tmp_path):
 
 def test_a_short_check_imports_only_what_it_needs(tmp_path):
     """Start-up is most of a short run: the language server's libraries and numpy's heavier modules (numpy.ma
-    costs about 30 ms to import) stay out of `unspun check`."""
+    costs about 30 ms to import) stay out of `unspun check`, the cached model is mapped, not read whole, and
+    numpy's OpenBLAS starts no threads of its own (where the process's threads can be counted)."""
     doc = tmp_path / "spun.txt"
     doc.write_text(Path(__file__).parents[2].joinpath("examples", "spun-news.txt").read_text(encoding="utf-8"))
     code = (
@@ -206,7 +208,14 @@ def test_a_short_check_imports_only_what_it_needs(tmp_path):
         f"try:\n    cli.main(['check', {str(doc)!r}])\nexcept SystemExit:\n    pass\n"
         "heavy = sorted(m for m in ('numpy.ma', 'lsprotocol', 'pygls', 'cattrs') if m in sys.modules)\n"
         "print('IMPORTED', heavy, file=sys.stderr)\n"
+        "from unspun.engine.langmodel import default_model\nfrom unspun.engine.npzfile import is_mapped\n"
+        "print('TRIGRAMS MAPPED', is_mapped(default_model()._tri_keys), file=sys.stderr)\n"
+        "import os\nprint('THREADS', len(os.listdir('/proc/self/task')) if os.path.isdir('/proc/self/task') "
+        "else 1, file=sys.stderr)\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}  # as a user's shell has it
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, env=env)
     assert b"open-vocabulary" in r.stdout  # the check ran, the open-vocabulary stage with it
     assert b"IMPORTED []" in r.stderr, r.stderr.decode()[-500:]
+    assert b"TRIGRAMS MAPPED True" in r.stderr, r.stderr.decode()[-500:]
+    assert b"THREADS 1\n" in r.stderr, r.stderr.decode()[-500:]

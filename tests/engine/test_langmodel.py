@@ -106,6 +106,31 @@ def test_unknown_words_map_to_unk_when_the_model_has_it(tmp_path: Path) -> None:
     assert model.score_windows([["zzz", "a"], ["qqq", "b"]]) == pytest.approx([-2.3, -2.0 + (-0.1 + -0.6)])
 
 
+def test_ids_by_search_equal_ids_by_dict(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A sorted vocabulary answers its first look-ups by binary search, then builds its dict; both give each
+    word's id (case-insensitive) and the unknown id for the rest. An unsorted vocabulary is never searched."""
+    monkeypatch.setattr(langmodel, "SEARCHED_LOOKUPS", 5)
+    path = tmp_path / "tiny.arpa"
+    path.write_text(TINY_ARPA)
+    model = TrigramModel(lmbuild.read_model(path))
+    assert model._ids is None
+    questions = ["a", "B", "c", "d", "zz", "<s>", "</s>", "", "a\u2019"] * 2
+    answers = [model.word_id(q) for q in questions]
+    assert model._ids is not None  # past the number searched: the dict is built
+    assert answers[:9] == answers[9:]
+    assert answers[:7] == [model.vocab.index(w) for w in ("a", "b", "c", "d")] + [-1] + [
+        model.vocab.index("<s>"), model.vocab.index("</s>")]
+    assert answers[7] == answers[8] == -1
+    assert model.logprob(["a"], bos=True) == pytest.approx(-0.2)
+
+    unsorted = tmp_path / "unsorted.arpa"
+    unsorted.write_text(TINY_ARPA.replace("-0.8\tb\t-0.2\n", "").replace("-1.0\t</s>\n", "-1.0\t</s>\n-0.8\tb\t-0.2\n"))
+    other = TrigramModel(lmbuild.read_model(unsorted))
+    assert list(other.vocab[:2]) == ["</s>", "b"] and other._ids is not None
+    assert [other.word_id(w) for w in ("a", "b", "zz")] == [other.vocab.index("a"), 1, -1]
+    assert other.logprob(["a", "b", "c"]) == pytest.approx(model.logprob(["a", "b", "c"]))
+
+
 def test_case_and_typographic_apostrophes_are_normalized(tiny: TrigramModel) -> None:
     assert tiny.logprob(["A", "B", "C"]) == pytest.approx(tiny.logprob(["a", "b", "c"]))
 
@@ -507,21 +532,38 @@ def test_unigram_logprobs_equal_the_scalar_look_up(lm: TrigramModel, tiny: Trigr
     assert lm.unigram_logprobs([]).shape == (0,)
 
 
-def test_stored_npz_reads_what_np_load_reads(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mapped", [False, True], ids=["read", "mapped"])
+def test_stored_npz_reads_what_np_load_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mapped: bool) -> None:
+    from unspun.engine import npzfile
+
+    monkeypatch.setattr(npzfile, "_mapped", mapped)
     big = np.arange(100_000, dtype=np.int64)
     small = np.array([1.5, -2.0], dtype=np.float32)
     grid = np.arange(12, dtype=np.int32).reshape(3, 4)
+    columns = np.asfortranarray(np.arange(12, dtype=np.int16).reshape(4, 3))
     text = np.array('{"a": 1}')
+    empty = np.zeros(0, dtype=np.int64)
     stored, packed = tmp_path / "stored.npz", tmp_path / "packed.npz"
-    np.savez(stored, big=big, small=small, grid=grid, text=text)
-    np.savez_compressed(packed, big=big, small=small, grid=grid, text=text)
+    arrays = {"big": big, "small": small, "grid": grid, "columns": columns, "text": text, "empty": empty}
+    np.savez(stored, **arrays)
+    np.savez_compressed(packed, **arrays)
     for path in (stored, packed):
         with lmbuild.StoredNpz(path) as z:
             got = {name: z[name] for name in z.files}
-        assert sorted(got) == ["big", "grid", "small", "text"]
-        for name, want in (("big", big), ("small", small), ("grid", grid), ("text", text)):
+        assert sorted(got) == sorted(arrays)
+        for name, want in arrays.items():
             assert got[name].dtype == want.dtype and got[name].shape == want.shape
             assert np.array_equal(got[name], want), (path.name, name)
+        # a stored member is mapped read-only when asked; a compressed one is always read
+        assert npzfile.is_mapped(got["big"]) == npzfile.is_mapped(got["columns"]) == (mapped and path == stored)
+        assert type(got["big"]) is np.ndarray
+        assert got["big"].flags.writeable == (not mapped or path == packed)
+    if mapped:  # the mapping outlives the file's closing and a replacement of the file
+        with lmbuild.StoredNpz(stored) as z:
+            kept = z["big"]
+        np.savez(tmp_path / "other.npz", big=big[::-1].copy())
+        (tmp_path / "other.npz").replace(stored)
+        assert np.array_equal(kept, big)
 
 
 def test_truncated_model_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -23,9 +23,12 @@ context.
 from __future__ import annotations
 
 import logging
+import operator
 import os
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +48,8 @@ UNK = "<unk>"
 BOS = "<s>"
 EOS = "</s>"
 MODEL_FILENAME = f"en-us-trigram.v{lmbuild.FORMAT_VERSION}.npz"
+#: vocabulary look-ups answered by binary search before the word -> id dict is built (see `TrigramModel._get`)
+SEARCHED_LOOKUPS = 8192
 
 
 def _normalize(word: str) -> str:
@@ -59,9 +64,15 @@ class TrigramModel:
         self.meta = dict(arrays.meta)
         self.name = name or str(self.meta.get("source", "trigram"))
         self.unk_logprob = float(unk_logprob)
-        self._ids: dict[str, int] = {w: i for i, w in enumerate(self.vocab)}
         self._V = len(self.vocab)
-        self._unk_id = self._ids.get(UNK, -1)
+        #: word -> id; None while look-ups are answered by binary search in the vocabulary, which is sorted in
+        #: the converted model: building the dict (about 20 ms) costs more than a short run's look-ups
+        self._ids: dict[str, int] | None = None
+        self._searched = 0
+        vocab = self.vocab
+        if not all(map(operator.lt, vocab, islice(vocab, 1, None))):
+            self._ids = {w: i for i, w in enumerate(vocab)}
+        self._unk_id = self._get(UNK, -1)
         self._uni_logp = arrays.uni_logp
         self._uni_bo = arrays.uni_bo
         self._bi_keys = arrays.bi_keys
@@ -96,7 +107,20 @@ class TrigramModel:
         return self._V
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and (word in self._ids or _normalize(word) in self._ids)
+        return isinstance(word, str) and (self._get(word) is not None or self._get(_normalize(word)) is not None)
+
+    def _get(self, word: str, default: int | None = None) -> int | None:
+        """The id of exactly this string, or `default`: by binary search for the first `SEARCHED_LOOKUPS`
+        look-ups, then from a dict."""
+        index = self._ids
+        if index is None:
+            self._searched += 1
+            if self._searched <= SEARCHED_LOOKUPS:
+                vocab = self.vocab
+                i = bisect_left(vocab, word)
+                return i if i < self._V and vocab[i] == word else default
+            index = self._ids = {w: i for i, w in enumerate(self.vocab)}
+        return index.get(word, default)
 
     def __repr__(self) -> str:
         V, B, T = self.counts
@@ -120,14 +144,14 @@ class TrigramModel:
 
     def word_id(self, word: str) -> int:
         """The vocabulary id of `word` (case-insensitive), the ``<unk>`` id, or -1 when unknown."""
-        i = self._ids.get(word)
+        i = self._get(word)
         if i is None:
-            i = self._ids.get(_normalize(word), self._unk_id)
+            i = self._get(_normalize(word), self._unk_id)
         return i
 
     def ids(self, words: Iterable[str]) -> np.ndarray:
         """Vocabulary ids of `words` as int64, -1 for unknown words (see `word_id`)."""
-        get = self._ids.get
+        get = self._ids.get if self._ids is not None else self._get
         unk = self._unk_id
         out = []
         for w in words:
@@ -182,8 +206,9 @@ class TrigramModel:
         if n == 0:
             return []
         # one vectorised pass (the same backoff as `_cond`, word by word, at a fraction of the cost)
-        if bos and BOS in self._ids:
-            ids = np.concatenate(([self._ids[BOS]], ids))
+        bos_id = self._get(BOS) if bos else None
+        if bos_id is not None:
+            ids = np.concatenate(([bos_id], ids))
             position = np.arange(n + 1, dtype=np.int64)
             return self._score_chain(ids, position, position >= 1).tolist()
         return self._score_chain(ids, np.arange(n, dtype=np.int64)).tolist()
@@ -196,7 +221,7 @@ class TrigramModel:
         text is neither the start nor the end of a sentence.
         """
         words = list(words)
-        if eos and EOS in self._ids:
+        if eos and self._get(EOS) is not None:
             words.append(EOS)
         return float(sum(self.word_logprobs(words, bos=bos)))
 

@@ -5,16 +5,38 @@ model that costs more than everything else a short run does. `StoredNpz` reads e
 into its array, one read per member, and checks it against the zip directory (offsets, sizes, the ``.npy``
 header) instead. The arrays are ordinary private memory: memory-mapping the file instead would make opening
 cheaper still, but the model's pages, touched by look-ups all over the file, would then count in the process's
-resident memory in 64 KB runs, and the server would hold more, not less.
+resident memory in 64 KB runs, and the server would hold more, not less. A short run is another matter: the
+command line checks a few files and exits, touching a small part of the arrays, so it asks for them mapped
+(`map_members`), which saves reading about 60 MB on every start.
 """
 
 from __future__ import annotations
 
+import mmap
 import struct
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+
+_mapped = False
+
+
+def map_members(on: bool = True) -> None:
+    """Memory-map (read-only) the arrays of the files read from now on, instead of reading them into memory."""
+    global _mapped
+    _mapped = on
+
+
+def is_mapped(array: np.ndarray) -> bool:
+    """Whether `array` lies in a memory-mapped file."""
+    base = array
+    while isinstance(base, np.ndarray):
+        base = base.base
+    if isinstance(base, memoryview):
+        base = base.obj
+    return isinstance(base, mmap.mmap)
 
 
 class StoredNpz:
@@ -33,6 +55,8 @@ class StoredNpz:
             i.filename[:-4]: i for i in self._zip.infolist() if i.filename.endswith(".npy") and not i.is_dir()
         }
         self.files = list(self._infos)
+        #: the file mapped read-only, when members are mapped; arrays over it keep it open after `close`
+        self._map: mmap.mmap | None = None
 
     def __enter__(self) -> StoredNpz:
         return self
@@ -75,6 +99,13 @@ class StoredNpz:
             raise ValueError(f"{name}: the array does not fill its zip entry")
         order = "F" if fortran else "C"
         count = size // dtype.itemsize if dtype.itemsize else 0
+        if _mapped and count:
+            if self._map is None:
+                self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            if offset + size > len(self._map):
+                raise ValueError(f"{name}: the file ends inside the array")
+            # a plain array over the mapping (np.memmap indexes through Python code, element by element)
+            return np.frombuffer(self._map, dtype=dtype, count=count, offset=offset).reshape(shape, order=order)
         data = np.fromfile(f, dtype=dtype, count=count)
         if len(data) != count:
             raise ValueError(f"{name}: the file ends inside the array")

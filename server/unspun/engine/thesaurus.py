@@ -15,11 +15,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import operator
 import os
 import threading
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -227,7 +229,7 @@ class Thesaurus:
         if index is None:
             words = self._words
             if self._ordered is None:
-                self._ordered = all(a < b for a, b in zip(words, words[1:]))
+                self._ordered = all(map(operator.lt, words, islice(words, 1, None)))
             self._searched += 1
             if self._ordered and self._searched <= SEARCHED_LOOKUPS:
                 i = bisect_left(words, word)
