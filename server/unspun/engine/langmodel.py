@@ -144,9 +144,10 @@ class TrigramModel:
 
     def word_id(self, word: str) -> int:
         """The vocabulary id of `word` (case-insensitive), the ``<unk>`` id, or -1 when unknown."""
-        i = self._get(word)
+        get = self._ids.get if self._ids is not None else self._get
+        i = get(word)
         if i is None:
-            i = self._get(_normalize(word), self._unk_id)
+            i = get(_normalize(word), self._unk_id)
         return i
 
     def ids(self, words: Iterable[str]) -> np.ndarray:

@@ -247,8 +247,9 @@ class OpenVocabulary:
                 options.append(verb[:-1] + "ied")
             if len(verb) > 2 and verb[-1] not in "aeiouwxy" and verb[-2] in "aeiou" and verb[-3] not in "aeiou":
                 options.append(verb + verb[-1] + end)
-            lps = self.model.unigram_logprobs(options)
-            hit = options[int(np.argmax(lps))]  # the first of equals: the regular spelling
+            # (word by word: a numpy call for two or three words costs more than the look-ups)
+            lps = [self.model.unigram_logprob(o) for o in options]
+            hit = options[lps.index(max(lps))]  # the first of equals: the regular spelling
             self._verb_forms[(verb, mode)] = hit
             if len(self._verb_forms) > INFO_CACHE:
                 self._verb_forms = {}
