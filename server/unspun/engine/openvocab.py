@@ -177,12 +177,14 @@ class OpenVocabulary:
             order = np.lexsort((-lps, who))
             who, rev, how = who[order], rev[order].tolist(), how[order].tolist()
             bounds = np.searchsorted(who, np.arange(len(words) + 1)).tolist()
+            names_of = th.words
+            form = self._form
             for n, names in enumerate(ranked):
                 seen: set[str] = {words[n]}
                 by = ranked_by[n]
                 for j in range(bounds[n], bounds[n + 1]):
                     k, mode = rev[j], how[j]
-                    cand = self._form(k, mode)
+                    cand = names_of[k] if mode == _AS_IS else form(k, mode)
                     if cand not in seen:
                         seen.add(cand)
                         names.append(cand)
