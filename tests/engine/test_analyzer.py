@@ -487,3 +487,64 @@ def test_a_changed_stretch_is_ignored_unless_it_can_be_relied_on():
     assert _usable_hint((0, 14, 16), new, segs, prev) is None  # lengths that do not add up
     assert _usable_hint((0, 15, 16), new, None, prev) is None  # no segments
     assert _usable_hint((0, 15, 16), new, segs, Engine.prepare(old)) is None  # nothing masked before
+
+
+def test_an_edit_goes_through_its_own_paragraphs_only_and_equals_a_fresh_analysis(monkeypatch):
+    """After an edit, the passes and findings of the paragraphs it left alone are the last analysis's: only
+    the edited paragraphs are gone through. Through random edits of a long spun Markdown text (typing,
+    paragraph breaks, spun phrases, a term a context condition asks for, markup), with quick analyses before
+    some complete ones and an options change midway, everything equals a fresh analysis; and most edits went
+    through a few paragraphs, not all of them."""
+    import random
+    from pathlib import Path
+
+    from unspun import markup
+    from unspun.engine import default_engine
+
+    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
+    paras = [p for p in spun.split("\n\n") if p.strip() and not p.startswith("#")]
+    extra = [
+        "Our man-made consciousness study of `code` and [a link](https://example.com/x).",
+        "A plain paragraph about the weather.",
+    ]
+    text = "\n\n".join(f"{k}. {p}" for k in range(40) for p in [*paras, *extra])
+    engine = default_engine()
+    ranges: list[tuple[int, int, int]] = []
+    passes = Engine._passes
+
+    def counting(self, text, paras, scan_list, runs_list, a, b, doc_words):
+        ranges.append((a, b, len(paras)))
+        return passes(self, text, paras, scan_list, runs_list, a, b, doc_words)
+
+    monkeypatch.setattr(Engine, "_passes", counting)
+    rnd = random.Random(7)
+    cache: dict = {}
+    widths: list[int] = []  # paragraphs gone through by each edit's analysis
+    prose = markup.extract(text, "markdown")
+    prepared = engine.prepare(text, prose.segments)
+    engine.analyze(text, cache=cache, segments=prose.segments, prepared=prepared)
+    eng = engine
+    for step in range(60):
+        at = rnd.randrange(len(text) + 1)
+        cut = rnd.choice([0, 0, 1, 5])
+        typed = rnd.choice(["x", "", " ", "\n\n", " mentioned ", " information convention ", " neural ", "`", "a "])
+        text = text[:at] + typed + text[at + cut :]
+        if step == 30:  # other options: the next analysis goes through every paragraph
+            eng = engine.with_options(Options(allow=frozenset({"information convention"})))
+        if step == 45:  # another engine (one more lexicon), the same options, its own cache
+            lex, _ = parse_lexicon(HEADER + "plain paragraph\tplain section\tfingerprint\t0.9\n", name="t")
+            eng, cache = Engine([*engine.lexicons, lex], eng.options), {}
+        prose = markup.extract(text, "markdown", previous=prose)
+        prepared = eng.prepare(text, prose.segments, prepared, prose.changed)
+        if rnd.random() < 0.2:
+            eng.analyze(text, cache=cache, segments=prose.segments, prepared=prepared, quick=True)
+        ranges.clear()
+        got = eng.analyze(text, cache=cache, segments=prose.segments, prepared=prepared)
+        widths.append(sum(b - a for a, b, _ in ranges))
+        want = eng.analyze(text, segments=markup.extract(text, "markdown").segments)
+        _same(got, want)
+        assert [(f.start, f.end, f.replacements, f.confidence, f.message) for f in got.findings] == [
+            (f.start, f.end, f.replacements, f.confidence, f.message) for f in want.findings
+        ]
+    assert sum(1 for w in widths if w <= 3) > 40, widths  # most edits: their own paragraphs
+    assert max(widths) > 200  # and some went through all of them (options, conditions, after a quick one)

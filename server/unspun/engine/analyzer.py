@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, is_, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -121,6 +121,9 @@ class Prepared(NamedTuple):
     #: nothing is masked)
     blocked: _Blocked | None = None
     runs_of: list[tuple[tuple[int, int], ...]] | None = None
+    #: after an edit, (lo, hi, new_hi, paragraphs before): the paragraphs [lo, hi) of the version before (its
+    #: `paragraphs` list) gave way to [lo, new_hi) here; the others are the same paragraphs, moved
+    window: tuple[int, int, int, list[tuple[int, int]]] | None = None
 
 
 @dataclass(eq=False)
@@ -149,6 +152,47 @@ class _Pass2:
     lexicon_key: tuple | None = None
     #: where they were last placed in a document (see `Findings`)
     cell: Placement = field(default_factory=Placement)
+
+
+_WORDS = attrgetter("words")
+
+
+def _sections(words_of: Sequence[int]) -> list[int]:
+    """Where each section of about SECTION_WORDS words begins (paragraph indexes), and the paragraph count."""
+    size = spinscore.SECTION_WORDS
+    sections: list[int] = []
+    acc = size
+    for k, w in enumerate(words_of):
+        if acc >= size:
+            sections.append(k)
+            acc = 0
+        acc += w
+    sections.append(len(words_of))
+    return sections
+
+
+#: the key in `Prepared.kept` of the last analysis's `_Loop`
+_LOOP = "loop"
+
+
+class _Loop(NamedTuple):
+    """What an analysis leaves for the next version of its text (`Engine._last_loop`): its paragraphs and
+    options, each paragraph's scan and pass, the condition terms found in the document, the findings' key
+    objects, whether the open-vocabulary stage ran, and its findings by paragraph (`parts`, and the paragraph
+    of each)."""
+
+    paragraphs: list[tuple[int, int]]
+    opts: Options
+    terms: _ConditionTerms
+    scans: list[ParagraphScan]
+    memos: list[_Pass2]
+    present: frozenset[tuple[str, ...]] | set[tuple[str, ...]]
+    pkeys: tuple
+    open_stage: bool
+    parts: list[tuple[int, int, Sequence[Finding], Placement]]
+    part_of: list[int]
+    #: (lo, hi, new_hi) of the edit since, when handed out by `Engine._last_loop`
+    window: tuple[int, int, int] | None = None
 
 
 class Engine:
@@ -306,6 +350,9 @@ class Engine:
             paras = paragraphs(masked) if masked else []
             chunks, has_cr = [masked[s:e] for s, e in paras], "\r" in masked
         runs_of = None
+        window = None
+        if cut is not None and previous is not None:
+            window = (cut.lo, cut.hi, len(paras) - (len(previous.paragraphs) - cut.hi), previous.paragraphs)
         if blocked:
             if hint is not None and cut is not None and previous is not None and previous.runs_of is not None:
                 # the paragraphs the cut replaced find their runs again; it replaced every one the stretch
@@ -319,7 +366,7 @@ class Engine:
                 ]
             else:
                 runs_of = [blocked.runs(s, e) for s, e in paras]
-        return Prepared(text, segments, masked, paras, chunks, has_cr, kept, blocked, runs_of)
+        return Prepared(text, segments, masked, paras, chunks, has_cr, kept, blocked, runs_of, window)
 
     def analyze(
         self,
@@ -363,37 +410,28 @@ class Engine:
             for chunk, scan in zip(new, self.scan_paragraphs(list(new), fresh_tokens)):
                 cache[chunk] = scan
         scan_list: list[ParagraphScan] = list(map(cache.__getitem__, chunks))
-        scans: list[tuple[int, int, ParagraphScan]] = [(s, e, scan) for (s, e), scan in zip(paras, scan_list)]
-
-        doc_words = _DocWords(scan_list, self._condition_terms(), prepared.kept)
-        memos: list[_Pass2] = []
+        kept = prepared.kept if prepared.kept is not None else {}  # (None: a `Prepared` made by hand)
+        terms = self._condition_terms()
+        doc_words = _DocWords(scan_list, terms, prepared.kept)
+        words_of = list(map(_WORDS, scan_list))
+        n = len(scan_list)
+        # after an edit, the passes of the paragraphs it left alone are those of the last analysis, when that
+        # analysis was of the version before with the same options and the document's condition terms are the
+        # same: only the edited paragraphs are gone through (a keystroke in a long document then costs its own
+        # paragraphs, not a few comparisons for each of thousands)
+        last = self._last_loop(prepared, kept, quick, scan_list, doc_words)
+        if last is None:
+            lo, hi, new_hi = 0, 0, n
+            memos = self._passes(text, paras, scan_list, runs_list, 0, n, doc_words)
+        else:
+            lo, hi, new_hi = last.window
+            memos = [*last.memos[:lo], *self._passes(text, paras, scan_list, runs_list, lo, new_hi, doc_words),
+                     *last.memos[hi:]]
+        present = doc_words.present_terms()  # (now, so that the blocks' terms are kept below)
         # sections of about SECTION_WORDS words: their substitutions count again (else a long spun text would
         # read as clean); `sections` holds where each begins
-        sections: list[int] = []
-        section_words = spinscore.SECTION_WORDS
-        runs_of: list[tuple[tuple[int, int], ...]] = []
-        for (s, e, scan), runs in zip(scans, runs_list):
-            if section_words >= spinscore.SECTION_WORDS:
-                sections.append(len(memos))
-                section_words = 0
-            section_words += scan.words
-            conditional = scan.conditional
-            if conditional is None:
-                conditional = scan.conditional = tuple(
-                    mi for mi, m in enumerate(scan.matches) if m.variant.entry.require or m.variant.entry.exclude
-                )
-            conds = (
-                tuple(self._conditions_hold(scan.matches[mi], doc_words) for mi in conditional) if conditional else ()
-            )
-            runs_of.append(runs)
-            key = (opts, conds, runs)
-            memo = scan.memo
-            if memo is None or memo.key != key:
-                memo = scan.memo = self._pass2(text[s:e], scan, key, dict(zip(conditional, conds)), runs)
-            memos.append(memo)
-        sections.append(len(memos))
+        sections = _sections(words_of)
         # each section's evidence, kept with its paragraphs' passes: a keystroke recomputes its own section's
-        kept = prepared.kept if prepared.kept is not None else {}  # (None: a `Prepared` made by hand)
         now: dict[tuple[_Pass2, ...], tuple[list[float], float]] = {}
         evidence_by_para: list[float] = []
         strong = 0.0  # fingerprints, article slips and confirmed substitutions: evidence of more than words
@@ -410,7 +448,6 @@ class Engine:
             prepared.kept.update(now)
             prepared.kept.update(doc_words.kept_now)
 
-        words_of = [scan.words for scan in scan_list]
         words = sum(words_of)
         score = round(spinscore.spin_rate(sum(evidence_by_para), words), 3)
         spun = score >= opts.spin_threshold and strong >= spinscore.MIN_STRONG_EVIDENCE
@@ -428,17 +465,25 @@ class Engine:
         open_stage = (
             spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never"
         )
+        # the last analysis's findings stand for the paragraphs outside the edit when they were placed with the
+        # same outcome and the open-vocabulary stage went through them (it did all of them then)
+        reuse = last is not None and last.pkeys is pkeys and last.open_stage == open_stage
+        a, b = (lo, new_hi) if reuse else (0, n)
         if open_stage and not quick:
             # the paragraphs whose restorations are not known yet: one batch
-            self._restore([(text[s:e], scan) for s, e, scan in scans if scan.restorations is None], fresh_tokens)
+            self._restore(
+                [(text[s:e], scan) for (s, e), scan in zip(paras[a:b], scan_list[a:b]) if scan.restorations is None],
+                fresh_tokens,
+            )
         deferred_words = 0
         parts: list[tuple[int, int, list[Finding], Placement]] = []
-        for (s, e, scan), runs in zip(scans, runs_of):
-            memo = scan.memo
-            assert memo is not None
+        part_of: list[int] = []  # the paragraph of each part
+        for k in range(a, b):
+            s, e = paras[k]
+            scan, memo, runs = scan_list[k], memos[k], runs_list[k]
             deferred = quick and open_stage and scan.restorations is None
             if deferred:
-                deferred_words += scan.words
+                deferred_words += words_of[k]
             pkey = pkeys[deferred]
             if memo.fkey is not pkey and memo.fkey != pkey:
                 memo.relative = self._paragraph_findings(
@@ -448,6 +493,23 @@ class Engine:
             if memo.relative:
                 # paragraphs are in order and each one's findings are sorted; they are moved to `s` when read
                 parts.append((s, e, memo.relative, memo.cell))
+                part_of.append(k)
+        if reuse:
+            assert last is not None
+            i, j = bisect_left(last.part_of, lo), bisect_left(last.part_of, hi)
+            tail, tail_of = last.parts[j:], last.part_of[j:]
+            if tail:
+                moved = paras[tail_of[0] - hi + new_hi][0] - tail[0][0]
+                if moved:
+                    tail = [(s + moved, e + moved, rel, cell) for s, e, rel, cell in tail]
+                if new_hi != hi:
+                    tail_of = [k + new_hi - hi for k in tail_of]
+            parts = [*last.parts[:i], *parts, *tail]
+            part_of = [*last.part_of[:i], *part_of, *tail_of]
+        if quick:
+            kept.pop(_LOOP, None)
+        else:
+            kept[_LOOP] = _Loop(paras, opts, terms, scan_list, memos, present, pkeys, open_stage, parts, part_of)
         return Analysis(
             text=original,
             findings=Findings(parts=parts),
@@ -457,6 +519,57 @@ class Engine:
             paragraphs=para_scores,
             deferred_words=deferred_words,
         )
+
+    def _last_loop(
+        self, prepared: Prepared, kept: dict, quick: bool, scan_list: list[ParagraphScan], doc_words: _DocWords
+    ) -> _Loop | None:
+        """The last analysis's passes and findings (`_Loop`, with the edit's `window`), when they stand for
+        this version's outside the paragraphs an edit changed: they are of the version before this one, with
+        the same options, the same paragraph scans outside the edit and the same condition terms found in the
+        document."""
+        window = prepared.window
+        if quick or window is None:
+            return None
+        last = kept.get(_LOOP)
+        lo, hi, new_hi, before = window
+        if last is None or last.paragraphs is not before or last.opts is not self.options:
+            return None
+        old = last.scans
+        if not (0 <= lo <= hi <= len(old) and lo <= new_hi <= len(scan_list)):
+            return None
+        if len(old) - hi != len(scan_list) - new_hi:
+            return None
+        if not (all(map(is_, old[:lo], scan_list[:lo])) and all(map(is_, old[hi:], scan_list[new_hi:]))):
+            return None
+        if last.terms is not doc_words.terms or doc_words.present_terms() != last.present:
+            return None
+        return last._replace(window=(lo, hi, new_hi))
+
+    def _passes(
+        self, text: str, paras: Sequence[tuple[int, int]], scan_list: Sequence[ParagraphScan],
+        runs_list: Sequence[tuple[tuple[int, int], ...]], a: int, b: int, doc_words: _DocWords,
+    ) -> list[_Pass2]:
+        """Pass 2 of the paragraphs [a, b): each one's kept pass when its key (options, the outcome of its
+        context conditions, its masked runs) is the same, else a new one."""
+        opts = self.options
+        memos: list[_Pass2] = []
+        for k in range(a, b):
+            scan, runs = scan_list[k], runs_list[k]
+            conditional = scan.conditional
+            if conditional is None:
+                conditional = scan.conditional = tuple(
+                    mi for mi, m in enumerate(scan.matches) if m.variant.entry.require or m.variant.entry.exclude
+                )
+            conds = (
+                tuple(self._conditions_hold(scan.matches[mi], doc_words) for mi in conditional) if conditional else ()
+            )
+            key = (opts, conds, runs)
+            memo = scan.memo
+            if memo is None or memo.key != key:
+                s, e = paras[k]
+                memo = scan.memo = self._pass2(text[s:e], scan, key, dict(zip(conditional, conds)), runs)
+            memos.append(memo)
+        return memos
 
     @staticmethod
     def _conditions_hold(m: Match, doc_words: _DocWords) -> bool:
@@ -883,6 +996,7 @@ class _DocWords:
     def __init__(self, scans: Sequence[ParagraphScan], terms: _ConditionTerms | None = None, kept: dict | None = None):
         self._scans = scans
         self._terms = terms
+        self.terms = terms
         self._present: set[tuple[str, ...]] | None = None
         self._seen: dict[str, bool] = {}
         #: the terms found in blocks of consecutive paragraphs by an analysis of the version before (keyed by
@@ -898,22 +1012,28 @@ class _DocWords:
             if words is None:
                 words = phrase_words(phrase)
             if terms is not None and words in terms.known:
-                if self._present is None:
-                    present: set[tuple[str, ...]] = set()
-                    scans = self._scans
-                    for a in range(0, len(scans), _PRESENT_BLOCK):
-                        block = (terms, tuple(scans[a : a + _PRESENT_BLOCK]))
-                        in_block = self._kept.get(block)
-                        if in_block is None:
-                            in_block = frozenset().union(*map(terms.present, block[1]))
-                        self.kept_now[block] = in_block
-                        present |= in_block
-                    self._present = present
-                hit = words in self._present
+                hit = words in self.present_terms()
             else:
                 hit = self._look(words)
             self._seen[phrase] = hit
         return hit
+
+    def present_terms(self) -> set[tuple[str, ...]]:
+        """The lexicons' condition terms found in the document (merged from blocks of paragraphs once)."""
+        if self._present is None:
+            present: set[tuple[str, ...]] = set()
+            terms = self._terms
+            if terms is not None and terms.known:
+                scans = self._scans
+                for a in range(0, len(scans), _PRESENT_BLOCK):
+                    block = (terms, tuple(scans[a : a + _PRESENT_BLOCK]))
+                    in_block = self._kept.get(block)
+                    if in_block is None:
+                        in_block = frozenset().union(*map(terms.present, block[1]))
+                    self.kept_now[block] = in_block
+                    present |= in_block
+            self._present = present
+        return self._present
 
     def _look(self, words: tuple[str, ...]) -> bool:
         if not words:
