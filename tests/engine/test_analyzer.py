@@ -548,3 +548,27 @@ def test_an_edit_goes_through_its_own_paragraphs_only_and_equals_a_fresh_analysi
         ]
     assert sum(1 for w in widths if w <= 3) > 40, widths  # most edits: their own paragraphs
     assert max(widths) > 200  # and some went through all of them (options, conditions, after a quick one)
+
+
+def test_plain_text_is_not_copied_to_be_masked():
+    """Plain text has nothing masked: its masked text is the text itself, also after an edit, and the findings
+    are those of a fresh analysis."""
+    from unspun import markup
+    from unspun.engine import default_engine
+
+    engine = default_engine()
+    text = "A information convention in Jap Europe.\n\nA plain second paragraph.\n  \nThird one here.\n"
+    prose = markup.extract(text, "plain")
+    prepared = engine.prepare(text, prose.segments)
+    assert prepared.masked is text
+    for typed, at in (("x", 5), ("\n\n", 20), ("", 0)):
+        new = text[:at] + typed + text[at:]
+        prose = markup.extract(new, "plain", previous=prose)
+        prepared = engine.prepare(new, prose.segments, prepared, prose.changed)
+        assert prose.changed is not None or typed == ""
+        assert prepared.masked is new
+        got = engine.analyze(new, segments=prose.segments, prepared=prepared)
+        assert got.findings == engine.analyze(new).findings
+        text = new
+    marked = "Some `code` here.\n"
+    assert engine.prepare(marked, markup.extract(marked, "markdown").segments).masked == "Some        here.\n"

@@ -57,6 +57,9 @@ def test_an_edited_index_equals_one_built_afresh(encoding):
             edited = index.replaced(a, b, new)
             fresh = PositionIndex(index.text[:a] + new + index.text[b:], encoding)
             assert (edited.text, edited.starts) == (fresh.text, fresh.starts)
+            # it says what changed, in which text (the prose reading then need not compare them)
+            assert edited.parent is index.text and edited.edit == (a, b, a + len(new))
+            assert fresh.parent is None and fresh.edit is None
             for off in range(0, len(fresh.text) + 1, 3):
                 assert edited.position(off) == fresh.position(off)
             index = edited

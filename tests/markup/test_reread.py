@@ -51,28 +51,39 @@ def _document(rng: random.Random, fmt: str) -> str:
 
 
 def _edit(rng: random.Random, text: str) -> str:
+    return _edit_at(rng, text)[0]
+
+
+def _edit_at(rng: random.Random, text: str) -> tuple[str, tuple[int, int, int]]:
+    """An edit and where it was (start, end in `text`, end in the new text), as an editor reports it."""
     at = rng.randrange(0, len(text) + 1)
     kind = rng.random()
     if kind < 0.5 or not text:
-        return text[:at] + rng.choice(TYPED) + text[at:]
-    if kind < 0.8:
-        return text[:at] + text[at + rng.randrange(1, 4) :]
-    return text[:at] + rng.choice(TYPED) + text[at + 1 :]
+        end, typed = at, rng.choice(TYPED)
+    elif kind < 0.8:
+        end, typed = min(len(text), at + rng.randrange(1, 4)), ""
+    else:
+        end, typed = min(len(text), at + 1), rng.choice(TYPED)
+    return text[:at] + typed + text[end:], (at, end, at + len(typed))
 
 
 @pytest.mark.parametrize("fmt", sorted(LINES))
 def test_reading_after_edits_equals_reading_the_whole_text(fmt):
     rng = random.Random(sorted(LINES).index(fmt))
-    fast = 0
+    fast = told_fast = 0
     edits = 0
     for _ in range(150):
         text = _document(rng, fmt)
         prose = markup.extract(text, fmt)
         for _ in range(12):
-            new = _edit(rng, text)
+            new, where = _edit_at(rng, text)
             got = markup.extract(new, fmt, previous=prose)
             want = markup.extract(new, fmt)
             assert got == want, (fmt, text, new)
+            # told where the edit was (the texts are then not compared): the same
+            told = markup.extract(new, fmt, previous=prose, edit=(text, *where))
+            assert told == want, (fmt, text, new, where)
+            told_fast += told.changed is not None
             if reread.reread(text, prose.segments, new, lambda t: markup.prose_segments(t, fmt),
                              markup.registry.local_check(fmt)) is not None:
                 fast += 1
@@ -80,6 +91,7 @@ def test_reading_after_edits_equals_reading_the_whole_text(fmt):
             text, prose = new, got
     # the chunk was read alone for a good share of the edits (else this tests only the whole reading)
     assert fast > edits // 5, (fast, edits)
+    assert told_fast > edits // 5, (told_fast, edits)
 
 
 def test_a_chunk_inside_an_open_fence_is_read_with_its_document():
@@ -211,3 +223,21 @@ def test_a_failure_to_read_the_chunk_again_reads_the_whole_text(monkeypatch):
 
     monkeypatch.setattr(markup, "_reread_chunk", broken)
     assert markup.extract(new, "markdown", previous=prose) == markup.extract(new, "markdown")
+
+
+def test_a_known_edit_is_used_only_for_the_text_it_was_made_in(monkeypatch):
+    """The stretch an editor's change gives replaces the comparison of the texts, but only when it was made in
+    the text the earlier reading read (the same object) and fits the texts' lengths."""
+    old = "First paragraph here.\n\nSecond one with `code`.\n\nThird.\n"
+    prose = markup.extract(old, "markdown")
+    new = old.replace("Second", "Secondx")
+    at = old.index("Second") + len("Second")
+    compared = []
+    real = reread.changed
+    monkeypatch.setattr(reread, "changed", lambda a, b: compared.append(1) or real(a, b))
+    want = markup.extract(new, "markdown")
+    assert markup.extract(new, "markdown", previous=prose, edit=(old, at, at, at + 1)) == want
+    assert not compared
+    for wrong in [("".join(old), at, at, at + 1), (old, at, at, at + 2), (old, at, len(old) + 5, at + 1)]:
+        assert markup.extract(new, "markdown", previous=prose, edit=wrong) == want
+    assert len(compared) == 3

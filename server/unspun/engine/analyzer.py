@@ -332,7 +332,11 @@ class Engine:
         if hint is not None:
             assert previous is not None and previous.blocked is not None and segments is not None
             start, old_end, end = hint
-            masked = previous.masked[:start] + _mask_stretch(text, segments, start, end) + previous.masked[old_end:]
+            stretch = _mask_stretch(text, segments, start, end)
+            if previous.masked is previous.text and stretch == text[start:end]:
+                masked = text  # nothing was masked, and nothing is (plain text): no copy of the whole text
+            else:
+                masked = previous.masked[:start] + stretch + previous.masked[old_end:]
             blocked: _Blocked | None = previous.blocked.after_edit(text, segments, start, old_end, end)
         else:
             masked = mask(text, segments) if segments is not None else text
@@ -819,13 +823,18 @@ def _section_evidence(passes: Sequence[_Pass2]) -> tuple[list[float], float]:
 def mask(text: str, segments: Sequence[tuple[int, int]]) -> str:
     """`text` with every character outside `segments` that is not whitespace replaced by a space.
 
-    Whitespace (line breaks, tabs) is kept, so offsets, lines and paragraph breaks stay as they were."""
+    Whitespace (line breaks, tabs) is kept, so offsets, lines and paragraph breaks stay as they were. When
+    nothing outside the segments is more than whitespace (plain text), that is `text` itself."""
     out: list[str] = []
     pos = 0
     for a, b in _gaps(text, segments):
+        if _NOT_SPACE.search(text, a, b) is None:
+            continue
         out.append(text[pos:a])
         out.append(_NOT_SPACE.sub(" ", text[a:b]))
         pos = b
+    if not out:
+        return text
     out.append(text[pos:])
     return "".join(out)
 

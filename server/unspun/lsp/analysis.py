@@ -307,8 +307,11 @@ def _work(
     `max_chars` characters (when not 0) nothing is read: the work stays bounded however large the document."""
     full = index.text
     checked = full[:max_chars] if max_chars and len(full) > max_chars else full
+    # the editor's last change, when it is the only one since the text `previous_prose` read
+    edit = (index.parent, *index.edit) if index.edit is not None and index.parent is not None else None
+    index.parent = None  # (read once: not kept alive with the index)
     try:
-        prose = markup.extract(checked, fmt, previous_prose)
+        prose = markup.extract(checked, fmt, previous_prose, edit if checked is full else None)
     except Exception as e:  # noqa: BLE001 - a reader failing on odd input must not cost the user every finding
         log.warning("could not read %s markup (%s); checking the whole text", fmt, e)
         prose = markup.Prose(fmt, ((0, len(checked)),))

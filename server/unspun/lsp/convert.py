@@ -51,6 +51,9 @@ class PositionIndex:
 
     def __init__(self, text: str, encoding: str | None = "utf-16"):
         self.text = text
+        #: when made by `replaced`: the text before and the edit (start, end in it, end in this text)
+        self.parent: str | None = None
+        self.edit: tuple[int, int, int] | None = None
         #: the text holds a carriage return (kept: an edit's index is then built afresh)
         self._cr = "\r" in text
         if self._cr:
@@ -71,14 +74,15 @@ class PositionIndex:
         (a keystroke in a long document then costs a shift of the later line starts, not a rescan of it)."""
         text = self.text[:start] + new + self.text[end:]
         if self._cr or "\r" in new or not self._identity:
-            return PositionIndex(text, self.encoding)
+            return self._afresh(text, start, end, new)
         idx = PositionIndex.__new__(PositionIndex)
         idx.text, idx.encoding, idx._cr = text, self.encoding, False
+        idx.parent, idx.edit = self.text, (start, end, start + len(new))
         idx._identity = self.encoding == "utf-32" or (
             new.isascii() or (self.encoding == "utf-16" and _ASTRAL.search(new) is None)
         )
         if not idx._identity:
-            return PositionIndex(text, self.encoding)
+            return self._afresh(text, start, end, new)
         starts = self.starts
         first = bisect_right(starts, start) - 1  # the line the edit begins on keeps its start
         last = bisect_right(starts, end)  # lines from here on start after the edit: they only move
@@ -90,6 +94,11 @@ class PositionIndex:
         else:
             middle = [a + i + 1 for i, c in enumerate(text[a:]) if c == "\n"]
         idx.starts = starts[: first + 1] + middle + [x + delta for x in starts[last:]]
+        return idx
+
+    def _afresh(self, text: str, start: int, end: int, new: str) -> PositionIndex:
+        idx = PositionIndex(text, self.encoding)
+        idx.parent, idx.edit = self.text, (start, end, start + len(new))
         return idx
 
     @property

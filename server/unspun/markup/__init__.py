@@ -131,16 +131,21 @@ def prose_segments(text: str, format: str) -> list[Span]:
     return subtract(_module(format)[0](text), url_spans(text))
 
 
-def extract(text: str, format: str, previous: Prose | None = None) -> Prose:
+def extract(
+    text: str, format: str, previous: Prose | None = None, edit: tuple[str, int, int, int] | None = None
+) -> Prose:
     """The prose of `text` with its control comments applied. With `previous` (what this returned for an
     earlier version of the text, e.g. before a keystroke), only what the edit changed may be read again: the
-    same result, in a fraction of the time for a long document (see `unspun.markup.reread`)."""
+    same result, in a fraction of the time for a long document (see `unspun.markup.reread`). `edit`, when the
+    caller knows what changed (an editor's change), is (the text before, start, end in it, end in `text`);
+    it is used when that text is the one `previous` read."""
     if previous is not None and previous.source is not None and previous.format == format and "unspun:" not in text:
         local = registry.local_check(format)
         if local is not None:
+            known = edit[1:] if edit is not None and edit[0] is previous.source else None
             try:
                 found = _reread_chunk(
-                    previous.source, previous.segments, text, lambda t: prose_segments(t, format), local
+                    previous.source, previous.segments, text, lambda t: prose_segments(t, format), local, known
                 )
             except Exception as e:  # noqa: BLE001 - reading the chunk again must never cost the whole reading
                 log.warning("could not read the changed %s chunk again (%s); reading the whole text", format, e)

@@ -115,16 +115,25 @@ def reread(
     new: str,
     read: Callable[[str], list[Span]],
     local: Callable[[str, str, str], bool],
+    edit: tuple[int, int, int] | None = None,
 ) -> tuple[Sequence[Span], tuple[int, int, int] | None] | None:
     """The prose of `new` from that of `old` (`old_prose`, sorted spans) when one chunk changed and the
     conditions of the module documentation hold, with the stretch read again (start, end in `old`, end in
     `new`; None when the texts are equal); `read(text)` is the whole reading (the format's prose without
-    addresses). None when the whole text must be read."""
+    addresses). None when the whole text must be read.
+
+    `edit` is the stretch that changed, when the caller knows it (an editor's change: start, end in `old`, end
+    in `new`; outside it the texts are the same): the texts are then not compared."""
     if "\r" in new or "\r" in old:
         return None
-    edit = changed(old, new)
+    if edit is not None and not (
+        0 <= edit[0] <= edit[1] <= len(old) and edit[0] <= edit[2] and edit[2] - edit[1] == len(new) - len(old)
+    ):
+        edit = None
     if edit is None:
-        return old_prose, None
+        edit = changed(old, new)
+        if edit is None:
+            return old_prose, None
     p, old_end, new_end = edit
     cs = chunk_start(old, p)
     ce = chunk_end(old, max(p, old_end - 1))
