@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter, is_, itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -176,15 +176,17 @@ _LOOP = "loop"
 
 
 class _Loop(NamedTuple):
-    """What an analysis leaves for the next version of its text (`Engine._last_loop`): its paragraphs and
-    options, each paragraph's scan and pass, the condition terms found in the document, the findings' key
-    objects, whether the open-vocabulary stage ran, and its findings by paragraph (`parts`, and the paragraph
-    of each)."""
+    """What an analysis leaves for the next version of its text (`Engine._last_loop`): its paragraphs,
+    options, condition terms and paragraph cache, each paragraph's scan, word count and pass, the condition
+    terms found in the document, the findings' key objects, whether the open-vocabulary stage ran, and its
+    findings by paragraph (`parts`, and the paragraph of each)."""
 
     paragraphs: list[tuple[int, int]]
     opts: Options
     terms: _ConditionTerms
+    cache: MutableMapping[str, ParagraphScan]
     scans: list[ParagraphScan]
+    words_of: list[int]
     memos: list[_Pass2]
     present: frozenset[tuple[str, ...]] | set[tuple[str, ...]]
     pkeys: tuple
@@ -413,17 +415,25 @@ class Engine:
         if new:
             for chunk, scan in zip(new, self.scan_paragraphs(list(new), fresh_tokens)):
                 cache[chunk] = scan
-        scan_list: list[ParagraphScan] = list(map(cache.__getitem__, chunks))
         kept = prepared.kept if prepared.kept is not None else {}  # (None: a `Prepared` made by hand)
         terms = self._condition_terms()
-        doc_words = _DocWords(scan_list, terms, prepared.kept)
-        words_of = list(map(_WORDS, scan_list))
-        n = len(scan_list)
         # after an edit, the passes of the paragraphs it left alone are those of the last analysis, when that
-        # analysis was of the version before with the same options and the document's condition terms are the
-        # same: only the edited paragraphs are gone through (a keystroke in a long document then costs its own
-        # paragraphs, not a few comparisons for each of thousands)
-        last = self._last_loop(prepared, kept, quick, scan_list, doc_words)
+        # analysis was of the version before with the same options, cache and condition terms found in the
+        # document: only the edited paragraphs are gone through (a keystroke in a long document then costs its
+        # own paragraphs, not a few comparisons for each of thousands)
+        last = self._last_loop(prepared, kept, quick, cache, terms)
+        if last is None:
+            scan_list: list[ParagraphScan] = list(map(cache.__getitem__, chunks))
+            words_of = list(map(_WORDS, scan_list))
+        else:
+            lo, hi, new_hi = last.window
+            middle = list(map(cache.__getitem__, chunks[lo:new_hi]))
+            scan_list = [*last.scans[:lo], *middle, *last.scans[hi:]]
+            words_of = [*last.words_of[:lo], *map(_WORDS, middle), *last.words_of[hi:]]
+        doc_words = _DocWords(scan_list, terms, prepared.kept)
+        if last is not None and doc_words.present_terms() != last.present:
+            last = None
+        n = len(scan_list)
         if last is None:
             lo, hi, new_hi = 0, 0, n
             memos = self._passes(text, paras, scan_list, runs_list, 0, n, doc_words)
@@ -513,7 +523,9 @@ class Engine:
         if quick:
             kept.pop(_LOOP, None)
         else:
-            kept[_LOOP] = _Loop(paras, opts, terms, scan_list, memos, present, pkeys, open_stage, parts, part_of)
+            kept[_LOOP] = _Loop(
+                paras, opts, terms, cache, scan_list, words_of, memos, present, pkeys, open_stage, parts, part_of
+            )
         return Analysis(
             text=original,
             findings=Findings(parts=parts),
@@ -525,12 +537,14 @@ class Engine:
         )
 
     def _last_loop(
-        self, prepared: Prepared, kept: dict, quick: bool, scan_list: list[ParagraphScan], doc_words: _DocWords
+        self, prepared: Prepared, kept: dict, quick: bool, cache: MutableMapping[str, ParagraphScan],
+        terms: _ConditionTerms,
     ) -> _Loop | None:
-        """The last analysis's passes and findings (`_Loop`, with the edit's `window`), when they stand for
+        """The last analysis's passes and findings (`_Loop`, with the edit's `window`), when they may stand for
         this version's outside the paragraphs an edit changed: they are of the version before this one, with
-        the same options, the same paragraph scans outside the edit and the same condition terms found in the
-        document."""
+        the same options, condition terms and paragraph cache (whose entries are only ever added, so the
+        paragraphs outside the edit have the same scans). The caller still checks that the condition terms
+        found in the document are the same."""
         window = prepared.window
         if quick or window is None:
             return None
@@ -538,14 +552,10 @@ class Engine:
         lo, hi, new_hi, before = window
         if last is None or last.paragraphs is not before or last.opts is not self.options:
             return None
-        old = last.scans
-        if not (0 <= lo <= hi <= len(old) and lo <= new_hi <= len(scan_list)):
+        if last.cache is not cache or last.terms is not terms:
             return None
-        if len(old) - hi != len(scan_list) - new_hi:
-            return None
-        if not (all(map(is_, old[:lo], scan_list[:lo])) and all(map(is_, old[hi:], scan_list[new_hi:]))):
-            return None
-        if last.terms is not doc_words.terms or doc_words.present_terms() != last.present:
+        n, old = len(prepared.chunks), len(last.scans)
+        if not (0 <= lo <= hi <= old and lo <= new_hi <= n) or old - hi != n - new_hi:
             return None
         return last._replace(window=(lo, hi, new_hi))
 
