@@ -1015,7 +1015,6 @@ class _DocWords:
     def __init__(self, scans: Sequence[ParagraphScan], terms: _ConditionTerms | None = None, kept: dict | None = None):
         self._scans = scans
         self._terms = terms
-        self.terms = terms
         self._present: set[tuple[str, ...]] | None = None
         self._seen: dict[str, bool] = {}
         #: the terms found in blocks of consecutive paragraphs by an analysis of the version before (keyed by
