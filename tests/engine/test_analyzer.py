@@ -572,3 +572,35 @@ def test_plain_text_is_not_copied_to_be_masked():
         text = new
     marked = "Some `code` here.\n"
     assert engine.prepare(marked, markup.extract(marked, "markdown").segments).masked == "Some        here.\n"
+
+
+def test_an_analysis_stops_between_batches_of_restorations_and_keeps_what_it_found():
+    """`stop` is asked before each batch of the open-vocabulary stage: when it says yes the analysis raises
+    `Stopped`; the paragraphs restored so far keep their restorations, and the next analysis with the same cache
+    completes the rest and equals a fresh one."""
+    from pathlib import Path
+
+    from unspun.engine import default_engine
+    from unspun.engine.analyzer import RESTORE_BATCH_WORDS, Stopped
+
+    engine = default_engine()
+    if engine.open_vocabulary is None:
+        pytest.skip("the open-vocabulary stage needs the language model")
+    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
+    paras = [p for p in spun.split("\n\n") if p.strip() and not p.startswith("#")]
+    text = "\n\n".join(f"Part {k}. {p}" for k in range(80) for p in paras)
+    assert len(text.split()) > 2 * RESTORE_BATCH_WORDS
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) >= 2  # let the first batch through
+
+    cache: dict = {}
+    with pytest.raises(Stopped):
+        engine.analyze(text, cache=cache, stop=stop)
+    restored = [scan.restorations is not None for scan in cache.values()]
+    assert any(restored) and not all(restored)
+    assert len(asked) == 2
+    _same(engine.analyze(text, cache=cache), engine.analyze(text))
+    assert engine.analyze(text, cache={}, stop=lambda: False).findings == engine.analyze(text).findings

@@ -344,3 +344,38 @@ def test_the_worker_does_not_wait_long_for_a_busy_loop(monkeypatch):
         worker.join()
 
     asyncio.run(main())
+
+
+def test_a_complete_analysis_stops_when_its_document_changes_meanwhile(monkeypatch):
+    """A newer version (or a close) arriving while the open-vocabulary stage runs ends the analysis before its
+    next batch: the worker raises Cancelled instead of finishing a result nobody will read."""
+    import threading
+    from pathlib import Path
+
+    from unspun.engine import default_engine
+    from unspun.engine.openvocab import OpenVocabulary
+    from unspun.lsp.analysis import Cancelled, _work
+
+    engine = default_engine()
+    if engine.open_vocabulary is None:
+        pytest.skip("the open-vocabulary stage needs the language model")
+    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
+    paras = [p for p in spun.split("\n\n") if p.strip() and not p.startswith("#")]
+    text = "\n\n".join(f"Part {k}. {p}" for k in range(80) for p in paras)
+    superseded = threading.Event()
+    batches = []
+    real = OpenVocabulary.restorations_many
+
+    def first_batch_then_a_new_version(self, asked):
+        batches.append(len(asked))
+        if len(batches) == 1:
+            superseded.set()  # as if the user typed while the first batch was scored
+        return real(self, asked)
+
+    monkeypatch.setattr(OpenVocabulary, "restorations_many", first_batch_then_a_new_version)
+    with pytest.raises(Cancelled):
+        _work(engine, PositionIndex(text), {}, (superseded,), None)
+    assert len(batches) == 1
+    superseded.clear()
+    done = _work(engine, PositionIndex(text), {}, (superseded,), None)[0]
+    assert len(batches) > 2 and done.findings == engine.analyze(text).findings

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -195,6 +195,10 @@ class _Loop(NamedTuple):
     part_of: list[int]
     #: (lo, hi, new_hi) of the edit since, when handed out by `Engine._last_loop`
     window: tuple[int, int, int] | None = None
+
+
+class Stopped(Exception):
+    """An analysis stopped because its caller's `stop` said so (see `Engine.analyze`)."""
 
 
 class Engine:
@@ -382,6 +386,7 @@ class Engine:
         prepared: Prepared | None = None,
         quick: bool = False,
         tokens: dict[int, list[Token]] | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> Analysis:
         """Analyse `text`; with `segments` (code-point spans of prose, e.g. from `unspun.markup`), only those.
 
@@ -393,7 +398,11 @@ class Engine:
         (`Analysis.deferred_words`). The same call without `quick` then completes the findings, reusing the
         rest of the work. A caller that passes the same `tokens` dict to both keeps the words of the paragraphs
         the quick call read (under `id` of their scans) for the complete one, which then does not find them
-        again (`scan_paragraphs` fills it the same way)."""
+        again (`scan_paragraphs` fills it the same way).
+
+        `stop`, when given, is asked before each batch of the open-vocabulary stage (a few thousand words, the
+        long part of a first look at a spun text); when it says yes the analysis raises `Stopped`, and the
+        restorations found so far stay with their paragraphs' scans for the next analysis."""
         original = text
         if (
             prepared is None or prepared.text is not text
@@ -488,6 +497,7 @@ class Engine:
             self._restore(
                 [(text[s:e], scan) for (s, e), scan in zip(paras[a:b], scan_list[a:b]) if scan.restorations is None],
                 fresh_tokens,
+                stop,
             )
         deferred_words = 0
         parts: list[tuple[int, int, list[Finding], Placement]] = []
@@ -655,10 +665,11 @@ class Engine:
         return out
 
     def _restore(
-        self, paragraphs: Sequence[tuple[str, ParagraphScan]], tokens_of: dict[int, list[Token]] | None = None
+        self, paragraphs: Sequence[tuple[str, ParagraphScan]], tokens_of: dict[int, list[Token]] | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> None:
-        """Compute the open-vocabulary restorations of these paragraphs (all in one batch) and keep each with
-        its scan: they depend only on the paragraph's text."""
+        """Compute the open-vocabulary restorations of these paragraphs (in batches) and keep each with its
+        scan: they depend only on the paragraph's text. `stop` is asked before each batch (see `analyze`)."""
         ov = self.open_vocabulary
         if ov is None:
             return
@@ -673,6 +684,8 @@ class Engine:
             # batches of a few thousand words: large enough to look n-grams up in order, small enough that the
             # scoring arrays (~60 candidate windows per word) stay a few MB
             if size >= RESTORE_BATCH_WORDS or k == len(paragraphs) - 1:
+                if stop is not None and stop():
+                    raise Stopped()
                 asked = []
                 for chunk_, scan_, tokens_ in batch:
                     # words in a lexicon match, and their neighbours (whose context is itself spun), are left alone
@@ -1081,4 +1094,4 @@ def analyze(text: str, options: Options | None = None) -> Analysis:
     return (eng if options is None else eng.with_options(options)).analyze(text)
 
 
-__all__ = ["Engine", "Options", "analyze", "default_engine", "mask"]
+__all__ = ["Engine", "Options", "Stopped", "analyze", "default_engine", "mask"]

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from unspun import markup
-from unspun.engine.analyzer import Engine, Options, Prepared
+from unspun.engine.analyzer import Engine, Options, Prepared, Stopped
 from unspun.engine.lexicon import Lexicon, LexiconError, builtin_lexicons, load_lexicon
 from unspun.engine.model import Analysis, Finding
 from unspun.lsp.convert import PositionIndex
@@ -361,7 +361,13 @@ def _work(
         early(quick)
         if any(e.is_set() for e in stops):
             raise Cancelled()
-    analysis = engine.analyze(full, cache, segments=prose.segments, prepared=prepared, tokens=tokens)
+    try:
+        analysis = engine.analyze(
+            full, cache, segments=prose.segments, prepared=prepared, tokens=tokens,
+            stop=lambda: any(e.is_set() for e in stops),
+        )
+    except Stopped:
+        raise Cancelled() from None
     return analysis, index, scanned, prepared, prose
 
 
