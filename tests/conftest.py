@@ -25,6 +25,14 @@ def mini_engine():
 
 
 @pytest.fixture(scope="session")
+def spun_paragraphs() -> list[str]:
+    """The paragraphs of the spun example (examples/spun-news.txt), its heading left out: the parts long spun
+    test texts are made of."""
+    text = (Path(__file__).resolve().parents[1] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
+    return [p for p in text.split("\n\n") if p.strip() and not p.startswith("#")]
+
+
+@pytest.fixture(scope="session")
 def eval_dir() -> Path:
     if not EVAL.is_dir():
         pytest.skip("evaluation set ../shared/eval not present")

@@ -324,16 +324,13 @@ def test_equal_options_built_anew_reuse_each_paragraphs_second_pass(mini_engine,
     assert all(f.key != "jap europe" for f in changed.findings)
 
 
-def test_words_kept_from_a_quick_analysis_serve_the_complete_one(monkeypatch):
-    from pathlib import Path
-
+def test_words_kept_from_a_quick_analysis_serve_the_complete_one(monkeypatch, spun_paragraphs):
     from unspun.engine import analyzer, default_engine
 
     engine = default_engine()
     if engine.open_vocabulary is None:
         pytest.skip("no language model installed")
-    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
-    paras = [p for p in spun.split("\n\n") if p.strip() and not p.startswith("#")]
+    paras = spun_paragraphs
     text = "\n\n".join(f"{k}. {p}" for k in range(3) for p in paras)
     expected = engine.analyze(text)
     calls = []
@@ -355,19 +352,17 @@ def test_words_kept_from_a_quick_analysis_serve_the_complete_one(monkeypatch):
     assert len(calls) > scanned
 
 
-def test_kept_section_evidence_through_edits_equals_a_fresh_analysis():
+def test_kept_section_evidence_through_edits_equals_a_fresh_analysis(spun_paragraphs):
     """A long spun text edited at random, each version prepared from the one before (as the language server
     does): the spin score, each paragraph's score and the findings equal a fresh analysis's, while the
     sections the edit did not touch keep their evidence."""
     import random
-    from pathlib import Path
 
     from unspun.engine import default_engine
     from unspun.engine import spinscore
 
     engine = default_engine()
-    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
-    paras = [p for p in spun.split("\n\n") if p.strip() and not p.startswith("#")]
+    paras = spun_paragraphs
     text = "\n\n".join(f"{k}. {p}" for k in range(66) for p in paras)
     assert len(text.split()) > 3 * spinscore.SECTION_WORDS
     rnd = random.Random(12)
@@ -489,20 +484,18 @@ def test_a_changed_stretch_is_ignored_unless_it_can_be_relied_on():
     assert _usable_hint((0, 15, 16), new, segs, Engine.prepare(old)) is None  # nothing masked before
 
 
-def test_an_edit_goes_through_its_own_paragraphs_only_and_equals_a_fresh_analysis(monkeypatch):
+def test_an_edit_goes_through_its_own_paragraphs_only_and_equals_a_fresh_analysis(monkeypatch, spun_paragraphs):
     """After an edit, the passes and findings of the paragraphs it left alone are the last analysis's: only
     the edited paragraphs are gone through. Through random edits of a long spun Markdown text (typing,
     paragraph breaks, spun phrases, a term a context condition asks for, markup), with quick analyses before
     some complete ones and an options change midway, everything equals a fresh analysis; and most edits went
     through a few paragraphs, not all of them."""
     import random
-    from pathlib import Path
 
     from unspun import markup
     from unspun.engine import default_engine
 
-    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
-    paras = [p for p in spun.split("\n\n") if p.strip() and not p.startswith("#")]
+    paras = spun_paragraphs
     extra = [
         "Our man-made consciousness study of `code` and [a link](https://example.com/x).",
         "A plain paragraph about the weather.",
@@ -574,11 +567,10 @@ def test_plain_text_is_not_copied_to_be_masked():
     assert engine.prepare(marked, markup.extract(marked, "markdown").segments).masked == "Some        here.\n"
 
 
-def test_an_analysis_stops_between_batches_of_restorations_and_keeps_what_it_found():
+def test_an_analysis_stops_between_batches_of_restorations_and_keeps_what_it_found(spun_paragraphs):
     """`stop` is asked before each batch of the open-vocabulary stage: when it says yes the analysis raises
     `Stopped`; the paragraphs restored so far keep their restorations, and the next analysis with the same cache
     completes the rest and equals a fresh one."""
-    from pathlib import Path
 
     from unspun.engine import default_engine
     from unspun.engine.analyzer import RESTORE_BATCH_WORDS, Stopped
@@ -586,8 +578,7 @@ def test_an_analysis_stops_between_batches_of_restorations_and_keeps_what_it_fou
     engine = default_engine()
     if engine.open_vocabulary is None:
         pytest.skip("the open-vocabulary stage needs the language model")
-    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
-    paras = [p for p in spun.split("\n\n") if p.strip() and not p.startswith("#")]
+    paras = spun_paragraphs
     text = "\n\n".join(f"Part {k}. {p}" for k in range(80) for p in paras)
     assert len(text.split()) > 2 * RESTORE_BATCH_WORDS
     asked = []

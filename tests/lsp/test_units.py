@@ -346,11 +346,10 @@ def test_the_worker_does_not_wait_long_for_a_busy_loop(monkeypatch):
     asyncio.run(main())
 
 
-def test_a_complete_analysis_stops_when_its_document_changes_meanwhile(monkeypatch):
+def test_a_complete_analysis_stops_when_its_document_changes_meanwhile(monkeypatch, spun_paragraphs):
     """A newer version (or a close) arriving while the open-vocabulary stage runs ends the analysis before its
     next batch: the worker raises Cancelled instead of finishing a result nobody will read."""
     import threading
-    from pathlib import Path
 
     from unspun.engine import default_engine
     from unspun.engine.openvocab import OpenVocabulary
@@ -359,8 +358,7 @@ def test_a_complete_analysis_stops_when_its_document_changes_meanwhile(monkeypat
     engine = default_engine()
     if engine.open_vocabulary is None:
         pytest.skip("the open-vocabulary stage needs the language model")
-    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
-    paras = [p for p in spun.split("\n\n") if p.strip() and not p.startswith("#")]
+    paras = spun_paragraphs
     text = "\n\n".join(f"Part {k}. {p}" for k in range(80) for p in paras)
     superseded = threading.Event()
     batches = []

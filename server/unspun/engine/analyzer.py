@@ -446,8 +446,7 @@ class Engine:
         if last is None:
             lo, hi, new_hi = 0, 0, n
             memos = self._passes(text, paras, scan_list, runs_list, 0, n, doc_words)
-        else:
-            lo, hi, new_hi = last.window
+        else:  # (lo, hi, new_hi: the edit's window, read above)
             memos = [*last.memos[:lo], *self._passes(text, paras, scan_list, runs_list, lo, new_hi, doc_words),
                      *last.memos[hi:]]
         present = doc_words.present_terms()  # (now, so that the blocks' terms are kept below)
