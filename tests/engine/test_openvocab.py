@@ -226,3 +226,46 @@ def test_verb_forms_in_ing_and_ed_are_restored_through_their_stem():
     assert ov._verb_form("stop", o._ED) == "stopped"
     assert "reading" in ov._make_candidates("studying").words  # "read" lists "study"
     assert "attacked" in ov._make_candidates("assaulted").words
+
+
+@pytest.mark.parametrize(
+    "line, titled",
+    [
+        ("Is Raising Series A Venture Capital The Proper Path?", True),
+        ("How to Raise Money From Angel Investors", True),  # short words and "from" may stay in lower case
+        ("SERIES A FUNDING: THE WHOLE STORY", True),
+        ("Yesterday John Smith Met Mary Jones In Paris.", False),  # a sentence of names
+        ("Is raising capital the proper path?", False),
+        ("Anna Smith", False),  # too few words to tell
+        ("Is Raising Capital " + "The Proper Path And " * 6, False),  # too long for a title
+    ],
+)
+def test_title_case_lines_are_told_from_sentences(line, titled):
+    from unspun.engine.openvocab import in_title
+
+    text = f"A sentence first, in which Anna Smith works.\n{line}\nAnd one after it."
+    tokens = tokenize(text)
+    lines: dict[int, bool] = {}
+    found = {k for k in range(len(tokens)) if in_title(text, tokens, k, lines)}
+    own = {k for k, t in enumerate(tokens) if text.index(line) <= t.start < text.index(line) + len(line)}
+    assert found == (own if titled else set())
+    assert len(lines) == 3  # one answer per line
+
+
+def test_a_capitalised_word_in_a_title_is_restored_and_a_name_in_a_sentence_is_not():
+    engine = default_engine()
+    if engine.open_vocabulary is None:
+        pytest.skip("no language model")
+    body = EXAMPLE.read_text(encoding="utf-8")
+    title = "Is Venture Capital The Proper Path For Your Company?\n"
+    a = engine.analyze(title + body)
+    fixes = {title[f.start : f.end]: f.replacements for f in a.findings if f.end <= len(title)}
+    assert a.spun and fixes.get("Proper", ())[:1] == ("Right",)
+    # the same word read as part of a name, in a sentence, is left alone
+    named = "Is venture capital what Anna Proper Smith chose for her company?\n"
+    b = engine.analyze(named + body)
+    assert b.spun and not [f for f in b.findings if named[f.start : f.end] == "Proper"]
+    # and in lower case, in a sentence, it is restored as before
+    lower = "Is venture capital the proper path for your company?\n"
+    c = engine.analyze(lower + body)
+    assert [f.replacements[:1] for f in c.findings if lower[f.start : f.end] == "proper"] == [("right",)]

@@ -375,11 +375,13 @@ class OpenVocabulary:
             at = offset
             offset += len(words)
             sid: list[int] | None = None
+            lines: dict[int, bool] = {}
             for i, t in enumerate(tokens):
                 if i in skip or not t.text.isalpha() or len(t.text) < 3:
                     continue
                 if t.text[0].isupper() and i > 0 and not _sentence_start(text, tokens, i):
-                    continue  # a name
+                    if not in_title(text, tokens, i, lines):
+                        continue  # a name
                 if unigram[at + i] > FUNCTION_WORD_LOGPROB:
                     continue
                 w = words[i]
@@ -497,6 +499,48 @@ _VERB_FORMS = (_ING, _ED)
 
 _MISSING = object()
 _NONE = np.zeros(0, dtype=np.int32)
+
+
+def in_title(text: str, tokens: Sequence[Token], i: int, lines: dict[int, bool]) -> bool:
+    """Whether token `i` is on a line written in title case ("Is Raising Capital The Right Path?"), where a
+    capital letter says nothing of a name. A line is in title case when it has at least HEADLINE_MIN_WORDS
+    words of four letters or more (title case may leave shorter words, and a few longer prepositions, in lower
+    case), every one of them begins with a capital, and it does not end with a full stop ("Yesterday John Smith
+    Met Mary Jones." is a sentence of names); lines of more than HEADLINE_MAX_WORDS words are sentences.
+    `lines` remembers the answer for each line start."""
+    start = text.rfind("\n", 0, tokens[i].start) + 1
+    known = lines.get(start)
+    if known is not None:
+        return known
+    end = text.find("\n", tokens[i].end)
+    end = len(text) if end < 0 else end
+    k = i
+    while k > 0 and tokens[k - 1].start >= start:
+        k -= 1
+    words = long = 0
+    titled = True
+    while k < len(tokens) and tokens[k].end <= end:
+        t = tokens[k]
+        k += 1
+        if not t.text.isalpha():
+            continue
+        words += 1
+        if len(t.text) >= 4 and t.norm not in _TITLE_LOWER:
+            if not t.text[0].isupper() or words > HEADLINE_MAX_WORDS:
+                titled = False
+                break
+            long += 1
+    if titled:
+        titled = long >= HEADLINE_MIN_WORDS and "." not in text[tokens[k - 1].end : end]
+    lines[start] = titled
+    return titled
+
+
+#: the longer words title case may leave in lower case
+_TITLE_LOWER = frozenset(("with", "from", "into", "onto", "over", "than", "that", "upon", "within", "without"))
+#: a title-case line has at least this many capitalised words of four letters or more, and at most this many words
+HEADLINE_MIN_WORDS = 3
+HEADLINE_MAX_WORDS = 20
 
 
 def _sentence_start(text: str, tokens: Sequence[Token], i: int) -> bool:
