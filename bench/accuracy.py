@@ -12,7 +12,11 @@ Prints one table:
   rows the list marks as uncertain are left out;
 - each clean-dev file: findings per 1,000 words (score.py clean), analysed whole and cut into short documents
   of about SHORT_WORDS words (consecutive lines), as an editor or a batch of e-mails would present them: the
-  spin score of a short text rests on little evidence, so this is where gated findings would leak.
+  spin score of a short text rests on little evidence, so this is where gated findings would leak;
+- calibration: every finding of the sections above, binned by its confidence (CONFIDENCE_BINS), with the share
+  that is a spin (on a gold edit of a pair, or on a fingerprint; every finding on clean prose is not) and the
+  share whose top replacement restores the original wording (score.py's own test, finding by finding, for the
+  pairs; the expected phrase for fingerprints).
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ from unspun.engine.tokenize import phrase_words  # noqa: E402
 #: through these templates; a phrase with an AND condition gets a second sentence naming the required term
 SHORT_WORDS = 120
 
+#: lower edges of the confidence bins of the calibration table
+CONFIDENCE_BINS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+
 CARRIERS = (
     "In this work we study {p} and report the results in detail.",
     "The role of {p} was examined in the second part of the study.",
@@ -51,7 +58,11 @@ def load_scorer(eval_dir: Path):
 
 
 def findings_tuples(analysis):
-    return sorted((f.start, f.end, f.replacements[0] if f.replacements else None) for f in analysis.findings)
+    return sorted(findings_tuples_of(analysis.findings))
+
+
+def findings_tuples_of(findings):
+    return [(f.start, f.end, f.replacements[0] if f.replacements else None) for f in findings]
 
 
 def norm_phrase(s: str) -> str:
@@ -70,6 +81,19 @@ def expected_forms(expected: str) -> set[str]:
     return {norm_phrase(f) for f in forms if f.strip()}
 
 
+def restored(text: str, span: tuple[int, int], fixes) -> str:
+    """The fingerprint at `span` of `text` once the (finding, replacement) pairs `fixes` are applied, normalized,
+    without a leading article (a finding may take in the article before the phrase: "an irregular" -> "a
+    random"). A finding that covers part of the phrase restores that part ("attractive reverberation" ->
+    "magnetic resonance" in "attractive reverberation imaging")."""
+    lo = min([span[0]] + [f.start for f, _ in fixes])
+    hi = max([span[1]] + [f.end for f, _ in fixes])
+    out = text[lo:hi]
+    for f, rep in sorted(fixes, key=lambda x: -x[0].start):
+        out = out[: f.start - lo] + rep + out[f.end - lo :]
+    return re.sub(r"^(a|an) ", "", norm_phrase(out))
+
+
 def run_pairs(eng, scorer, eval_dir: Path):
     rows = []
     for spun_path in sorted((eval_dir / "news-dev").glob("*.spun.txt")):
@@ -77,9 +101,15 @@ def run_pairs(eng, scorer, eval_dir: Path):
         spun = spun_path.read_text(encoding="utf-8")
         a = eng.analyze(spun)
         if orig_path.exists():
-            r = scorer.score_pair(spun, orig_path.read_text(encoding="utf-8"), findings_tuples(a))
+            orig = orig_path.read_text(encoding="utf-8")
+            r = scorer.score_pair(spun, orig, findings_tuples(a))
             r["name"] = spun_path.name
             r["spin"] = a.spin_score
+            # each finding alone: is it on a gold edit, and does its top replacement restore the original?
+            r["calibration"] = []
+            for f, one in zip(a.findings, ([t] for t in findings_tuples_of(a.findings))):
+                alone = scorer.score_pair(spun, orig, one)
+                r["calibration"].append((f.confidence, alone["tp"], alone["fix_ok"]))
             rows.append(r)
         else:
             rows.append({"name": spun_path.name, "spin": a.spin_score, "findings": len(a.findings), "unsourced": True})
@@ -90,6 +120,7 @@ def run_pps(eng, eval_dir: Path):
     lex_keys = {" ".join(e.words) for lex in builtin_lexicons() for e in lex.entries}
     stats = {k: {"n": 0, "flagged": 0, "top1": 0, "top3": 0} for k in ("all", "unlisted")}
     misses = []
+    calibration = []
     lines = (eval_dir / "pps-dev.tsv").read_text(encoding="utf-8").splitlines()
     header = lines[0].split("\t")
     col = {name: i for i, name in enumerate(header)}
@@ -108,21 +139,26 @@ def run_pps(eng, eval_dir: Path):
         start = text.index(phrase)
         span = (start, start + len(phrase))
         a = eng.analyze(text)
-        hits = [f for f in a.findings if f.start < span[1] and span[0] < f.end]
+        hits = [f for f in a.findings if f.start < span[1] and span[0] < f.end and f.replacements]
         want = expected_forms(expected)
-        reps = [norm_phrase(r) for f in hits for r in f.replacements]
-        # a replacement may carry an article ("an irregular" -> "a random"): compare without it
-        reps = [re.sub(r"^(a|an) ", "", r) for r in reps]
+        top = [(f, f.replacements[0]) for f in hits]
+        top1 = bool(hits) and restored(text, span, top) in want
+        top3 = top1 or any(
+            restored(text, span, top[:k] + [(f, r)] + top[k + 1 :]) in want
+            for k, f in enumerate(hits)
+            for r in f.replacements[1:3]
+        )
+        calibration += [(f.confidence, 1, int(top1)) for f in hits]
         unlisted = norm_phrase(phrase) not in lex_keys
         for key in ("all", "unlisted") if unlisted else ("all",):
             s = stats[key]
             s["n"] += 1
             s["flagged"] += bool(hits)
-            s["top1"] += bool(reps) and reps[0] in want
-            s["top3"] += any(r in want for r in reps[:3])
+            s["top1"] += top1
+            s["top3"] += top3
         if unlisted and not hits:
             misses.append(phrase)
-    return stats, misses
+    return stats, misses, calibration
 
 
 def short_documents(text: str, words: int) -> list[str]:
@@ -143,12 +179,19 @@ def run_clean_short(eng, eval_dir: Path):
     for path in sorted((eval_dir / "clean-dev").glob("*.txt")):
         docs = short_documents(path.read_text(encoding="utf-8"), SHORT_WORDS)
         found = spun = words = 0
+        calibration = []
         for d in docs:
             a = eng.analyze(d)
             found += len(a.findings)
+            calibration += [(f.confidence, 0, 0) for f in a.findings]
             spun += a.spun
             words += len(re.findall(r"\w+", d))
-        rows.append({"name": path.name, "docs": len(docs), "spun": spun, "findings": found, "per_1k": 1000 * found / max(1, words)})
+        rows.append(
+            {
+                "name": path.name, "docs": len(docs), "spun": spun, "findings": found,
+                "per_1k": 1000 * found / max(1, words), "calibration": calibration,
+            }
+        )
     return rows
 
 
@@ -165,9 +208,24 @@ def run_clean(eng, scorer, eval_dir: Path):
                 "name": path.name, "words": words, "findings": len(a.findings),
                 "per_1k": 1000 * len(a.findings) / max(1, words), "spin": a.spin_score, "seconds": dt,
                 "examples": [(f.text, f.replacements[0]) for f in a.findings[:8]],
+                "calibration": [(f.confidence, 0, 0) for f in a.findings],
             }
         )
     return rows
+
+
+def calibration_bins(rows):
+    """(lower edge, findings, mean confidence, share that are spins, share fixed exactly) for each bin of
+    CONFIDENCE_BINS that holds findings; `rows` are (confidence, is a spin, fixed exactly)."""
+    out = []
+    edges = CONFIDENCE_BINS + (float("inf"),)
+    for lo, hi in zip(edges, edges[1:]):
+        inside = [r for r in rows if lo <= r[0] < hi]
+        if inside:
+            n = len(inside)
+            conf, spins, fixed = (sum(r[k] for r in inside) / n for k in range(3))
+            out.append((lo, n, conf, spins, fixed))
+    return out
 
 
 def main() -> int:
@@ -182,7 +240,7 @@ def main() -> int:
     scorer = load_scorer(args.eval)
     eng = default_engine()
     pairs = run_pairs(eng, scorer, args.eval)
-    pps, misses = run_pps(eng, args.eval)
+    pps, misses, pps_calibration = run_pps(eng, args.eval)
     clean = run_clean(eng, scorer, args.eval)
     short = run_clean_short(eng, args.eval)
 
@@ -218,13 +276,26 @@ def main() -> int:
     print("|---|---|---|---|---|")
     for r in short:
         print(f"| {r['name']} | {r['docs']} | {r['spun']} | {r['findings']} | {r['per_1k']:.3f} |")
+    print("\n## Calibration: findings by confidence")
+    print("| source | confidence | findings | mean confidence | share that are spins | share fixed exactly |")
+    print("|---|---|---|---|---|---|")
+    sources = {
+        "spun pairs": [c for r in pairs for c in r.get("calibration", ())],
+        "fingerprints": pps_calibration,
+        "clean prose": [c for r in clean + short for c in r["calibration"]],
+    }
+    sources["all"] = [c for rows in sources.values() for c in rows]
+    for name, rows in sources.items():
+        for lo, n, mean, spins, fixed in calibration_bins(rows):
+            print(f"| {name} | {lo:.1f}+ | {n} | {mean:.2f} | {spins:.2f} | {fixed:.2f} |")
     for r in clean:
         if r["examples"]:
             print(f"\n{r['name']} examples: {r['examples']}")
     if args.show_misses:
         print("\nunflagged unlisted fingerprints:", misses[: args.show_misses])
     if args.json:
-        args.json.write_text(json.dumps({"pairs": pairs, "pps": pps, "clean": clean, "short": short}, indent=1))
+        raw = {"pairs": pairs, "pps": pps, "pps_calibration": pps_calibration, "clean": clean, "short": short}
+        args.json.write_text(json.dumps(raw, indent=1))
     return 0
 
 

@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=0, metavar="N",
         help="check files in N processes (default: one per core when there are 8 files or more, else 1)",
     )
+    c.add_argument(
+        "--paragraphs", action="store_true",
+        help="also report each paragraph whose own spin score reaches the threshold (JSON always lists them all)",
+    )
     _add_engine_options(c)
 
     f = sub.add_parser("fix", help="restore the intended wording", description="Apply the best replacement of every finding that is safe to fix automatically.")
@@ -172,6 +176,10 @@ class _Run:
 
     def analyze(self, path: str, text: str):
         """The analysis of one file's prose, with its configuration."""
+        return self.analyze_with_options(path, text)[0]
+
+    def analyze_with_options(self, path: str, text: str):
+        """(the analysis of one file's prose, the options it was made with)."""
         from dataclasses import replace
 
         from unspun import markup
@@ -182,7 +190,7 @@ class _Run:
         options = cfg.options(self.base)
         options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow | prose.ignored)
         engine = self.engine(cfg.lexicons).with_options(options)
-        return engine.analyze(text, segments=prose.segments)
+        return engine.analyze(text, segments=prose.segments), options
 
     def documents(self, paths: list[str]) -> list[str]:
         """Files to check: files and '-' as given; folders walked for the file types their configuration asks
@@ -235,9 +243,10 @@ def _check_one(run: "_Run", path: str, fmt: str) -> tuple[str | None, dict | Non
         text = _read(path)
     except InputError as e:
         return str(e), None, [], 0
-    analysis = run.analyze(path, text)
+    analysis, options = run.analyze_with_options(path, text)
     index = LineIndex(text)
     name = _display(path)
+    threshold = options.spin_threshold
     if fmt == "json":
         items = []
         for f in analysis.findings:
@@ -249,15 +258,39 @@ def _check_one(run: "_Run", path: str, fmt: str) -> tuple[str | None, dict | Non
                     "kind": f.kind.value, "rule": f.rule, "message": f.message,
                 }
             )
-        return None, {"path": name, "spin_score": analysis.spin_score, "findings": items}, [], len(items)
+        paragraphs = [
+            {"start": s, "end": e, "line": index.position(s)[0], "end_line": index.position(e)[0], "spin_score": score}
+            for s, e, score in _worded(text, analysis.paragraphs)
+        ]
+        record = {
+            "path": name, "spin_score": analysis.spin_score, "spun": analysis.spun, "spin_threshold": threshold,
+            "words": analysis.word_count, "findings": items, "paragraphs": paragraphs,
+        }
+        return None, record, [], len(items)
     lines = []
     for f in analysis.findings:
         line, col = index.position(f.start)
         fix = f" -> \u201c{f.replacements[0]}\u201d" if f.replacements else ""
         lines.append(f"{name}:{line + 1}:{col + 1}: {f.message}{fix} [{f.rule}]")
+    if run.args.paragraphs:
+        for s, _e, score in _worded(text, analysis.paragraphs):
+            if score >= threshold:
+                line = index.position(s)[0]
+                lines.append(f"{name}:{line + 1}: this paragraph looks machine-spun (spin score {score:.1f} per 100 words)")
     if analysis.spun:
         lines.append(f"{name}: looks machine-spun (spin score {analysis.spin_score:.1f} per 100 words)")
     return None, None, lines, len(analysis.findings)
+
+
+def _worded(text: str, paragraphs):
+    """The paragraphs (start, end, score) that are not blank, each span trimmed of the white space around it (a
+    paragraph's span takes in the blank lines around it)."""
+    for start, end, score in paragraphs:
+        body = text[start:end]
+        inner = body.strip()
+        if inner:
+            lead = len(body) - len(body.lstrip())
+            yield start + lead, start + lead + len(inner), score
 
 
 #: with --jobs 0, files are checked in parallel from this many on (a worker costs a start-up of ~0.5 s)

@@ -49,6 +49,30 @@ def test_json_shape(spun_file):
     assert sc["start"] == SPUN.index("Secretary-Common")
 
 
+def test_paragraph_spin_scores_are_listed_in_json_and_reported_on_request(tmp_path):
+    # a spun paragraph between two clean ones, blank lines around each, a short one last
+    spun = "An information convention in Jap Europe on counterfeit consciousness and profound learning."
+    clean = "The weather was mild and the meeting ended early."
+    text = f"{clean}\n\n\n{spun}\n\n{clean}\n\nThanks.\n"
+    p = tmp_path / "mixed.txt"
+    p.write_text(text, encoding="utf-8")
+    (f,) = json.loads(run("check", "--format", "json", *mini(str(p))).stdout)["files"]
+    assert f["spun"] is True and f["spin_threshold"] == 2.5 and f["words"] == len(text.split())
+    paras = f["paragraphs"]
+    assert [text[x["start"] : x["end"]] for x in paras] == [clean, spun, clean, "Thanks."]
+    assert [x["line"] for x in paras] == [0, 3, 5, 7] and [x["end_line"] for x in paras] == [0, 3, 5, 7]
+    assert paras[0]["spin_score"] == paras[2]["spin_score"] == 0.0 < 2.5 <= paras[1]["spin_score"]
+    assert paras[3]["spin_score"] == 0.0
+    # text output: only on request, and only the paragraph that reaches the threshold
+    plain = run("check", *mini(str(p))).stdout.decode()
+    assert "this paragraph" not in plain
+    asked = run("check", "--paragraphs", *mini(str(p))).stdout.decode().splitlines()
+    (line,) = [x for x in asked if "this paragraph" in x]
+    assert line.startswith(f"{p}:4: this paragraph looks machine-spun (spin score ")
+    higher = run("check", "--paragraphs", "--spin-threshold", "50", *mini(str(p))).stdout.decode()
+    assert "this paragraph" not in higher
+
+
 def test_columns_are_code_points(tmp_path):
     p = tmp_path / "emoji.txt"
     p.write_text("😀😀 counterfeit consciousness\n", encoding="utf-8")

@@ -76,7 +76,9 @@ async def test_advertised_capabilities(client: Client):
     assert caps.text_document_sync.change == t.TextDocumentSyncKind.Incremental
     assert caps.text_document_sync.open_close is True
     assert bool(caps.text_document_sync.will_save_wait_until) == e["will_save"]
-    assert set(caps.execute_command_provider.commands) == {"unspun.ignore", "unspun.allow", "unspun.fixAll", "unspun.replace"}
+    assert set(caps.execute_command_provider.commands) == {
+        "unspun.ignore", "unspun.allow", "unspun.fixAll", "unspun.replace", "unspun.spinScores"
+    }
     assert caps.hover_provider
 
 

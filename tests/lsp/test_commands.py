@@ -10,6 +10,8 @@ import pytest_lsp
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcException
 
+from unspun.engine import analyze
+
 from support import Client, Doc, capabilities, findings, server_config, start, text_edits
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -199,4 +201,32 @@ async def test_a_workspace_folder_added_later_brings_its_allow_list(client: Clie
         )
     )
     assert texts(await client.diagnostics_after(doc.uri, mark)) == ["Counterfeit consciousness"]
+    doc.close()
+
+
+async def test_spin_scores_command_reports_the_document_and_each_paragraph(client: Client, project):
+    # (phrases no earlier test of this module ignores or allows)
+    spun = "😀 An information convention in international locations: a shaky expression, another information convention."
+    clean = "The weather was mild and the meeting ended early."
+    doc = Doc(client, project / "scores.md", f"{clean}\n\n{spun}\n\n\n{clean}\n")
+    await doc.diagnostics()
+    report = await run(client, "unspun.spinScores", uri=doc.uri)
+    assert report["version"] == doc.version and report["threshold"] == 2.5
+    assert report["spun"] is True and report["spinScore"] >= 2.5
+    assert report["words"] == analyze(doc.text).word_count > 0
+    paras = report["paragraphs"]
+    as_range = lambda r: t.Range(  # noqa: E731
+        start=t.Position(**r["start"]), end=t.Position(**r["end"])
+    )
+    # ranges in UTF-16 (the emoji counts two), blank lines left out
+    assert [as_range(p["range"]) for p in paras] == [doc.range_of(clean), doc.range_of(spun), doc.range_of(clean, 1)]
+    assert [p["spun"] for p in paras] == [False, True, False]
+    assert paras[0]["spinScore"] == paras[2]["spinScore"] == 0.0 < paras[1]["spinScore"]
+    # the hover of a finding gives its paragraph's score beside the document's
+    hover = await client.text_document_hover_async(
+        t.HoverParams(text_document=doc.id, position=doc.range_of("convention").start)
+    )
+    assert f"This paragraph: {paras[1]['spinScore']:.1f} per 100 words." in hover.contents.value
+    with pytest.raises(JsonRpcException):
+        await run(client, "unspun.spinScores", uri=(project / "not-open.md").as_uri())
     doc.close()

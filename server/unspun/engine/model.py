@@ -261,3 +261,19 @@ class Analysis:
     #: words of the paragraphs whose open-vocabulary findings are left out of this analysis (only a quick
     #: analysis, see `Engine.analyze`, leaves any out): 0 means the findings are complete
     deferred_words: int = 0
+
+    def paragraph_at(self, offset: int) -> tuple[int, int, float] | None:
+        """The paragraph holding `offset`, as (start, end, spin score): the last one starting at or before it
+        (paragraphs cover the whole text, blank lines included). None before the first or in a text without
+        any, and past the end of the last."""
+        paras = self.paragraphs
+        lo, hi = 0, len(paras)
+        while lo < hi:  # the number of paragraphs starting at or before offset
+            mid = (lo + hi) // 2
+            if paras[mid][0] <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == 0 or offset > paras[lo - 1][1]:
+            return None
+        return paras[lo - 1]

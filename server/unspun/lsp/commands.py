@@ -1,5 +1,6 @@
 """The server-side commands behind code actions, so ignoring, allow-listing and fixing work in every editor:
-`unspun.ignore`, `unspun.allow`, `unspun.fixAll`, `unspun.replace`. Each takes one object argument."""
+`unspun.ignore`, `unspun.allow`, `unspun.fixAll`, `unspun.replace`; and `unspun.spinScores`, which reports the
+spin score of a document and of each paragraph. Each takes one object argument."""
 
 from __future__ import annotations
 
@@ -112,8 +113,20 @@ async def cmd_replace(ls: UnspunServer, *args):
     return {"applied": bool(result and result.applied)}
 
 
+async def cmd_spin_scores(ls: UnspunServer, *args):
+    arg = _arg(args, ("uri",))
+    doc = ls.docs.get(arg["uri"])
+    if doc is None:
+        raise JsonRpcInvalidParams(message=f"document not open: {arg['uri']}")
+    _checked, res = await ls.analysis_of(doc)
+    if res is None:
+        return None
+    return convert.spin_report(res.analysis, res.index, res.key[2].spin_threshold, res.key[0])
+
+
 def register(ls: UnspunServer) -> None:
     ls.command(convert.CMD_IGNORE)(cmd_ignore)
     ls.command(convert.CMD_ALLOW)(cmd_allow)
     ls.command(convert.CMD_FIX_ALL)(cmd_fix_all)
     ls.command(convert.CMD_REPLACE)(cmd_replace)
+    ls.command(convert.CMD_SPIN_SCORES)(cmd_spin_scores)

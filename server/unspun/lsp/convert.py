@@ -38,7 +38,8 @@ CMD_IGNORE = "unspun.ignore"
 CMD_ALLOW = "unspun.allow"
 CMD_FIX_ALL = "unspun.fixAll"
 CMD_REPLACE = "unspun.replace"
-COMMANDS = [CMD_IGNORE, CMD_ALLOW, CMD_FIX_ALL, CMD_REPLACE]
+CMD_SPIN_SCORES = "unspun.spinScores"
+COMMANDS = [CMD_IGNORE, CMD_ALLOW, CMD_FIX_ALL, CMD_REPLACE, CMD_SPIN_SCORES]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -369,7 +370,8 @@ _KIND_TEXT = {
 }
 
 
-def hover(f: Finding, analysis: Analysis, index: PositionIndex, settings: Settings, markdown: bool) -> types.Hover:
+def hover(f: Finding, analysis: Analysis, index: PositionIndex, threshold: float, markdown: bool) -> types.Hover:
+    """The hover of finding `f`; `threshold`: the spin threshold the analysis was made with."""
     q = (lambda s: f"`{s}`") if markdown else (lambda s: s)
     lexicons = sorted({e.source for e in f.evidence if e.layer == "lexicon"})
     lines = [
@@ -388,10 +390,43 @@ def hover(f: Finding, analysis: Analysis, index: PositionIndex, settings: Settin
     lines += [
         "",
         f"Spin score {analysis.spin_score:.1f} likely substitutions per 100 words"
-        f" (threshold {settings.spin_threshold:g}): this text {verdict}.",
+        f" (threshold {threshold:g}): this text {verdict}.",
     ]
+    para = analysis.paragraph_at(f.start)
+    if para is not None:
+        lines.append(f"This paragraph: {para[2]:.1f} per 100 words.")
     kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
     return types.Hover(contents=types.MarkupContent(kind=kind, value="\n".join(lines)), range=index.range(f.start, f.end))
+
+
+def spin_report(analysis: Analysis, index: PositionIndex, threshold: float, version: int | None) -> dict:
+    """The spin score of a document and of each of its paragraphs that holds words, as the `unspun.spinScores`
+    command returns it (ranges in the client's position encoding); `threshold`: the spin threshold the analysis
+    was made with. A paragraph is marked spun when its own score reaches it."""
+    paragraphs = []
+    text = analysis.text
+    for start, end, score in analysis.paragraphs:
+        body = text[start:end].rstrip()  # a paragraph's span takes in the blank lines around it
+        if not body.strip():
+            continue
+        lead = len(body) - len(body.lstrip())
+        rng = index.range(start + lead, start + len(body))
+        paragraphs.append({"range": _json_range(rng), "spinScore": score, "spun": score >= threshold})
+    return {
+        "version": version,
+        "spinScore": analysis.spin_score,
+        "spun": analysis.spun,
+        "threshold": threshold,
+        "words": analysis.word_count,
+        "paragraphs": paragraphs,
+    }
+
+
+def _json_range(r: types.Range) -> dict:
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
 
 
 # -- edits and code actions ------------------------------------------------------------------------------

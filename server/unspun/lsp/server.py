@@ -145,7 +145,9 @@ async def hover(ls: UnspunServer, params: types.HoverParams):
     if not found:
         return None
     inner = [f for f in found if f.start <= off < f.end] or found
-    return convert.hover(inner[0], res.analysis, res.index, ls.settings, ls.client.markdown_hover)
+    # the options the analysis was made with (settings, then the project's configuration): its threshold
+    threshold = res.key[2].spin_threshold
+    return convert.hover(inner[0], res.analysis, res.index, threshold, ls.client.markdown_hover)
 
 
 async def will_save_wait_until(ls: UnspunServer, params: types.WillSaveTextDocumentParams):
