@@ -34,6 +34,7 @@ import {
   toServerSettings,
   traceSetting,
 } from "./settings";
+import { isSpinReport, paragraphPicks, ParagraphPick, reportTitle } from "./spinscores";
 import { StderrFilter } from "./stderr";
 
 const SECTION = "unspun";
@@ -69,6 +70,7 @@ class Controller {
       this.status,
       vscode.commands.registerCommand("unspun.restart", () => this.restart()),
       vscode.commands.registerCommand("unspun.showOutput", () => this.output.show(true)),
+      vscode.commands.registerCommand("unspun.showSpinScores", () => this.showSpinScores()),
       vscode.workspace.onDidChangeConfiguration((e) => this.configurationChanged(e)),
       this.output.onDidChangeLogLevel((level) => this.logLevelChanged(level)),
       vscode.languages.onDidChangeDiagnostics(() => this.scheduleStatus()),
@@ -386,6 +388,59 @@ class Controller {
     this.status.tooltip = statusTooltip(summary, threshold);
     this.status.command = "workbench.actions.view.problems";
     this.status.show();
+  }
+
+  // -- spin scores by paragraph --------------------------------------------------------------------------------
+
+  private async showSpinScores(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const client = this.client;
+    if (!editor) {
+      void vscode.window.showInformationMessage("unspun: open a document to see its spin scores.");
+      return;
+    }
+    if (!client || !client.isRunning()) {
+      void vscode.window.showInformationMessage("unspun: the server is not running; see \u201cunspun: Show Output\u201d.");
+      return;
+    }
+    const doc = editor.document;
+    const selector = client.clientOptions.documentSelector;
+    if (!selector || vscode.languages.match(selector as vscode.DocumentSelector, doc) === 0) {
+      void vscode.window.showInformationMessage(`unspun does not check ${doc.languageId} documents (see unspun.languages).`);
+      return;
+    }
+    let report: unknown;
+    try {
+      report = await client.sendRequest("workspace/executeCommand", {
+        command: "unspun.spinScores",
+        arguments: [{ uri: client.code2ProtocolConverter.asUri(doc.uri) }],
+      });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`unspun: could not get the spin scores: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (!isSpinReport(report)) {
+      void vscode.window.showInformationMessage("unspun: no spin scores for this document (it may not be checked).");
+      return;
+    }
+    const picks = paragraphPicks(report, (n) => (n < doc.lineCount ? doc.lineAt(n).text : ""));
+    if (picks.length === 0) {
+      void vscode.window.showInformationMessage(`${reportTitle(report)}. No paragraph shows any sign of spinning.`);
+      return;
+    }
+    const chosen = await vscode.window.showQuickPick<ParagraphPick>(picks, {
+      title: reportTitle(report),
+      placeHolder: "Go to a paragraph (highest spin score first)",
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (!chosen || doc.isClosed) {
+      return;
+    }
+    const range = client.protocol2CodeConverter.asRange(chosen.range);
+    const target = await vscode.window.showTextDocument(doc, { viewColumn: editor.viewColumn, preserveFocus: false });
+    target.selection = new vscode.Selection(range.start, range.start);
+    target.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
   private async hoverScore(client: LanguageClient, doc: vscode.TextDocument, pos: vscode.Position): Promise<number | undefined> {

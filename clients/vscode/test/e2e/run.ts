@@ -321,6 +321,54 @@ step("open a spun document: squiggles, hover text, spin score in the status bar"
   await page.keyboard.press("Escape");
 });
 
+step("the command \u201cunspun: Show Spin Scores by Paragraph\u201d lists the paragraphs and goes to the one picked", async () => {
+  // the paragraphs' scores the command line gives for the same text, highest first
+  let json: string;
+  try {
+    json = execFileSync(python, ["-m", "unspun", "check", "--format", "json", "-"], {
+      env, input: example, encoding: "utf8", stdio: ["pipe", "pipe", "ignore"],
+    });
+  } catch (err) {
+    const failed = err as { status?: number; stdout?: string };
+    if (failed.status !== 1 || !failed.stdout) throw err;
+    json = failed.stdout;
+  }
+  const file = (JSON.parse(json) as { files: { paragraphs: { line: number; spin_score: number }[] }[] }).files[0];
+  const ranked = file.paragraphs.filter((p) => p.spin_score > 0).sort((a, b) => b.spin_score - a.spin_score || a.line - b.line);
+  if (ranked.length < 2) {
+    throw new Error(`the example should have two paragraphs with evidence: ${JSON.stringify(file.paragraphs)}`);
+  }
+  await focusEditor();
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input.input");
+  await input.waitFor({ state: "visible", timeout: 15_000 });
+  await input.fill(">unspun: Show Spin Scores");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "Show Spin Scores by Paragraph" }).first().waitFor({ timeout: 15_000 });
+  await input.press("Enter");
+  const title = page.locator(".quick-input-widget .quick-input-title", { hasText: "spin score" });
+  await title.waitFor({ state: "visible", timeout: 20_000 });
+  const rows = page.locator(".quick-input-widget .quick-input-list .monaco-list-row");
+  const labels = await waitFor("the paragraphs' rows", async () => {
+    const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, " "));
+    return texts.length >= ranked.length ? texts : undefined;
+  });
+  ranked.forEach((p, i) => {
+    const expected = `${p.spin_score.toFixed(1)} per 100 words`;
+    const where = `line ${p.line + 1}`;
+    if (!labels[i].includes(expected) || !labels[i].includes(where)) {
+      throw new Error(`row ${i + 1} should read "${expected}" on ${where}: ${labels.join(" | ")}`);
+    }
+  });
+  await shot("01b-spin-scores-by-paragraph.png");
+  // the second row: its paragraph's first line gets the cursor
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: 10_000 });
+  const cursor = `Ln ${ranked[1].line + 1}, Col 1`;
+  await waitFor(`"${cursor}" in the status bar`, async () => (await page.locator(".statusbar-item", { hasText: cursor }).count()) > 0);
+  console.log(`  picked the paragraph at line ${ranked[1].line + 1}; the cursor is there`);
+});
+
 step("apply a quick fix (line 1: \u201cmentioned\u201d -> \u201csaid\u201d, not one fix-all takes)", async () => {
   await focusEditor();
   await quickOpen(":1:78");
