@@ -111,6 +111,28 @@ def read_report(path: Path, proc: subprocess.CompletedProcess | None = None) -> 
     return report
 
 
+def spin_scores(text: str, name: str = "briefing.md") -> list[tuple[int, str]]:
+    """What an editor's paragraph list should show for `text`: (1-based line, "spin score X per 100 words[, looks
+    machine-spun]") for each paragraph with evidence, highest score first, from `unspun check --format json`."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_text(text, encoding="utf-8")
+        proc = subprocess.run(
+            [sys.executable, "-m", "unspun", "check", "--no-config", "--format", "json", str(path)],
+            capture_output=True, text=True, timeout=60,
+        )
+    (report,) = json.loads(proc.stdout)["files"]
+    threshold = report["spin_threshold"]
+    found = sorted((p for p in report["paragraphs"] if p["spin_score"] > 0), key=lambda p: (-p["spin_score"], p["line"]))
+    out = []
+    for p in found:
+        verdict = ", looks machine-spun" if p["spin_score"] >= threshold else ""
+        out.append((p["line"] + 1, f"spin score {p['spin_score']:.1f} per 100 words{verdict}"))
+    return out
+
+
 def check_fixed_file(text: str) -> None:
     """The file fix-all on save wrote: every fixture phrase restored, the rest of the document unchanged."""
     for spun, fixed in FIXES.items():

@@ -48,7 +48,17 @@ local ok, err = pcall(function()
   step("diagnostics_arrived", vim.wait(20000, function() return any_message(phrase) end, 50))
   step("diagnostics", messages())
 
-  -- 2. a quick fix through the real :lua vim.lsp.buf.code_action() menu, picking the replacement
+  -- 2. the paragraphs' spin scores in the quickfix list, then back to the document
+  local doc_win = vim.api.nvim_get_current_win()
+  vim.cmd("UnspunSpinScores")
+  local qf = vim.fn.getqflist({ title = 1, items = 1 })
+  local listed = {}
+  for _, item in ipairs(qf.items) do table.insert(listed, { lnum = item.lnum, text = item.text }) end
+  step("spin_scores", { title = qf.title, items = listed })
+  vim.cmd("cclose")
+  vim.api.nvim_set_current_win(doc_win)
+
+  -- 3. a quick fix through the real :lua vim.lsp.buf.code_action() menu, picking the replacement
   local line = vim.fn.search(vim.fn.escape(phrase, "\\/.*$^~[]"), "w")
   step("cursor_line", line)
   local offered = {}
@@ -69,7 +79,7 @@ local ok, err = pcall(function()
   -- the server re-checks the edited text: that finding goes away
   step("quickfix_diagnostic_gone", vim.wait(10000, function() return not any_message(phrase) end, 50))
 
-  -- 3. fix-all on save (the configuration's BufWritePre autocmd); the test checks the file on disk
+  -- 4. fix-all on save (the configuration's BufWritePre autocmd); the test checks the file on disk
   vim.cmd("write")
   step("written", true)
   client.stop()

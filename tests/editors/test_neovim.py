@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import HERE, QUICKFIX, check_fixed_file, contained_env, documented_config, read_report, require, run
+from harness import (
+    DOC, HERE, QUICKFIX, check_fixed_file, contained_env, documented_config, read_report, require, run, spin_scores,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +32,13 @@ def test_neovim_diagnostics_quick_fix_and_fix_all_on_save(doc: Path, tmp_path: P
     assert steps["diagnostics_arrived"], steps
     assert any(QUICKFIX[0] in m and QUICKFIX[1] in m for m in steps["diagnostics"]), steps["diagnostics"]
     assert any("information convention" in m for m in steps["diagnostics"]), steps["diagnostics"]
+
+    # :UnspunSpinScores: the paragraphs with evidence, highest score first, as the command line scores them
+    expected = spin_scores(DOC)
+    got = steps["spin_scores"]
+    assert got["title"].startswith("unspun: spin score ") and "(threshold 2.5)" in got["title"], got
+    assert [(i["lnum"], i["text"]) for i in got["items"]] == expected, got
+    assert expected, "the fixture should have paragraphs with evidence"
 
     # the quick fix: offered in the code-action menu, applied to the buffer, and the finding cleared
     assert any(t.startswith("Replace") and QUICKFIX[1] in t for t in steps["offered"]), steps["offered"]
