@@ -42,7 +42,11 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-builtin", action="store_true", help="do not use the shipped lexicons")
     g.add_argument("--min-confidence", type=float, default=None, metavar="X", help="report findings at or above X (default 0.5)")
     g.add_argument("--spin-threshold", type=float, default=None, metavar="X", help="spin score (per 100 words) above which a text counts as spun (default 2.5)")
-    g.add_argument("--substitutions", choices=["gated", "always", "never"], default=None, help="report ambiguous substitutions only in spun texts (gated, default), everywhere, or never")
+    g.add_argument(
+        "--substitutions", choices=["gated", "hint", "always", "never"], default=None,
+        help="report ambiguous substitutions only in spun texts (gated, default), also elsewhere as hints (hint),"
+        " everywhere, or never",
+    )
     g.add_argument("--allow", action="append", default=[], metavar="PHRASE", help="never report this phrase (repeatable)")
     g.add_argument("--language", metavar="NAME", help="read every input as this format (markdown, latex, html, rst, plain, python, ...); default: by file extension, plain text for standard input")
     cfg = g.add_mutually_exclusive_group()
@@ -255,7 +259,7 @@ def _check_one(run: "_Run", path: str, fmt: str) -> tuple[str | None, dict | Non
                 {
                     "start": f.start, "end": f.end, "line": l1, "column": c1, "end_line": l2, "end_column": c2,
                     "text": f.text, "replacements": list(f.replacements), "confidence": f.confidence,
-                    "kind": f.kind.value, "rule": f.rule, "message": f.message,
+                    "kind": f.kind.value, "rule": f.rule, "message": f.message, "hint": f.hint,
                 }
             )
         paragraphs = [

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from unspun.engine.analyzer import Options
+from unspun.engine.analyzer import SUBSTITUTION_MODES, Options
 from unspun.engine.model import Kind
 
 CONFIG_FILE = "unspun.toml"
@@ -26,7 +26,6 @@ PYPROJECT = "pyproject.toml"
 KINDS = tuple(k.value for k in Kind)
 SEVERITIES = ("error", "warning", "information", "hint")
 _SEVERITY_ALIASES = {"info": "information", "warn": "warning", "err": "error"}
-SUBSTITUTION_MODES = ("gated", "always", "never")
 #: shorthand in `file_types` for every prose format
 PROSE = "prose"
 
@@ -35,7 +34,7 @@ KEYS = {
     "kinds": "a list of kinds (fingerprint, substitution)",
     "min_confidence": "a number between 0 and 1",
     "spin_threshold": "a number above 0",
-    "substitutions": "one of gated, always, never",
+    "substitutions": "one of " + ", ".join(SUBSTITUTION_MODES),
     "severity": "a table such as { fingerprint = \"warning\" }",
     "allow": "a list of phrases",
     "lexicons": "a list of lexicon file paths (relative to the configuration file)",

@@ -38,7 +38,10 @@ def test_json_shape(spun_file):
     (f,) = data["files"]
     assert f["path"] == str(spun_file)
     assert isinstance(f["spin_score"], float)
-    keys = {"start", "end", "line", "column", "end_line", "end_column", "text", "replacements", "confidence", "kind", "rule", "message"}
+    keys = {
+        "start", "end", "line", "column", "end_line", "end_column", "text", "replacements", "confidence", "kind",
+        "rule", "message", "hint",
+    }
     assert f["findings"] and all(set(x) == keys for x in f["findings"])
     first = f["findings"][0]
     assert (first["start"], first["end"], first["line"], first["column"]) == (2, 24, 0, 2)

@@ -98,6 +98,28 @@ def test_substitutions_are_gated_by_the_spin_score(mini_engine):
     assert all(f.kind is not Kind.SUBSTITUTION for f in never.analyze(spun).findings)
 
 
+def test_substitutions_as_hints_outside_spun_texts(mini_engine):
+    clean = "He mentioned the weather. " * 10
+    spun = "He mentioned that counterfeit consciousness and Jap Europe and a information convention matter."
+    hint = mini_engine.with_options(Options(substitutions="hint"))
+    always = mini_engine.with_options(Options(substitutions="always", min_confidence=0.0))
+    # a text that does not look spun: every substitution comes as a hint, as confident as in a spun text
+    found = hint.analyze(clean).findings
+    assert found and all(f.hint and f.kind is Kind.SUBSTITUTION and not f.safe_fix for f in found)
+    assert all(f.message.startswith("Possible spinner substitution") and "a hint" in f.message for f in found)
+    # (the same sentence in a spun text: the same context for the language model)
+    spun_too = "He mentioned the weather. Counterfeit consciousness and Jap Europe and a information convention matter."
+    assert mini_engine.analyze(spun_too).spun
+    in_spun = next(f for f in mini_engine.analyze(spun_too).findings if f.text == "mentioned")
+    assert {f.confidence for f in found} == {in_spun.confidence}
+    assert in_spun.confidence > max(f.confidence for f in always.analyze(clean).findings)
+    # "always" says the text does not look spun rather than that it does
+    assert all("does not look spun" in f.message for f in always.analyze(clean).findings)
+    # a spun text: the same findings as gated, none of them a hint
+    assert list(hint.analyze(spun).findings) == list(mini_engine.analyze(spun).findings)
+    assert not any(f.hint for f in hint.analyze(spun).findings)
+
+
 def test_allow_list_and_min_confidence(mini_engine):
     text = "counterfeit consciousness and Jap Europe"
     eng = mini_engine.with_options(Options(allow=frozenset({"Counterfeit-Consciousness"})))

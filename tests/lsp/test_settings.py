@@ -141,3 +141,26 @@ async def test_language_model_layers_can_be_switched_on(client: Client, doc):
     # whether or not the model's data is installed here, switching it on keeps lexicon findings coming
     (diags,) = await client.configure({"languageModel": True, "openVocabulary": True}, doc)
     assert "counterfeit consciousness" in texts(diags)
+
+
+async def test_substitutions_as_hints_outside_spun_texts(client: Client, workspace):
+    doc = Doc(client, workspace / "hints.md", "Trade with international locations was highly effective this year.\n")
+    assert findings(await doc.diagnostics()) == []  # not spun: gated by default
+    (diags,) = await client.configure({"substitutions": "hint"}, doc)
+    shown = findings(diags)
+    assert sorted(d.data["text"] for d in shown) == ["highly effective", "international locations"]
+    assert {d.severity for d in shown} == {t.DiagnosticSeverity.Hint}
+    assert all(not d.data["safe"] and "a hint" in d.message for d in shown)
+    # fix-all leaves hints alone
+    result = await client.workspace_execute_command_async(
+        t.ExecuteCommandParams(command="unspun.fixAll", arguments=[{"uri": doc.uri}])
+    )
+    assert result == {"applied": True, "edits": 0}
+    # a text that looks spun: ordinary findings again
+    doc.replace("Trade", "An information convention on counterfeit consciousness and profound learning. Trade")
+    spun = findings(await doc.diagnostics())
+    assert {d.data["text"] for d in spun} >= {"highly effective", "international locations"}
+    subs = [d for d in spun if d.data["kind"] == "substitution"]
+    assert subs and all("a hint" not in d.message and "looks machine-spun" in d.message for d in subs)
+    await client.configure({}, doc)
+    doc.close()

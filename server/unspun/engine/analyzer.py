@@ -41,6 +41,10 @@ def _paragraph_rate(evidence: float, words: int) -> float:
     return round(spinscore.spin_rate(evidence, words), 3)
 
 
+#: the values of `Options.substitutions`
+SUBSTITUTION_MODES = ("gated", "hint", "always", "never")
+
+
 @dataclass(frozen=True)
 class Options:
     """What to report. Every adapter (CLI, server, project config) fills this in."""
@@ -48,7 +52,8 @@ class Options:
     kinds: frozenset[Kind] = frozenset({Kind.FINGERPRINT, Kind.SUBSTITUTION})
     min_confidence: float = 0.5
     spin_threshold: float = spinscore.DEFAULT_THRESHOLD
-    #: "gated": substitutions only in texts that look spun; "always": everywhere; "never"
+    #: "gated": substitutions only in texts that look spun; "hint": also in other texts, as hints (with the
+    #: confidence they would have in a spun text, never safe to fix); "always": everywhere; "never"
     substitutions: str = "gated"
     #: phrases never reported (compared by their words, case-insensitively)
     allow: frozenset[str] = frozenset()
@@ -752,10 +757,14 @@ class Engine:
         if entry.kind not in opts.kinds:
             return None
         conf = entry.confidence * (TYPO_PENALTY**m.typos)
+        hint = False
         if entry.kind is Kind.SUBSTITUTION:
             if opts.substitutions == "never" or (opts.substitutions == "gated" and not spun):
                 return None
-            conf *= factor
+            if opts.substitutions == "hint" and not spun:
+                hint = True  # as confident as in a spun text: the severity says how much to trust it
+            else:
+                conf *= factor
         elif spun:
             conf += (1.0 - conf) * 0.3
         start, end = base + m.start, base + m.end
@@ -786,10 +795,16 @@ class Engine:
             return None
         if entry.kind is Kind.FINGERPRINT:
             msg = f"Tortured phrase: \u201c{text[base + m.start:end]}\u201d is likely a garbled \u201c{expected[0]}\u201d"
+        elif hint:
+            msg = (
+                f"Possible spinner substitution: \u201c{text[base + m.start:end]}\u201d for \u201c{expected[0]}\u201d"
+                f" (a hint: this text does not look spun, {shown} per 100 words)"
+            )
         else:
+            why = "this text looks machine-spun" if spun else "reported everywhere; this text does not look spun"
             msg = (
                 f"Likely spinner substitution: \u201c{text[base + m.start:end]}\u201d for \u201c{expected[0]}\u201d"
-                f" (this text looks machine-spun: {shown} per 100 words)"
+                f" ({why}: {shown} per 100 words)"
             )
         if len(expected) > 1:
             msg += " (or " + ", ".join(f"\u201c{e}\u201d" for e in expected[1:]) + ")"
@@ -804,7 +819,8 @@ class Engine:
             message=msg,
             evidence=tuple(evidence),
             key=" ".join(m.variant.words),
-            safe_fix=conf >= opts.safe_confidence,
+            safe_fix=conf >= opts.safe_confidence and not hint,
+            hint=hint,
         )
 
 

@@ -52,6 +52,9 @@ class Finding:
     key: str = ""
     #: True when the best replacement may be applied without review (fix-all, fix on save)
     safe_fix: bool = True
+    #: True for a substitution shown as a hint in a text that does not look spun (`Options.substitutions`
+    #: "hint"): an editor shows it faintly, and no fix applies it without review
+    hint: bool = False
 
     @property
     def best(self) -> str | None:

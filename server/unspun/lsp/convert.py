@@ -182,6 +182,8 @@ _SEVERITY = {
 
 
 def severity(f: Finding, settings: Settings) -> types.DiagnosticSeverity:
+    if f.hint:
+        return types.DiagnosticSeverity.Hint
     return severity_of(f.kind, f.confidence < settings.low_confidence, settings)
 
 
@@ -235,7 +237,7 @@ def diagnostics(analysis: Analysis, index: PositionIndex, settings: Settings, ve
     low = settings.low_confidence
     range_json = index.range_json
     for f in analysis.findings[:shown]:
-        item = _diagnostic_json(f, range_json(f.start, f.end), severities[(f.kind, f.confidence < low)])
+        item = _diagnostic_json(f, range_json(f.start, f.end), _severity(severities, f, low))
         item["data"] = finding_data(f, version)
         notes.append(item)
     return notes
@@ -297,7 +299,7 @@ class DiagnosticsText:
                     at = (a[0], a[1], b[0], b[1])
                     item = kept_items.get(id(f))
                     if item is None or item[0] is not f or item[1] != at:
-                        item = (f, at, self._item(f, a, b, severities[(f.kind, f.confidence < low)]))
+                        item = (f, at, self._item(f, a, b, _severity(severities, f, low)))
                     items_now[id(f)] = item
                     texts.append(item[2])
                 hit = (relative, n, ", ".join(texts))
@@ -314,6 +316,14 @@ class DiagnosticsText:
         data = finding_data(f, None)
         del data["version"]
         return head[:-1] + ', "data": {"version": ' + cls._VERSION + ", " + json.dumps(data)[1:] + "}"
+
+
+def _severity(severities: dict[tuple[Kind, bool], int], f: Finding, low: float) -> int:
+    """`severity(f, ...)`'s value, from the table `_severities` made for the settings."""
+    return _HINT if f.hint else severities[(f.kind, f.confidence < low)]
+
+
+_HINT = types.DiagnosticSeverity.Hint.value
 
 
 def _severities(settings: Settings) -> dict[tuple[Kind, bool], int]:

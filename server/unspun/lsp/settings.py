@@ -18,7 +18,7 @@ from typing import Any
 
 from unspun.documents import PROSE_EXTENSIONS
 from unspun.engine import spinscore
-from unspun.engine.analyzer import Options
+from unspun.engine.analyzer import SUBSTITUTION_MODES, Options
 from unspun.engine.model import Kind
 
 SECTION = "unspun"
@@ -26,7 +26,6 @@ SECTION = "unspun"
 SEVERITIES = ("error", "warning", "information", "hint")
 _SEVERITY_ALIASES = {"info": "information", "warn": "warning", "err": "error"}
 KINDS = tuple(k.value for k in Kind)
-SUBSTITUTION_MODES = ("gated", "always", "never")
 
 #: languageIds checked by default (compared case-insensitively; "*" checks every document)
 DEFAULT_LANGUAGES = (
