@@ -306,7 +306,8 @@ class Engine:
                 scan.preceding[mi] = tokens[ti - 1]
             if ti is not None:
                 alts = tuple(phrase_words(e) for e in m.variant.expected)
-                queries.append(Query(ti, ti + len(m.variant.words), alts))
+                sure = m.variant.entry.kind is Kind.FINGERPRINT
+                queries.append(Query(ti, ti + len(m.variant.words), alts, sure))
                 which.append(mi)
         if queries and self.model is not None:
             asked.append((text, tokens, queries))

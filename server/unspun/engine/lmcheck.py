@@ -26,11 +26,13 @@ _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
 
 @dataclass(frozen=True)
 class Query:
-    """Restorations of tokens[first:last] (token indices, `last` exclusive)."""
+    """Restorations of tokens[first:last] (token indices, `last` exclusive). `sure`: the written words are a
+    spin whatever the model says (a fingerprint), so a neighbour is scored beside its restoration."""
 
     first: int
     last: int
     alternatives: tuple[tuple[str, ...], ...]
+    sure: bool = False
 
 
 def sentence_ids(text: str, tokens: Sequence[Token]) -> list[int]:
@@ -70,9 +72,11 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
     windows: list[list[str]] = []
     skips: list[int] = []  # the left context conditions every window of a query alike: it is not scored
     layouts: list[list[tuple[int, int]]] = []  # per paragraph: (index of the written window, number of alternatives)
+    sids: list[list[int]] = []
     for text, tokens, queries in paragraphs:
         layout: list[tuple[int, int]] = []
         sid = sentence_ids(text, tokens) if queries else []
+        sids.append(sid)
         for q in queries:
             before, after = context_of(sid, q.first, q.last)
             left, right = [tokens[k].norm for k in before], [tokens[k].norm for k in after]
@@ -86,10 +90,20 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
     if not windows:
         return [[] for _ in paragraphs]
     scores = model.score_windows_after(windows, skips).tolist()
+    out = _gains_of(paragraphs, layouts, scores)
+    if JOINT_CONTEXT:
+        _rescore_beside_restorations(model, paragraphs, sids, out)
+    return out
+
+
+def _gains_of(paragraphs, layouts, scores) -> list[list[list[float]]]:
     out: list[list[list[float]]] = []
     for (_text, _tokens, queries), layout in zip(paragraphs, layouts):
         para: list[list[float]] = []
         for q, (w, n) in zip(queries, layout):
+            if w < 0:
+                para.append([])
+                continue
             base = scores[w]
             written_len = q.last - q.first
             para.append(
@@ -97,6 +111,85 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
             )
         out.append(para)
     return out
+
+
+#: score a restoration beside its neighbours' restorations (when they are spins) rather than beside the spun
+#: words: "to purchase and promote" is judged as "to buy and sell", not against "promote"
+JOINT_CONTEXT = True
+
+
+def _rescore_beside_restorations(model, paragraphs, sids: list[list[int]], out: list[list[list[float]]]) -> None:
+    """Second round of `gains_many`: a query with a spin in its context (a fingerprint, or a restoration that
+    gains) is scored again with that neighbour restored (its best alternative); its gains are replaced."""
+    windows: list[list[str]] = []
+    skips: list[int] = []
+    layouts: list[list[tuple[int, int]]] = []
+    todo = False
+    for (text, tokens, queries), sid, gains in zip(paragraphs, sids, out):
+        layout = [(-1, 0)] * len(queries)
+        layouts.append(layout)
+        # the spins of the paragraph: token index -> (the query restoring it, its best alternative)
+        spans: dict[int, tuple[int, tuple[str, ...]]] = {}
+        for k, (q, g) in enumerate(zip(queries, gains)):
+            if not g:
+                continue
+            best = max(range(len(g)), key=lambda a: (g[a], -a))
+            if q.sure or g[best] > MIN_SUBSTITUTION_GAIN:
+                for t in range(q.first, q.last):
+                    spans.setdefault(t, (k, q.alternatives[best]))
+        if not spans:
+            continue
+        for k, q in enumerate(queries):
+            if q.sure:
+                continue  # a fingerprint is a spin whatever its context: its gains only order its alternatives
+            near = range(max(0, q.first - CONTEXT), q.last + CONTEXT)
+            if not any(spans.get(j, (k,))[0] != k for j in near):
+                continue  # no other spin within reach: the first round stands
+            left = _restored_side(tokens, sid, spans, k, q.first - 1, -1, sid[q.first])
+            right = _restored_side(tokens, sid, spans, k, q.last, 1, sid[q.last - 1])
+            if left is None and right is None:
+                continue  # no spin beside it: the first round stands
+            before, after = context_of(sid, q.first, q.last)
+            left = left if left is not None else [tokens[j].norm for j in before]
+            right = right if right is not None else [tokens[j].norm for j in after]
+            written = [t.norm for t in tokens[q.first : q.last]]
+            layout[k] = (len(windows), len(q.alternatives))
+            windows.append(left + written + right)
+            for alt in q.alternatives:
+                windows.append(left + list(alt) + right)
+            skips.extend([len(left)] * (1 + len(q.alternatives)))
+            todo = True
+    if not todo:
+        return
+    scores = model.score_windows_after(windows, skips).tolist()
+    again = _gains_of(paragraphs, layouts, scores)
+    for para, new in zip(out, again):
+        for k, g in enumerate(new):
+            if g:
+                para[k] = g
+
+
+def _restored_side(tokens, sid, spans, own: int, j: int, step: int, sentence: int) -> list[str] | None:
+    """Up to CONTEXT words on one side of a query (`step` -1: left, from token j backwards; +1: right), with
+    the spins among them restored; None when none of them is a spin (the written context stands)."""
+    words: list[str] = []
+    changed = False
+    while 0 <= j < len(tokens) and len(words) < CONTEXT and sid[j] == sentence:
+        hit = spans.get(j)
+        if hit is not None and hit[0] != own:
+            k, alt = hit
+            changed = True
+            piece = list(alt)
+            # skip the rest of that spin's written tokens
+            while 0 <= j < len(tokens) and spans.get(j, (None,))[0] == k:
+                j += step
+        else:
+            piece = [tokens[j].norm]
+            j += step
+        words = piece + words if step < 0 else words + piece
+    if not changed:
+        return None
+    return words[-CONTEXT:] if step < 0 else words[:CONTEXT]
 
 
 def words_of(phrase: str) -> tuple[str, ...]:

@@ -1,0 +1,95 @@
+"""Language-model confirmation: a restoration is scored beside its neighbours' restorations when they are
+spins, with a stand-in model whose scores are easy to follow."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from unspun.engine import lmcheck
+from unspun.engine.lmcheck import Query
+from unspun.engine.tokenize import tokenize
+
+
+class PhraseModel:
+    """Scores a window +1 for every phrase of GOOD it holds, -1 for every phrase of BAD; records the windows."""
+
+    GOOD = ("buy and sell", "the weather")
+    BAD = ("buy and promote",)
+
+    def __init__(self):
+        self.windows: list[list[str]] = []
+
+    def score_windows_after(self, windows, skips):
+        self.windows += [list(w) for w in windows]
+        joined = [f" {' '.join(w)} " for w in windows]
+        return np.array(
+            [sum(f" {p} " in j for p in self.GOOD) - sum(f" {p} " in j for p in self.BAD) for j in joined], dtype=float
+        )
+
+
+TEXT = "They want to purchase and promote securities today."
+
+
+def _queries(tokens, promote_is_fingerprint: bool):
+    at = {t.norm: i for i, t in enumerate(tokens)}
+    return [
+        Query(at["purchase"], at["purchase"] + 1, (("buy",),)),
+        Query(at["promote"], at["promote"] + 1, (("sell",), ("push",)), sure=promote_is_fingerprint),
+    ]
+
+
+def test_a_restoration_is_scored_beside_a_neighbouring_spin_restored():
+    tokens = tokenize(TEXT)
+    model = PhraseModel()
+    # "promote" is a fingerprint: "buy" is judged in "to buy and sell", not in "to buy and promote"
+    (purchase, promote) = lmcheck.gains(model, TEXT, tokens, _queries(tokens, True))
+    assert purchase == [1.0]
+    # a fingerprint keeps its first-round gains, scored beside "purchase" as written
+    assert promote == [0.0, 0.0]
+    assert ["want", "to", "buy", "and", "sell"] in model.windows
+
+
+def test_without_a_spin_beside_it_the_first_round_stands(monkeypatch):
+    tokens = tokenize(TEXT)
+    # "promote" an ordinary substitution whose restoration gains nothing ("and sell" is not in the window of
+    # "promote" with "purchase" written): no spin beside "purchase", which keeps its written context
+    model = PhraseModel()
+    model.GOOD = ("nothing here",)
+    (purchase, promote) = lmcheck.gains(model, TEXT, tokens, _queries(tokens, False))
+    assert purchase == [-1.0] and promote == [0.0, 0.0]
+    assert len(model.windows) == 5  # one round: two windows for "purchase", three for "promote"
+    # switched off, a fingerprint beside it changes nothing either
+    monkeypatch.setattr(lmcheck, "JOINT_CONTEXT", False)
+    model = PhraseModel()
+    (purchase, _promote) = lmcheck.gains(model, TEXT, tokens, _queries(tokens, True))
+    assert purchase == [-1.0]
+
+
+def test_restored_context_stays_within_the_sentence_and_two_words():
+    text = "Prices rose. To purchase and promote securities in the fair weather helps."
+    tokens = tokenize(text)
+    at = {t.norm: i for i, t in enumerate(tokens)}
+    queries = [
+        Query(at["purchase"], at["purchase"] + 1, (("buy",),)),
+        Query(at["promote"], at["promote"] + 1, (("sell", "and", "trade", "widely"),), sure=True),
+    ]
+    model = PhraseModel()
+    lmcheck.gains(model, text, tokens, queries)
+    second_round = model.windows[4:]  # the first round: two windows for each query
+    # the left context stops at the sentence start; the right one is the first two words of the restoration
+    assert second_round[0] == ["to", "purchase", "and", "sell"]
+    assert second_round[1] == ["to", "buy", "and", "sell"]
+
+
+@pytest.mark.parametrize("sure", [True, False])
+def test_gains_of_many_paragraphs_equal_those_of_each_alone(sure):
+    texts = [TEXT, "Nothing to see here.", "We purchase and promote goods."]
+    asked = []
+    for text in texts:
+        tokens = tokenize(text)
+        qs = _queries(tokens, sure) if "promote" in text else []
+        asked.append((text, tokens, qs))
+    together = lmcheck.gains_many(PhraseModel(), asked)
+    alone = [lmcheck.gains(PhraseModel(), *item) for item in asked]
+    assert together == alone
