@@ -617,3 +617,17 @@ def test_an_analysis_stops_between_batches_of_restorations_and_keeps_what_it_fou
     assert len(asked) == 2
     _same(engine.analyze(text, cache=cache), engine.analyze(text))
     assert engine.analyze(text, cache={}, stop=lambda: False).findings == engine.analyze(text).findings
+
+
+def test_paragraph_at_finds_the_paragraph_holding_an_offset(mini_engine):
+    text = "Counterfeit consciousness here.\n\nA plain second paragraph.\n\n\nJap Europe at the end.\n"
+    a = mini_engine.analyze(text)
+    paras = list(a.paragraphs)
+    assert len(paras) == 3 and paras[0][0] == 0 and paras[-1][1] == len(text)
+    for start, end, score in paras:
+        for offset in (start, (start + end) // 2, end - 1):
+            assert a.paragraph_at(offset) == (start, end, score)
+    assert a.paragraph_at(len(text)) == paras[-1]  # a cursor after the last character
+    assert a.paragraph_at(len(text) + 1) is None and a.paragraph_at(-1) is None
+    assert a.paragraph_at(text.index("Jap"))[2] > 0 == a.paragraph_at(text.index("plain"))[2]
+    assert mini_engine.analyze("").paragraph_at(0) is None

@@ -144,11 +144,11 @@ def _rescore_beside_restorations(model, paragraphs, sids: list[list[int]], out: 
                 continue  # a fingerprint is a spin whatever its context: its gains only order its alternatives
             near = range(max(0, q.first - CONTEXT), q.last + CONTEXT)
             if not any(spans.get(j, (k,))[0] != k for j in near):
-                continue  # no other spin within reach: the first round stands
+                continue  # no other spin within reach (a quick look before the walks below)
             left = _restored_side(tokens, sid, spans, k, q.first - 1, -1, sid[q.first])
             right = _restored_side(tokens, sid, spans, k, q.last, 1, sid[q.last - 1])
             if left is None and right is None:
-                continue  # no spin beside it: the first round stands
+                continue  # no spin in its context (in another sentence): the first round stands
             before, after = context_of(sid, q.first, q.last)
             left = left if left is not None else [tokens[j].norm for j in before]
             right = right if right is not None else [tokens[j].norm for j in after]
