@@ -56,7 +56,16 @@
                         (unspun-test-bool (unspun-test-wait (lambda () (unspun-test-any-message phrase)) 20)))
       (unspun-test-step 'diagnostics (vconcat (unspun-test-messages)))
 
-      ;; 2. a quick fix through M-x eglot-code-actions at point, picking the replacement from the menu
+      ;; 2. the paragraphs' spin scores: M-x unspun-spin-scores, then back to the document
+      (let ((doc (current-buffer)))
+        (call-interactively #'unspun-spin-scores)
+        (with-current-buffer "*unspun spin scores*"
+          (unspun-test-step 'spin_scores
+                            (vconcat (split-string (buffer-substring-no-properties (point-min) (point-max))
+                                                   "\n" t))))
+        (set-buffer doc))
+
+      ;; 3. a quick fix through M-x eglot-code-actions at point, picking the replacement from the menu
       (goto-char (point-min))
       (search-forward phrase)
       (goto-char (match-beginning 0))
@@ -78,7 +87,7 @@
                                                               (not (unspun-test-any-message phrase)))
                                                             10)))
 
-      ;; 3. fix-all on save (the configuration's before-save-hook, or with UNSPUN_SERVER_SAVE=1 the server's
+      ;; 4. fix-all on save (the configuration's before-save-hook, or with UNSPUN_SERVER_SAVE=1 the server's
       ;;    willSaveWaitUntil answer); the test checks the file on disk
       (save-buffer)
       (unspun-test-step 'written t)

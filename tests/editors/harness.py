@@ -125,7 +125,8 @@ def spin_scores(text: str, name: str = "briefing.md") -> list[tuple[int, str]]:
         )
     (report,) = json.loads(proc.stdout)["files"]
     threshold = report["spin_threshold"]
-    found = sorted((p for p in report["paragraphs"] if p["spin_score"] > 0), key=lambda p: (-p["spin_score"], p["line"]))
+    found = [p for p in report["paragraphs"] if p["spin_score"] > 0]
+    found.sort(key=lambda p: (-p["spin_score"], p["line"]))
     out = []
     for p in found:
         verdict = ", looks machine-spun" if p["spin_score"] >= threshold else ""

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from harness import (
-    HERE, QUICKFIX, check_fixed_file, contained_env, documented_config, missing, read_report, require, run,
+    DOC, HERE, QUICKFIX, check_fixed_file, contained_env, documented_config, missing, read_report, require, run,
+    spin_scores,
 )
 
 pytestmark = pytest.mark.e2e
@@ -42,6 +43,15 @@ def test_emacs_eglot_diagnostics_quick_fix_and_fix_all_on_save(doc: Path, tmp_pa
     assert steps["diagnostics_arrived"], steps
     assert any(QUICKFIX[0] in m and QUICKFIX[1] in m for m in steps["diagnostics"]), steps["diagnostics"]
     assert any("information convention" in m for m in steps["diagnostics"]), steps["diagnostics"]
+
+    # M-x unspun-spin-scores: a title line, then "FILE:LINE: spin score ..." per paragraph, as the command line
+    # scores them
+    title, *rows = steps["spin_scores"]
+    assert title.startswith("unspun: spin score ") and title.endswith("(threshold 2.5)"), title
+    prefix = f"{doc}:"
+    assert all(r.startswith(prefix) for r in rows), rows
+    listed = [(int(r[len(prefix):].split(":", 1)[0]), r[len(prefix):].split(": ", 1)[1]) for r in rows]
+    assert listed == spin_scores(DOC) and listed, listed
 
     # the quick fix
     assert any(t.startswith("Replace") and QUICKFIX[1] in t for t in steps["offered"]), steps["offered"]
