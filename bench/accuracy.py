@@ -107,8 +107,8 @@ def run_pairs(eng, scorer, eval_dir: Path):
             r["spin"] = a.spin_score
             # each finding alone: is it on a gold edit, and does its top replacement restore the original?
             r["calibration"] = []
-            for f, one in zip(a.findings, ([t] for t in findings_tuples_of(a.findings))):
-                alone = scorer.score_pair(spun, orig, one)
+            for f in a.findings:
+                alone = scorer.score_pair(spun, orig, findings_tuples_of([f]))
                 r["calibration"].append((f.confidence, alone["tp"], alone["fix_ok"]))
             rows.append(r)
         else:
@@ -139,13 +139,14 @@ def run_pps(eng, eval_dir: Path):
         start = text.index(phrase)
         span = (start, start + len(phrase))
         a = eng.analyze(text)
-        hits = [f for f in a.findings if f.start < span[1] and span[0] < f.end and f.replacements]
+        hits = [f for f in a.findings if f.start < span[1] and span[0] < f.end]
         want = expected_forms(expected)
-        top = [(f, f.replacements[0]) for f in hits]
-        top1 = bool(hits) and restored(text, span, top) in want
+        fixing = [f for f in hits if f.replacements]
+        top = [(f, f.replacements[0]) for f in fixing]
+        top1 = bool(top) and restored(text, span, top) in want
         top3 = top1 or any(
             restored(text, span, top[:k] + [(f, r)] + top[k + 1 :]) in want
-            for k, f in enumerate(hits)
+            for k, f in enumerate(fixing)
             for r in f.replacements[1:3]
         )
         calibration += [(f.confidence, 1, int(top1)) for f in hits]
