@@ -264,7 +264,7 @@ def _check_one(run: "_Run", path: str, fmt: str) -> tuple[str | None, dict | Non
             )
         paragraphs = [
             {"start": s, "end": e, "line": index.position(s)[0], "end_line": index.position(e)[0], "spin_score": score}
-            for s, e, score in _worded(text, analysis.paragraphs)
+            for s, e, score in analysis.worded_paragraphs()
         ]
         record = {
             "path": name, "spin_score": analysis.spin_score, "spun": analysis.spun, "spin_threshold": threshold,
@@ -277,24 +277,13 @@ def _check_one(run: "_Run", path: str, fmt: str) -> tuple[str | None, dict | Non
         fix = f" -> \u201c{f.replacements[0]}\u201d" if f.replacements else ""
         lines.append(f"{name}:{line + 1}:{col + 1}: {f.message}{fix} [{f.rule}]")
     if run.args.paragraphs:
-        for s, _e, score in _worded(text, analysis.paragraphs):
+        for s, _e, score in analysis.worded_paragraphs():
             if score >= threshold:
                 line = index.position(s)[0]
                 lines.append(f"{name}:{line + 1}: this paragraph looks machine-spun (spin score {score:.1f} per 100 words)")
     if analysis.spun:
         lines.append(f"{name}: looks machine-spun (spin score {analysis.spin_score:.1f} per 100 words)")
     return None, None, lines, len(analysis.findings)
-
-
-def _worded(text: str, paragraphs):
-    """The paragraphs (start, end, score) that are not blank, each span trimmed of the white space around it (a
-    paragraph's span takes in the blank lines around it)."""
-    for start, end, score in paragraphs:
-        body = text[start:end]
-        inner = body.strip()
-        if inner:
-            lead = len(body) - len(body.lstrip())
-            yield start + lead, start + lead + len(inner), score
 
 
 #: with --jobs 0, files are checked in parallel from this many on (a worker costs a start-up of ~0.5 s)

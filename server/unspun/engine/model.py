@@ -265,6 +265,17 @@ class Analysis:
     #: analysis, see `Engine.analyze`, leaves any out): 0 means the findings are complete
     deferred_words: int = 0
 
+    def worded_paragraphs(self) -> Iterator[tuple[int, int, float]]:
+        """The paragraphs (start, end, spin score) that are not blank, each span trimmed of the white space around
+        it (a paragraph's span takes in the blank lines around it): what a user is shown."""
+        text = self.text
+        for start, end, score in self.paragraphs:
+            body = text[start:end]
+            inner = body.strip()
+            if inner:
+                lead = len(body) - len(body.lstrip())
+                yield start + lead, start + lead + len(inner), score
+
     def paragraph_at(self, offset: int) -> tuple[int, int, float] | None:
         """The paragraph holding `offset`, as (start, end, spin score): the last one starting at or before it
         (paragraphs cover the whole text, blank lines included). None before the first or in a text without

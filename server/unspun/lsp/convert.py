@@ -413,15 +413,10 @@ def spin_report(analysis: Analysis, index: PositionIndex, threshold: float, vers
     """The spin score of a document and of each of its paragraphs that holds words, as the `unspun.spinScores`
     command returns it (ranges in the client's position encoding); `threshold`: the spin threshold the analysis
     was made with. A paragraph is marked spun when its own score reaches it."""
-    paragraphs = []
-    text = analysis.text
-    for start, end, score in analysis.paragraphs:
-        body = text[start:end].rstrip()  # a paragraph's span takes in the blank lines around it
-        if not body.strip():
-            continue
-        lead = len(body) - len(body.lstrip())
-        rng = index.range(start + lead, start + len(body))
-        paragraphs.append({"range": _json_range(rng), "spinScore": score, "spun": score >= threshold})
+    paragraphs = [
+        {"range": index.range_json(start, end), "spinScore": score, "spun": score >= threshold}
+        for start, end, score in analysis.worded_paragraphs()
+    ]
     return {
         "version": version,
         "spinScore": analysis.spin_score,
@@ -429,13 +424,6 @@ def spin_report(analysis: Analysis, index: PositionIndex, threshold: float, vers
         "threshold": threshold,
         "words": analysis.word_count,
         "paragraphs": paragraphs,
-    }
-
-
-def _json_range(r: types.Range) -> dict:
-    return {
-        "start": {"line": r.start.line, "character": r.start.character},
-        "end": {"line": r.end.line, "character": r.end.character},
     }
 
 

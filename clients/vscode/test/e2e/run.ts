@@ -262,11 +262,8 @@ step("start code-server and open the workspace in Chromium", async () => {
   await page.locator(".explorer-folders-view, .explorer-viewlet").first().waitFor({ timeout: 60_000 });
 });
 
-step("open a spun document: squiggles, hover text, spin score in the status bar", async () => {
-  await openFile("spun-news.txt");
-  await waitFor("warning squiggles", async () => (await count(".squiggly-warning")) >= 3, 90_000);
-  await waitFor("information squiggles", async () => (await count(".squiggly-info")) >= 3);
-  // the score the command line gives for the same text is what the status bar must show
+/** What `unspun check --format json` says of the example document (the editor must show the same). */
+function exampleReport(): { spin_score: number; paragraphs: { line: number; spin_score: number }[] } {
   let json: string;
   try {
     json = execFileSync(python, ["-m", "unspun", "check", "--format", "json", "-"], {
@@ -277,8 +274,15 @@ step("open a spun document: squiggles, hover text, spin score in the status bar"
     if (failed.status !== 1 || !failed.stdout) throw err; // exit code 1 means "findings", as expected here
     json = failed.stdout;
   }
-  const report = JSON.parse(json) as { files: { spin_score: number }[] };
-  const score = report.files[0].spin_score.toFixed(1);
+  return JSON.parse(json).files[0];
+}
+
+step("open a spun document: squiggles, hover text, spin score in the status bar", async () => {
+  await openFile("spun-news.txt");
+  await waitFor("warning squiggles", async () => (await count(".squiggly-warning")) >= 3, 90_000);
+  await waitFor("information squiggles", async () => (await count(".squiggly-info")) >= 3);
+  // the score the command line gives for the same text is what the status bar must show
+  const score = exampleReport().spin_score.toFixed(1);
   const expected = `spin ${score}`;
   const status = page.locator(".statusbar-item", { hasText: /spin \d+\.\d/ });
   const statusText = await waitFor(`"${expected}" in the status bar`, async () => {
@@ -323,17 +327,7 @@ step("open a spun document: squiggles, hover text, spin score in the status bar"
 
 step("the command \u201cunspun: Show Spin Scores by Paragraph\u201d lists the paragraphs and goes to the one picked", async () => {
   // the paragraphs' scores the command line gives for the same text, highest first
-  let json: string;
-  try {
-    json = execFileSync(python, ["-m", "unspun", "check", "--format", "json", "-"], {
-      env, input: example, encoding: "utf8", stdio: ["pipe", "pipe", "ignore"],
-    });
-  } catch (err) {
-    const failed = err as { status?: number; stdout?: string };
-    if (failed.status !== 1 || !failed.stdout) throw err;
-    json = failed.stdout;
-  }
-  const file = (JSON.parse(json) as { files: { paragraphs: { line: number; spin_score: number }[] }[] }).files[0];
+  const file = exampleReport();
   const ranked = file.paragraphs.filter((p) => p.spin_score > 0).sort((a, b) => b.spin_score - a.spin_score || a.line - b.line);
   if (ranked.length < 2) {
     throw new Error(`the example should have two paragraphs with evidence: ${JSON.stringify(file.paragraphs)}`);
