@@ -344,7 +344,7 @@ def cmd_check(args) -> int:
 
 def cmd_fix(args) -> int:
     from unspun.documents import InputError, write_atomic
-    from unspun.engine import fix_edits, apply_edits
+    from unspun.engine.fixer import fix_until_stable
 
     run = _Run(args)
     paths = run.documents(args.paths)
@@ -362,8 +362,10 @@ def cmd_fix(args) -> int:
             continue
         analysis = run.analyze(path, text)
         checked += 1
-        edits = fix_edits(analysis.findings, only_safe=not args.unsafe)
-        fixed = apply_edits(text, edits)
+        first = [analysis.findings]
+        fixed, edits = fix_until_stable(
+            text, lambda t: first.pop() if first else run.analyze(path, t).findings, only_safe=not args.unsafe
+        )
         remaining += len(analysis.findings) - len(edits)
         name = _display(path)
         if args.diff:

@@ -242,7 +242,7 @@ def test_a_short_check_imports_only_what_it_needs(tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}  # as a user's shell has it
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, env=env)
-    assert b"open-vocabulary" in r.stdout  # the check ran, the open-vocabulary stage with it
+    assert b"looks machine-spun" in r.stdout  # the check ran to the end
     assert b"IMPORTED []" in r.stderr, r.stderr.decode()[-500:]
     assert b"TRIGRAMS MAPPED True" in r.stderr, r.stderr.decode()[-500:]
     assert b"THREADS 1\n" in r.stderr, r.stderr.decode()[-500:]

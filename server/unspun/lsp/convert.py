@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from lsprotocol import types
 
-from unspun.engine.fixer import fix_edits
+from unspun.engine.fixer import fix_edits, fix_until_stable
 from unspun.engine.model import Analysis, Finding, Findings, Kind
 from unspun.lsp.client import ClientFeatures
 from unspun.lsp.settings import Settings
@@ -445,9 +445,22 @@ def workspace_edit(
     return types.WorkspaceEdit(changes={uri: edits})
 
 
-def fix_all_edits(analysis: Analysis, index: PositionIndex) -> list[types.TextEdit]:
-    """The best replacement of every safe finding, as non-overlapping edits (see `unspun.engine.fixer`)."""
-    return [types.TextEdit(range=index.range(e.start, e.end), new_text=e.new_text) for e in fix_edits(analysis.findings)]
+def fix_all_edits(
+    analysis: Analysis, index: PositionIndex, findings_of: Callable[[str], Iterable[Finding]] | None = None
+) -> list[types.TextEdit]:
+    """The best replacement of every safe finding, as non-overlapping edits of the analysed text; with
+    `findings_of` (the findings of a text, as the document's analysis makes them), fixed until stable
+    (`unspun.engine.fixer.fix_until_stable`), so that fixing the result changes nothing more."""
+    if findings_of is None:
+        edits = fix_edits(analysis.findings)
+    else:
+        first: list[Iterable[Finding]] = [analysis.findings]
+
+        def of(text: str) -> Iterable[Finding]:
+            return first.pop() if first else findings_of(text)
+
+        edits = fix_until_stable(index.text, of)[1]
+    return [types.TextEdit(range=index.range(e.start, e.end), new_text=e.new_text) for e in edits]
 
 
 def kind_requested(only: Sequence[str] | None, kind: str) -> bool:
@@ -535,21 +548,24 @@ def quick_fixes(
 
 
 def fix_all_action(
-    analysis: Analysis, doc: DocRef, index: PositionIndex, client: ClientFeatures, defer: bool
+    analysis: Analysis, doc: DocRef, index: PositionIndex, client: ClientFeatures, defer: bool,
+    edits: list[types.TextEdit] | None = None,
 ) -> types.CodeAction | types.Command | None:
     """The whole-document fix, or None when there is nothing to fix.
 
-    With `defer`, the edit is left out and `data` says how to compute it (`codeAction/resolve`)."""
+    With `defer`, the edit is left out and `data` says how to compute it (`codeAction/resolve`); otherwise it is
+    `edits` (the analysis's own fix-all edits when None)."""
     planned = fix_edits(analysis.findings)
     if not planned:
         return None
-    n = len(planned)
+    n = len(planned) if edits is None else len(edits)
     title = f"Restore the intended wording of {n} phrase{'s' if n != 1 else ''} (unspun)"
     if not client.code_action_literals:
         return types.Command(title=title, command=CMD_FIX_ALL, arguments=[{"uri": doc.uri, "version": doc.version}])
     if defer:
         return types.CodeAction(title=title, kind=FIX_ALL_KIND, data={"uri": doc.uri, "version": doc.version, "fixAll": True})
-    edits = [types.TextEdit(range=index.range(e.start, e.end), new_text=e.new_text) for e in planned]
+    if edits is None:
+        edits = [types.TextEdit(range=index.range(e.start, e.end), new_text=e.new_text) for e in planned]
     return types.CodeAction(title=title, kind=FIX_ALL_KIND, edit=workspace_edit(doc.uri, doc.version, edits, client))
 
 

@@ -18,6 +18,7 @@ from typing import BinaryIO
 from lsprotocol import types
 
 from unspun import __version__
+from unspun.engine.fixer import fix_edits
 from unspun.lsp import commands, convert, logs, parentwatch, settings as settings_mod
 from unspun.lsp.client import ClientFeatures
 from unspun.lsp.session import UnspunServer
@@ -114,7 +115,8 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
         # a broad request ("source", "source.fixAll": menus, VS Code's generic fix-all) gets the edit lazily
         # where the client resolves it; an explicit request for our kind (save hooks, scripts) gets it inline
         defer = ls.client.resolve_edit and convert.FIX_ALL_KIND not in (only or ())
-        action = convert.fix_all_action(res.analysis, ref, res.index, ls.client, defer)
+        edits = None if defer or not fix_edits(res.analysis.findings) else await ls.analyses.fix_all_edits(res)
+        action = convert.fix_all_action(res.analysis, ref, res.index, ls.client, defer, edits)
         if action is not None:
             actions.append(action)
     return actions
@@ -129,7 +131,7 @@ async def resolve_code_action(ls: UnspunServer, action: types.CodeAction) -> typ
         return action
     _checked, res = await ls.analysis_of(doc)
     if res is not None:
-        action.edit = convert.workspace_edit(doc.uri, res.key[0], convert.fix_all_edits(res.analysis, res.index), ls.client)
+        action.edit = convert.workspace_edit(doc.uri, res.key[0], await ls.analyses.fix_all_edits(res), ls.client)
     return action
 
 
@@ -162,7 +164,8 @@ async def will_save_wait_until(ls: UnspunServer, params: types.WillSaveTextDocum
         return []
     if res is None or res.key[0] != version or doc.version != version:
         return []
-    return convert.fix_all_edits(res.analysis, res.index)
+    edits = await ls.analyses.fix_all_edits(res)
+    return edits if doc.version == version else []
 
 
 def on_shutdown(ls: UnspunServer, params: None) -> None:

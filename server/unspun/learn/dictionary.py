@@ -1,0 +1,161 @@
+"""The spinner's dictionary, learned from aligned pairs: spun form -> the original wording it replaced.
+
+Every spun form seen in the edits of the pairs is counted: how often the spinner wrote it for each original
+(`changed`), and how often the same words stand in the spun texts where the spinner left the text alone
+(`kept`: honest uses). An entry is kept when the spinner wrote it at least `min_changed` times and most of its
+occurrences in spun text are spins (`min_precision`); its confidence is that share, smoothed
+(changed / (changed + kept + 1)), so a form seen twice and never honestly gets 0.67 and one seen twenty times
+gets 0.95.
+
+Entries are substitutions (reported in texts that look spun, and confirmed by the language model like every
+lexicon substitution); a phrase of several words that was always a spin, in several pairs, and never occurs in
+the source texts becomes a fingerprint. The support column records the counts, so that the evidence of an
+entry travels with it (see docs/lexicon-format.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from unspun.learn.align import PairObservations
+
+#: a spun form must have been written for an original at least this many times
+MIN_CHANGED = 1
+#: ... and be a spin in at least this share of its occurrences in spun text
+MIN_PRECISION = 0.5
+#: an alternative restoration is listed when it accounts for at least this share of the top one's count
+ALTERNATIVE_SHARE = 0.3
+#: a fingerprint: several words, a spin every time, in at least this many pairs, never in the sources
+FINGERPRINT_PAIRS = 2
+_NUMBER = re.compile(r"^\d+$")
+
+
+@dataclass(frozen=True)
+class LearnedEntry:
+    spun: tuple[str, ...]
+    expected: tuple[str, ...]
+    kind: str
+    confidence: float
+    changed: int
+    #: occurrences of the spun form in spun text (spins and honest uses)
+    seen: int
+    pairs: int
+    #: how the top restoration's count compares with all restorations of this form
+    consistency: float
+
+    @property
+    def tortured(self) -> str:
+        return " ".join(self.spun)
+
+    def row(self) -> str:
+        note = (
+            f"learned: written for {self.expected[0]!r} in {self.consistency:.0%} of {self.changed} spins"
+            f" in {self.pairs} pair{'s' if self.pairs != 1 else ''}; {self.seen - self.changed if self.seen > self.changed else 0}"
+            " honest uses seen"
+        )
+        return "\t".join(
+            (
+                self.tortured, " | ".join(self.expected), self.kind, f"{self.confidence:.2f}", "", "", "", note,
+                f"{self.changed}/{self.seen}/{self.pairs}/{round(self.consistency * self.changed)}",
+            )
+        )
+
+
+def _restoration_text(forms: Counter) -> str:
+    """The spelling to write for a restoration: lower case unless the source writes capitals inside it (a name
+    or an acronym), since the engine copies the case of the text onto a lower-case replacement."""
+    surface, _ = forms.most_common(1)[0]
+    rest = surface[1:]
+    if any(c.isupper() for c in rest) and not surface.isupper():
+        return surface
+    return surface.lower() if not surface.isupper() or len(surface) < 2 else surface
+
+
+def learn_entries(
+    observations: Iterable[PairObservations],
+    min_changed: int | None = None,
+    min_precision: float | None = None,
+) -> list[LearnedEntry]:
+    """The dictionary these pairs show, sorted by spun form (thresholds default to the module's constants)."""
+    min_changed = MIN_CHANGED if min_changed is None else min_changed
+    min_precision = MIN_PRECISION if min_precision is None else min_precision
+    obs = list(observations)
+    changed: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    surfaces: dict[tuple[tuple[str, ...], tuple[str, ...]], Counter] = defaultdict(Counter)
+    in_pairs: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for o in obs:
+        for s in o.substitutions:
+            changed[s.spun][s.original] += 1
+            surfaces[(s.spun, s.original)][s.original_text] += 1
+            in_pairs[s.spun].add(o.name)
+    kept: Counter = Counter()
+    in_sources: Counter = Counter()
+    for o in obs:
+        for form in changed.keys() & o.kept_phrases.keys():
+            kept[form] += o.kept_phrases[form]
+        for form in changed.keys() & o.original_phrases.keys():
+            in_sources[form] += o.original_phrases[form]
+    out: list[LearnedEntry] = []
+    for form, originals in changed.items():
+        total = sum(originals.values())
+        if total < min_changed or all(_NUMBER.match(w) for w in form):
+            continue
+        honest = kept[form]
+        if total / (total + honest) < min_precision:
+            continue
+        ranked = originals.most_common()
+        top = ranked[0][1]
+        expected = tuple(
+            _restoration_text(surfaces[(form, orig)])
+            for orig, n in ranked[:3]
+            if n >= 2 or orig == ranked[0][0]
+            if n >= ALTERNATIVE_SHARE * top
+        )
+        npairs = len(in_pairs[form])
+        kind = (
+            "fingerprint"
+            if len(form) > 1 and honest == 0 and in_sources[form] == 0 and npairs >= FINGERPRINT_PAIRS
+            else "substitution"
+        )
+        out.append(
+            LearnedEntry(
+                spun=form, expected=expected, kind=kind, confidence=round(total / (total + honest + 1), 2),
+                changed=total, seen=total + honest, pairs=npairs, consistency=top / total,
+            )
+        )
+    out.sort(key=lambda e: e.spun)
+    return out
+
+
+def lexicon_text(entries: Sequence[LearnedEntry], name: str, header_comments: Sequence[str] = ()) -> str:
+    """A lexicon file (docs/lexicon-format.md) holding these entries."""
+    from unspun.engine.lexicon import COLUMNS, FORMAT_VERSION
+
+    lines = ["# unspun lexicon", f"# format: {FORMAT_VERSION}", f"# name: {name}"]
+    lines += [f"# {c}" for c in header_comments]
+    lines.append("\t".join(COLUMNS))
+    lines += [e.row() for e in entries]
+    return "\n".join(lines) + "\n"
+
+
+def merged_lexicon_text(written: str, entries: Sequence[LearnedEntry], name: str, comments: Sequence[str] = ()) -> str:
+    """A lexicon of the written entries (the text of a lexicon file) followed by the learned ones that it does
+    not already hold: a written entry wins over a learned one for the same spun form."""
+    from unspun.engine.lexicon import parse_lexicon
+
+    lex, _ = parse_lexicon(written, "<written>", name)
+    have = {" ".join(e.words) for e in lex.entries}
+    rows = [ln for ln in written.splitlines() if ln.strip() and not ln.startswith("#")][1:]  # after the header
+    learned = [e for e in entries if e.tortured not in have]
+    text = lexicon_text(learned, name, comments)
+    head, _, tail = text.partition("\n".join(("\t".join(_columns()),)) + "\n")
+    return head + "\t".join(_columns()) + "\n" + "".join(r + "\n" for r in rows) + tail
+
+
+def _columns() -> tuple[str, ...]:
+    from unspun.engine.lexicon import COLUMNS
+
+    return COLUMNS
