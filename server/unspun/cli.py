@@ -1,4 +1,4 @@
-"""Command line: `unspun check`, `unspun fix`, `unspun serve`, `unspun import-pps`.
+"""Command line: `unspun check`, `unspun fix`, `unspun serve`, `unspun import-pps`, `unspun learn`.
 
 Exit codes: 0 nothing found, 1 findings, 2 usage or input error. Offsets and columns in JSON output are code
 points; lines and columns count from 0 there, and from 1 in the human-readable output (like a compiler).
@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
         if "invalid choice" in message and self.prog.endswith("unspun"):
             bad = message.split("'")[1] if "'" in message else ""
-            guess = process.extractOne(bad, ["check", "fix", "serve", "import-pps"], score_cutoff=60)
+            guess = process.extractOne(bad, ["check", "fix", "serve", "import-pps", "learn"], score_cutoff=60)
             if guess:
                 message += f" (did you mean '{guess[0]}'?)"
         self.print_usage(sys.stderr)
@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import-pps", help="convert a Problematic Paper Screener CSV export into a lexicon", description="Convert a Problematic Paper Screener CSV export (Fingerprint - Tortured Phrase, Expected Text, Nb Retrieved Papers) into an unspun lexicon.")
     i.add_argument("csv", metavar="CSV")
     i.add_argument("-o", "--output", metavar="OUT", default="-", help="lexicon file to write (default: standard output)")
+
+    from unspun.learn import command as learn_command
+
+    learn_command.add_parser(sub)
     return parser
 
 
@@ -342,6 +346,12 @@ def cmd_check(args) -> int:
     return EXIT_FINDINGS if total else EXIT_CLEAN
 
 
+def cmd_learn(args) -> int:
+    from unspun.learn import command
+
+    return command.run(args)
+
+
 def cmd_fix(args) -> int:
     from unspun.documents import InputError, write_atomic
     from unspun.engine.fixer import fix_until_stable
@@ -442,7 +452,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    handler = {"check": cmd_check, "fix": cmd_fix, "serve": cmd_serve, "import-pps": cmd_import_pps}[args.command]
+    handler = {
+        "check": cmd_check, "fix": cmd_fix, "serve": cmd_serve, "import-pps": cmd_import_pps, "learn": cmd_learn,
+    }[args.command]
     try:
         return handler(args)
     except _Usage as e:
