@@ -646,6 +646,11 @@ class Engine:
             if article is not None and blocked is not None and blocked(article.start, m.start):
                 article = None
             accepted.append((mi, article))
+            if entry.support is not None:
+                # a learned entry is often an ordinary word ("home" for "house"): it is reported in texts that
+                # look spun but is no evidence that they are (on clean prose cut into short documents, counting
+                # it made one in ten look spun)
+                continue
             confirmed = gains is not None and max(gains) >= lmcheck.CONFIRMED_GAIN
             weight = spinscore.evidence_weight(entry.kind.value, entry.confidence, confirmed)
             if entry.kind is Kind.SUBSTITUTION:

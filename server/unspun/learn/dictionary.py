@@ -7,10 +7,11 @@ occurrences in spun text are spins (`min_precision`); its confidence is that sha
 (changed / (changed + kept + 1)), so a form seen twice and never honestly gets 0.67 and one seen twenty times
 gets 0.95.
 
-Entries are substitutions (reported in texts that look spun, and confirmed by the language model like every
-lexicon substitution); a phrase of several words that was always a spin, in several pairs, and never occurs in
-the source texts becomes a fingerprint. The support column records the counts, so that the evidence of an
-entry travels with it (see docs/lexicon-format.md).
+Entries are substitutions: reported in texts that look spun, confirmed by the language model like every lexicon
+substitution. Never fingerprints: even a phrase that was a spin every time it was seen ("turn into" for
+"become", "end result" for "outcome") is honest English elsewhere, and on clean prose learned fingerprints were
+most of the false alarms. The support column records the counts, so that the evidence of an entry travels with
+it (see docs/lexicon-format.md).
 """
 
 from __future__ import annotations
@@ -28,8 +29,6 @@ MIN_CHANGED = 1
 MIN_PRECISION = 0.5
 #: an alternative restoration is listed when it accounts for at least this share of the top one's count
 ALTERNATIVE_SHARE = 0.3
-#: a fingerprint: several words, a spin every time, in at least this many pairs, never in the sources
-FINGERPRINT_PAIRS = 2
 _NUMBER = re.compile(r"^\d+$")
 
 
@@ -92,12 +91,9 @@ def learn_entries(
             surfaces[(s.spun, s.original)][s.original_text] += 1
             in_pairs[s.spun].add(o.name)
     kept: Counter = Counter()
-    in_sources: Counter = Counter()
     for o in obs:
         for form in changed.keys() & o.kept_phrases.keys():
             kept[form] += o.kept_phrases[form]
-        for form in changed.keys() & o.original_phrases.keys():
-            in_sources[form] += o.original_phrases[form]
     out: list[LearnedEntry] = []
     for form, originals in changed.items():
         total = sum(originals.values())
@@ -115,11 +111,7 @@ def learn_entries(
             if n >= ALTERNATIVE_SHARE * top
         )
         npairs = len(in_pairs[form])
-        kind = (
-            "fingerprint"
-            if len(form) > 1 and honest == 0 and in_sources[form] == 0 and npairs >= FINGERPRINT_PAIRS
-            else "substitution"
-        )
+        kind = "substitution"
         out.append(
             LearnedEntry(
                 spun=form, expected=expected, kind=kind, confidence=round(total / (total + honest + 1), 2),
