@@ -4,7 +4,6 @@ engine, ignores and allow-lists, and how to get a document's current analysis.""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -67,20 +66,8 @@ class UnspunServer(LanguageServer):
 
     # -- errors and messages ----------------------------------------------------------------------------
     def report_server_error(self, error: Exception, source) -> None:
-        """Log instead of pygls' "Error in server" pop-up.
-
-        A message that is not even JSON gets the JSON-RPC "Parse error" response, with a null id as the
-        specification requires (the id could not be read)."""
-        if isinstance(error, json.JSONDecodeError):
-            log.error("unreadable message (not JSON): %s", error)
-            try:
-                # a plain dict: the message classes would leave out the null id
-                self.protocol._send_data(
-                    {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": f"Parse error: {error}"}}
-                )
-            except Exception as e:  # noqa: BLE001 - a failing reply must not stop the server
-                log.error("could not answer the unreadable message: %s", e)
-            return
+        """Log instead of pygls' "Error in server" pop-up (malformed messages are answered by
+        `unspun.lsp.transport`)."""
         log.error("%s: %s", getattr(source, "__name__", source), error)
 
     def tell(self, message: str, kind: types.MessageType = types.MessageType.Warning, once: bool = False) -> None:
