@@ -2,6 +2,9 @@
 `[tool.unspun]` table of `pyproject.toml`, found by walking up from a document. Read by the CLI and the
 language server alike; data only (TOML), never code.
 
+A configuration file is read as untrusted input (`unspun.untrusted`): only a regular file (symbolic links
+followed) of at most 1 MiB, on a thread of its own waited for at most `READ_TIMEOUT` seconds.
+
 Every problem -- a file that is not TOML, an unknown key (with a "did you mean"), a value of the wrong type --
 becomes a `ConfigProblem` naming the file and the line; the defaults apply for whatever could not be used.
 """
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from unspun import untrusted
 from unspun.engine.analyzer import SUBSTITUTION_MODES, Options
 from unspun.engine.model import Kind
 
@@ -26,6 +30,8 @@ PYPROJECT = "pyproject.toml"
 KINDS = tuple(k.value for k in Kind)
 SEVERITIES = ("error", "warning", "information", "hint")
 _SEVERITY_ALIASES = {"info": "information", "warn": "warning", "err": "error"}
+#: how long reading one configuration file may take (seconds)
+READ_TIMEOUT = 2.0
 #: shorthand in `file_types` for every prose format
 PROSE = "prose"
 
@@ -150,8 +156,8 @@ def find_config(start: str | os.PathLike[str], stop: str | os.PathLike[str] | No
         if stop_p is not None and d != stop_p and stop_p not in d.parents:
             break
         cand = d / CONFIG_FILE
-        if cand.is_file():
-            return cand
+        if cand.is_file() or _special(cand):
+            return cand  # (a special file is refused by `load_config`, which says so)
         pyp = d / PYPROJECT
         if pyp.is_file() and _has_tool_table(pyp):
             return pyp
@@ -160,14 +166,29 @@ def find_config(start: str | os.PathLike[str], stop: str | os.PathLike[str] | No
     return None
 
 
-_TOOL_HEADER = re.compile(r"^\s*\[\s*tool\s*\.\s*unspun\s*[\].]", re.M)
+def _special(path: Path) -> bool:
+    """Whether something other than a regular file or a folder is at `path` (a device, a FIFO, a dangling or
+    looping link...)."""
+    return os.path.lexists(path) and not path.is_dir()
+
+
+_MENTION = re.compile(r"\bunspun\b")
 
 
 def _has_tool_table(path: Path) -> bool:
+    """Whether a pyproject.toml has a `[tool.unspun]` table -- or cannot be read as TOML but mentions unspun
+    (then `load_config` reports why it is not used, instead of ignoring it without a word)."""
     try:
-        return _TOOL_HEADER.search(path.read_text("utf-8", errors="replace")) is not None
+        text = untrusted.read(path, untrusted.CONFIG_LIMIT, READ_TIMEOUT).decode("utf-8", errors="replace")
     except OSError:
         return False
+    if _MENTION.search(text) is None:
+        return False
+    try:
+        tool = _toml().loads(text).get("tool")
+    except ValueError:
+        return True
+    return isinstance(tool, dict) and "unspun" in tool
 
 
 def _norm(key: str) -> str:
@@ -216,7 +237,9 @@ def load_config(path: str | os.PathLike[str]) -> tuple[ProjectConfig, list[Confi
     path = Path(os.path.abspath(path))
     problems: list[ConfigProblem] = []
     try:
-        raw = path.read_bytes()
+        raw = untrusted.read(path, untrusted.CONFIG_LIMIT, READ_TIMEOUT)
+    except untrusted.Refused as e:
+        return ProjectConfig(path=path), [ConfigProblem(path, None, e.reason + "; using the defaults")]
     except OSError as e:
         return ProjectConfig(path=path), [ConfigProblem(path, None, f"cannot read: {e.strerror or e}")]
     try:

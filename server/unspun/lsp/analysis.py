@@ -29,9 +29,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from unspun import markup
+from unspun import markup, untrusted
 from unspun.engine.analyzer import Engine, Options, Prepared, Stopped
-from unspun.engine.lexicon import Lexicon, LexiconError, builtin_lexicons, load_lexicon
+from unspun.engine.lexicon import Lexicon, LexiconError, builtin_lexicons, parse_lexicon
 from unspun.engine.model import Analysis, Finding
 from unspun.lsp.convert import PositionIndex
 from unspun.lsp.documents import DocumentState
@@ -94,7 +94,7 @@ class Analyses:
     async def configure(self, settings: Settings, root: str | None, force: bool = False) -> list[str]:
         """Build the engine for these settings if its lexicons changed; returns problems for the user."""
         self.max_chars = settings.max_document_size
-        paths = tuple(_resolve(p, root) for p in settings.lexicons)
+        paths = tuple(resolve_path(p, root) for p in settings.lexicons)
         models = (settings.language_model, settings.language_model and settings.open_vocabulary)
         spec = (settings.builtin_lexicons, paths, models)
         async with self._configure_lock:
@@ -130,7 +130,7 @@ class Analyses:
         for path, shown in zip(paths, raw):
             stamps[path] = _stamp(path)
             try:
-                lex, probs = load_lexicon(path)
+                lex, probs = read_lexicon(path)
             except LexiconError as e:
                 problems.append(f"Setting \u201cunspun.lexicons\u201d: {e} (from {shown!r}); skipped.")
                 continue
@@ -389,7 +389,27 @@ def _work(
     return analysis, index, scanned, prepared, prose
 
 
-def _resolve(path: str, root: str | None) -> str:
+def read_lexicon(path: str) -> tuple[Lexicon, list]:
+    """A user lexicon, read as untrusted input (`unspun.untrusted`: a regular file of at most 32 MiB, with a
+    timeout); `LexiconError` says why not."""
+    try:
+        data = untrusted.read(path, untrusted.LEXICON_LIMIT)
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: lexicon file not found") from None
+    except untrusted.Refused as e:
+        raise LexiconError(str(e)) from None
+    except OSError as e:
+        raise LexiconError(f"{path}: cannot read lexicon: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise LexiconError(f"{path}: lexicon is not valid UTF-8 (byte {e.start})") from None
+    if "\x00" in text:
+        raise LexiconError(f"{path}: lexicon looks like a binary file")
+    return parse_lexicon(text, path)
+
+
+def resolve_path(path: str, root: str | None) -> str:
     p = Path(os.path.expandvars(os.path.expanduser(path)))
     if not p.is_absolute() and root:
         p = Path(root) / p

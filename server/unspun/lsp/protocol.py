@@ -10,6 +10,14 @@
   is a generator or coroutine -- its own built-in notification handlers among them, didChange included --
   under a made-up message id, and only a response ever removes one: a notification has none, so each
   keystroke kept a future alive for the life of the server (about 2 MB per 1,000 edits).
+* A second `initialize`, and any request after `shutdown`, gets InvalidRequest (-32600); notifications after
+  `shutdown` other than `exit` are dropped.
+* `shutdown` cancels the requests in flight from a copy of pygls' table of them: cancelling one runs callbacks
+  that change that table (pygls iterates over it directly, which failed while the engine was still loading).
+* An internal error is answered without the Python traceback pygls puts in the response's `data` (it goes to
+  the log instead).
+* A request whose document moved on while it was computed (`JsonRpcContentModified`) is answered with
+  ContentModified quietly: that is routine while the user types.
 * `notify_text` sends a notification whose params are JSON text already (diagnostics: see `unspun.lsp.convert`).
 """
 
@@ -22,7 +30,7 @@ import logging
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
@@ -93,6 +101,38 @@ class UnspunProtocol(LanguageServerProtocol):
         for key in [k for k in pending if k not in known]:
             pending[key].add_done_callback(lambda _future, key=key: pending.pop(key, None))
 
+    @lsp_method(types.SHUTDOWN)
+    def lsp_shutdown(self, *args):
+        if (user_handler := self.fm.features.get(types.SHUTDOWN)) is not None:
+            yield user_handler, args, None
+        current = self.msg_id
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current and not future.done():
+                future.cancel()
+        self._shutdown = True
+        return None
+
+    def _send_handler_result(self, future, *, msg_id):
+        # an expected outcome, not a failure: answered without pygls' logged traceback and error report
+        if not future.cancelled() and isinstance(future.exception(), JsonRpcContentModified):
+            self._request_futures.pop(msg_id, None)
+            log.info("request %s: %s", msg_id, future.exception())
+            self._send_response(msg_id, error=future.exception().to_response_error())
+            return
+        super()._send_handler_result(future, msg_id=msg_id)
+
+    def _send_response(self, msg_id, result=None, error=None):
+        if error is not None and getattr(error, "data", None) is not None and error.code == -32603:
+            log.error("internal error answering %s: %s\n%s", msg_id, error.message, error.data)
+            error = types.ResponseError(code=error.code, message=error.message)
+        super()._send_response(msg_id, result, error)
+
+    def _refuse(self, message, text: str) -> None:
+        msg_id = getattr(message, "id", None)
+        log.warning("%s", text)
+        if msg_id is not None:
+            self._send_response(msg_id, error=types.ResponseError(code=-32600, message=text))
+
     #: whether `initialize` has arrived; before it, requests get ServerNotInitialized (-32002), as the LSP says
     _initialize_seen = False
 
@@ -100,6 +140,12 @@ class UnspunProtocol(LanguageServerProtocol):
         if isinstance(message, _Answered):
             return
         method = getattr(message, "method", None)
+        if method is not None and self._shutdown and method != types.EXIT:
+            self._refuse(message, f"{method}: the server is shutting down (only exit is accepted)")
+            return
+        if method == types.INITIALIZE and self._initialize_seen:
+            self._refuse(message, "initialize: the server is initialized already")
+            return
         if method is not None and not self._initialize_seen:
             if method == types.INITIALIZE:
                 self._initialize_seen = True

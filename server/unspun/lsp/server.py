@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import BinaryIO
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcContentModified
 
 from unspun import __version__
 from unspun.engine.fixer import fix_edits
@@ -105,6 +106,7 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
     _checked, res = await ls.analysis_of(doc)
     if res is None:
         return []
+    _still_current(ls, doc, res)
     ref = convert.DocRef(doc.uri, res.key[0], in_workspace=ls.root_of(doc) is not None)
     actions: list = []
     if want_fixes:
@@ -116,10 +118,20 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
         # where the client resolves it; an explicit request for our kind (save hooks, scripts) gets it inline
         defer = ls.client.resolve_edit and convert.FIX_ALL_KIND not in (only or ())
         edits = None if defer or not fix_edits(res.analysis.findings) else await ls.analyses.fix_all_edits(res)
+        if edits is not None:
+            _still_current(ls, doc, res)  # (the fixed text was analysed again meanwhile)
         action = convert.fix_all_action(res.analysis, ref, res.index, ls.client, defer, edits)
         if action is not None:
             actions.append(action)
     return actions
+
+
+def _still_current(ls: UnspunServer, doc, res) -> None:
+    """Raise ContentModified (-32801) when the document moved on (edited, closed or reopened) while its
+    analysis ran: edits computed for an older text must not reach a client that applies them to the newer one
+    (one without versioned `documentChanges` could not tell)."""
+    if ls.docs.get(doc.uri) is not doc or res.key[0] != doc.version:
+        raise JsonRpcContentModified(f"{doc.uri} changed (now version {doc.version}) while the request was computed")
 
 
 async def resolve_code_action(ls: UnspunServer, action: types.CodeAction) -> types.CodeAction:
@@ -131,7 +143,10 @@ async def resolve_code_action(ls: UnspunServer, action: types.CodeAction) -> typ
         return action
     _checked, res = await ls.analysis_of(doc)
     if res is not None:
-        action.edit = convert.workspace_edit(doc.uri, res.key[0], await ls.analyses.fix_all_edits(res), ls.client)
+        _still_current(ls, doc, res)
+        edits = await ls.analyses.fix_all_edits(res)
+        _still_current(ls, doc, res)
+        action.edit = convert.workspace_edit(doc.uri, res.key[0], edits, ls.client)
     return action
 
 
@@ -196,10 +211,12 @@ def create_server(log_handler: logs.ClientLogHandler | None = None) -> UnspunSer
 
 def run(host: str | None = None, port: int | None = None, log_level: str = "info") -> int:
     """Serve over stdio (default) or TCP; returns the process exit code (0 after a proper shutdown)."""
+    from unspun.lsp import transport
+
     handler = logs.setup(log_level)
     ls = create_server(handler)
     if host is not None and port is not None:
-        ls.start_tcp(host, port)
+        transport.run_tcp(ls, host, port)
         return 0
     # the protocol owns the real stdout; anything else printed (by us, a library or C code) goes to stderr
     proto_out: BinaryIO
@@ -209,5 +226,5 @@ def run(host: str | None = None, port: int | None = None, log_level: str = "info
     except (OSError, ValueError, AttributeError):  # no real file descriptors (embedded): keep the stream
         proto_out = sys.stdout.buffer
     sys.stdout = sys.stderr
-    ls.start_io(sys.stdin.buffer, proto_out)
+    transport.run_stdio(ls, sys.stdin.buffer, proto_out)
     return 0 if ls.protocol._shutdown else 1

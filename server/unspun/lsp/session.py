@@ -4,7 +4,6 @@ engine, ignores and allow-lists, and how to get a document's current analysis.""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -13,9 +12,9 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from unspun import __version__, config as config_mod
+from unspun import __version__, config as config_mod, untrusted
 from unspun.lsp import allowlist, convert, logs, settings as settings_mod
-from unspun.lsp.analysis import Analyses, Result
+from unspun.lsp.analysis import Analyses, Result, resolve_path
 from unspun.lsp.client import ClientFeatures
 from unspun.lsp.diagnostics import Publisher
 from unspun.lsp.documents import DocumentState, DocumentStore
@@ -67,20 +66,8 @@ class UnspunServer(LanguageServer):
 
     # -- errors and messages ----------------------------------------------------------------------------
     def report_server_error(self, error: Exception, source) -> None:
-        """Log instead of pygls' "Error in server" pop-up.
-
-        A message that is not even JSON gets the JSON-RPC "Parse error" response, with a null id as the
-        specification requires (the id could not be read)."""
-        if isinstance(error, json.JSONDecodeError):
-            log.error("unreadable message (not JSON): %s", error)
-            try:
-                # a plain dict: the message classes would leave out the null id
-                self.protocol._send_data(
-                    {"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": f"Parse error: {error}"}}
-                )
-            except Exception as e:  # noqa: BLE001 - a failing reply must not stop the server
-                log.error("could not answer the unreadable message: %s", e)
-            return
+        """Log instead of pygls' "Error in server" pop-up (malformed messages are answered by
+        `unspun.lsp.transport`)."""
         log.error("%s: %s", getattr(source, "__name__", source), error)
 
     def tell(self, message: str, kind: types.MessageType = types.MessageType.Warning, once: bool = False) -> None:
@@ -135,7 +122,8 @@ class UnspunServer(LanguageServer):
         new, problems = settings_mod.parse(raw)
         self.explicit_settings = settings_mod.explicit(raw)
         roots = self.roots()
-        self.project_lexicons = self._project_lexicons(roots)
+        self.project_lexicons, refused = self._project_lexicons(roots, new)
+        problems += refused
         build = new
         if self.project_lexicons:
             from dataclasses import replace
@@ -157,15 +145,29 @@ class UnspunServer(LanguageServer):
     def current_key(self, doc: DocumentState) -> tuple:
         return self.analyses.key(doc, self.options_for(doc))
 
-    def _project_lexicons(self, roots: list[str]) -> tuple[str, ...]:
+    def _project_lexicons(self, roots: list[str], settings: settings_mod.Settings) -> tuple[tuple[str, ...], list[str]]:
         """The `lexicons` of the configuration files at the workspace folders (the engine is shared by every
-        document, so these apply to the whole workspace)."""
+        document, so these apply to the whole workspace), and a problem for each one refused.
+
+        A repository names these, not the user: only files inside a workspace folder, the user's configuration
+        folder or a folder of the `lexiconFolders` setting are read; the others are not opened at all."""
+        allowed = [*roots, str(untrusted.user_config_dir())]
+        allowed += [resolve_path(f, roots[0] if roots else None) for f in settings.lexicon_folders]
         out: list[str] = []
+        problems: list[str] = []
         for r in roots:
             found = config_mod.find_config(r, stop=r)
-            if found is not None:
-                out.extend(self.configs.load(found)[0].lexicons)
-        return tuple(dict.fromkeys(out))
+            if found is None:
+                continue
+            for lexicon in self.configs.load(found)[0].lexicons:
+                if untrusted.inside(lexicon, allowed):
+                    out.append(lexicon)
+                else:
+                    problems.append(
+                        f"{found}: lexicon {lexicon} is outside the workspace and {untrusted.user_config_dir()}; not"
+                        f" read (the setting \u201cunspun.lexiconFolders\u201d can allow its folder)."
+                    )
+        return tuple(dict.fromkeys(out)), list(dict.fromkeys(problems))
 
     def project_config(self, doc: DocumentState) -> config_mod.ProjectConfig:
         """The project configuration of a document inside the workspace (walking up to its workspace folder)."""
@@ -177,7 +179,7 @@ class UnspunServer(LanguageServer):
             self.tell(f"{p} (project configuration)", once=True)
         if changed:
             log.info("project configuration %s changed", cfg.path)
-            if self._project_lexicons(self.roots()) != self.project_lexicons:
+            if self._project_lexicons(self.roots(), self.settings)[0] != self.project_lexicons:
                 self._pending = asyncio.ensure_future(self._reload())  # kept: a task nobody holds may vanish
             else:
                 self.publisher.refresh()

@@ -52,6 +52,9 @@ class Settings:
     #: the document-level "this text looks machine-spun" note
     spin_note: bool = True
     lexicons: tuple[str, ...] = ()
+    #: folders, besides the workspace folders and the user's configuration folder, from which a project
+    #: configuration file (`unspun.toml`, `pyproject.toml`) may name lexicons
+    lexicon_folders: tuple[str, ...] = ()
     builtin_lexicons: bool = True
     #: confirm and re-rank findings with the engine's trigram language model (when it is available)
     language_model: bool = True
@@ -168,6 +171,7 @@ _SCHEMA: dict[str, tuple[str, Any]] = {
     "substitutions": ("substitutions", _choice(SUBSTITUTION_MODES)),
     "spinNote": ("spin_note", _bool),
     "lexicons": ("lexicons", _strings(what="file paths")),
+    "lexiconFolders": ("lexicon_folders", _strings(what="folder paths")),
     "builtinLexicons": ("builtin_lexicons", _bool),
     "languageModel": ("language_model", _bool),
     "openVocabulary": ("open_vocabulary", _bool),

@@ -37,14 +37,21 @@ def _after_name(names: tuple[str, ...]) -> str:
     return ":(?:" + "|".join(rf"(?<=\b{name}:)" for name in names) + ")"
 
 
+#: the longest inline construct looked for, in characters: every scan for a closer stops this far away, so a
+#: line of many openers without closers (`pass:[` 20,000 times) is read in linear time, not quadratic
+MAX_INLINE = 1000
+_N = f"{{0,{MAX_INLINE}}}"
+#: the same for ids (cross references, anchors)
+_ID = "{0,200}"
+
 _INLINE = re.compile(
-    r"`[^`\n]+`"  # literal
-    r"|\+\+?[^+\n]+\+\+?"  # literal passthrough
-    + "|" + _after_name(_WHOLE_MACROS) + r"[^\[\s]*\[[^\]\n]*\]"  # inline passthrough, math, UI
-    + "|" + _after_name(_TARGET_MACROS) + r"[^\[\s]*(?=\[)"  # macro targets
-    + r"|<<[^,>\n]*(?=,)|<<[^>\n]*>>"  # cross reference ids (the text after a comma stays)
-    r"|\[\[[^\]\n]*\]\]|\[#[^\]\n]*\]"  # anchors
-    r"|\{[\w-]+\}"  # attribute references
+    rf"`[^`\n]{{1,{MAX_INLINE}}}`"  # literal
+    rf"|\+\+?[^+\n]{{1,{MAX_INLINE}}}\+\+?"  # literal passthrough
+    + "|" + _after_name(_WHOLE_MACROS) + rf"[^\[\s]{_N}\[[^\]\n]{_N}\]"  # inline passthrough, math, UI
+    + "|" + _after_name(_TARGET_MACROS) + rf"[^\[\s]{_N}(?=\[)"  # macro targets
+    + rf"|<<[^,>\n]{_ID}(?=,)|<<[^>\n]{_N}>>"  # cross reference ids (the text after a comma stays)
+    rf"|\[\[[^\]\n]{_ID}\]\]|\[#[^\]\n]{_ID}\]"  # anchors
+    r"|\{[\w-]{1,200}\}"  # attribute references
 )
 
 

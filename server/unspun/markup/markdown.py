@@ -2,7 +2,10 @@
 
 Prose is the text of paragraphs, headings, list items, block quotes and table cells. Not prose: fenced and
 indented code, inline code, HTML blocks and tags (attributes included), link and image destinations, image
-descriptions, autolinks, reference definitions, and YAML (`---`) or TOML (`+++`) front matter.
+descriptions, autolinks, reference definitions, YAML (`---`) or TOML (`+++`) front matter, and TeX math as
+Pandoc, Jupyter and GitHub write it: `$$...$$` (within a paragraph) and `$...$` on one line, the opening `$`
+followed by a non-space, the closing one preceded by a non-space and not followed by a digit (so "costs $5 or
+$10" stays prose).
 
 markdown-it-py gives each block its lines but no positions inside a line, so each inline token is found in its
 block's source in order, from where the previous one ended; what cannot be found is left out (never guessed).
@@ -17,15 +20,51 @@ Span = tuple[int, int]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FRONT = re.compile(r"\A(?:\ufeff)?(---|\+\+\+)[ \t]*(?:\r\n|\r|\n)")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CODE_BLOCKS = ("fence", "code_block", "html_block")
+#: TeX math (see the module documentation); bounded, so that many unclosed `$` cost linear time
+_MATH = re.compile(
+    r"(?<![\\$])\$\$(?:[^$\n]|\n(?![ \t]*(?:\r?\n|\r))){1,5000}?\$\$"
+    r"|(?<![\\$])\$(?=[^\s$])(?:[^$\n\\]|\\.){1,1000}?(?<=[^\s\\])\$(?![\d$])"
+)
+
+
+#: markdown-it skips the whole rest of a document from where blocks nest deeper than its `maxNesting` (20
+#: levels: ten nested lists). A line's nesting is at most the width of its leading container prefix
+#: (indentation, `>`, list markers), so where that prefix is wider than MAX_PREFIX columns it is cut to that
+#: width before parsing: deeper items read as items at that depth (still prose), the text after a 3,000-deep
+#: list is read, and quickly. Only the line's prefix changes, never the line count or the line's text:
+#: positions are found in the original text.
+MAX_NESTING = 20  # (markdown-it's default for CommonMark; it bounds inline nesting too)
+MAX_PREFIX = 16
+_DEEP = re.compile(r"^[ \t>*+0-9.)-]{%d,}" % MAX_PREFIX, re.M)
+_PREFIX_TOKEN = re.compile(r" |\t|>|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])")
+_PREFIX_REST = re.compile(r"(?: |\t|>|[-+*](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))*")
+
+
+def _shallow(src: str) -> str:
+    """`src` with every container prefix wider than MAX_PREFIX columns cut to it (see MAX_PREFIX)."""
+    if _DEEP.search(src) is None:
+        return src
+    lines = src.split("\n")
+    for k, line in enumerate(lines):
+        if _DEEP.match(line) is None:
+            continue
+        i = width = 0
+        while (m := _PREFIX_TOKEN.match(line, i)) is not None:
+            w = 4 if m.group() == "\t" else len(m.group())
+            if width + w > MAX_PREFIX:
+                lines[k] = line[:i] + " " + line[_PREFIX_REST.match(line, i).end() :]
+                break
+            width += w
+            i = m.end()
+    return "\n".join(lines)
 
 
 @lru_cache(maxsize=1)
 def _parser():
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
     md.disable("text_join")  # keep escapes and entities as tokens of their own (their source differs)
     return md
 
@@ -53,7 +92,7 @@ def _tokens(text: str):
     src = text
     if fm is not None:  # blank the front matter, keeping its lines, so that block maps stay right
         src = "\n" * len(_LINE_BREAK.findall(text, 0, fm[1])) + text[fm[1] :]
-    return _parser().parse(src), fm
+    return _parser().parse(_shallow(src)), fm
 
 
 #: what may reach across a blank line or make a chunk read differently in place: an indented line (a code
@@ -92,7 +131,7 @@ def _read(text: str) -> tuple[list[Span], list[Span]]:
     cursor = 0
     for tok in tokens:
         if tok.type == "html_block" and tok.map is not None:
-            found.extend(m.span() for m in _COMMENT.finditer(text, offset(tok.map[0]), offset(tok.map[1])))
+            found.extend(_closed_comments(text, offset(tok.map[0]), offset(tok.map[1])))
             continue
         if tok.type != "inline" or tok.map is None:
             continue
@@ -102,7 +141,39 @@ def _read(text: str) -> tuple[list[Span], list[Span]]:
         prev_map = tok.map
         cursor = max(cursor, lo)
         cursor = _inline(text, tok.children or [], cursor, hi, out, found)
+    if "$" in text:
+        out = _without_math(text, out)
     return out, found
+
+
+def _without_math(text: str, prose: list[Span]) -> list[Span]:
+    """`prose` without the math whose dollar signs are both in prose (not in code, say)."""
+    from bisect import bisect_right
+
+    from unspun.markup import subtract
+
+    starts = [a for a, _ in prose]
+
+    def in_prose(i: int) -> bool:
+        k = bisect_right(starts, i) - 1
+        return k >= 0 and prose[k][0] <= i < prose[k][1]
+
+    math = [m.span() for m in _MATH.finditer(text) if in_prose(m.start()) and in_prose(m.end() - 1)]
+    return subtract(prose, math) if math else prose
+
+
+def _closed_comments(text: str, lo: int, hi: int) -> list[Span]:
+    """The `<!-- ... -->` comments between lo and hi, in one pass (a regular expression for them retries at
+    every unclosed `<!--`: quadratic time)."""
+    out: list[Span] = []
+    i = text.find("<!--", lo, hi)
+    while i >= 0:
+        k = text.find("-->", i + 4, hi)
+        if k < 0:
+            break
+        out.append((i, k + 3))
+        i = text.find("<!--", k + 3, hi)
+    return out
 
 
 def _inline(text: str, children, cursor: int, hi: int, out: list[Span], comments: list[Span]) -> int:

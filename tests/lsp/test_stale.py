@@ -1,0 +1,78 @@
+"""Answers for a document that moved on while they were computed are ContentModified (-32801), never edits
+for the older text. The handlers run in-process with an analysis that lets the test edit the document while
+it "runs"."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from lsprotocol import types as t
+from pygls.exceptions import JsonRpcContentModified
+
+from unspun.lsp import server as server_mod
+from unspun.lsp.analysis import Result
+from unspun.lsp.convert import PositionIndex
+
+URI = "file:///stale.md"
+WHOLE = t.Range(start=t.Position(line=0, character=0), end=t.Position(line=1, character=0))
+
+
+def code_action_params(only=("source.fixAll.unspun",)) -> t.CodeActionParams:
+    return t.CodeActionParams(
+        text_document=t.TextDocumentIdentifier(uri=URI), range=WHOLE,
+        context=t.CodeActionContext(diagnostics=[], only=list(only)),
+    )
+
+
+def server_where(during, engine=None):
+    """A server with one open document (version 1) whose analysis calls `during(ls, doc)` while it runs and
+    then returns a result for the version it started with."""
+    ls = server_mod.create_server()
+    ls.docs.open(t.TextDocumentItem(uri=URI, language_id="markdown", version=1, text="some text\n"))
+    calls = []
+
+    async def analysis_of(doc, early=None):
+        version = doc.version
+        calls.append(version)
+        await asyncio.sleep(0)
+        during(ls, doc)
+        if engine is None:
+            return True, Result(analysis=None, index=None, key=(version,))
+        return True, Result(analysis=engine.analyze(doc.text), index=PositionIndex(doc.text, "utf-16"), key=(version,))
+
+    ls.analysis_of = analysis_of
+    return ls, calls
+
+
+def edit(ls, doc):
+    doc.apply_changes([t.TextDocumentContentChangeWholeDocument(text="other text\n")], doc.version + 1)
+
+
+def reopen(ls, doc):
+    ls.docs.close(URI)
+    ls.docs.open(t.TextDocumentItem(uri=URI, language_id="markdown", version=1, text="some text\n"))
+
+
+@pytest.mark.parametrize("during", [edit, reopen])
+@pytest.mark.parametrize("only", [("source.fixAll.unspun",), ("quickfix",)])
+def test_a_code_action_for_an_older_version_is_content_modified(during, only):
+    ls, calls = server_where(during)
+    with pytest.raises(JsonRpcContentModified):
+        asyncio.run(server_mod.code_action(ls, code_action_params(only)))
+    assert calls == [1]
+
+
+def test_a_fix_all_resolved_for_an_older_version_is_content_modified():
+    ls, _ = server_where(edit)
+    action = t.CodeAction(title="fix all", data={"fixAll": True, "uri": URI})
+    with pytest.raises(JsonRpcContentModified):
+        asyncio.run(server_mod.resolve_code_action(ls, action))
+
+
+def test_a_current_answer_goes_through(mini_engine):
+    ls, _ = server_where(lambda ls, doc: None, mini_engine)
+    doc = ls.docs.get(URI)
+    doc.text = "We held a information convention today.\n"
+    actions = asyncio.run(server_mod.code_action(ls, code_action_params()))
+    assert len(actions) == 1  # the fix-all (a bare command: this client declared no code action literals)

@@ -1,0 +1,288 @@
+"""The transport against garbage: raw bytes piped into `python -m unspun serve`, raw replies read back
+(`unspun.lsp.transport`), and the frame reader alone on byte streams cut in every way."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+from unspun.lsp import transport
+
+INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+SHUTDOWN = {"jsonrpc": "2.0", "id": 90, "method": "shutdown"}
+EXIT = {"jsonrpc": "2.0", "method": "exit"}
+WAIT = 20.0
+
+
+def frame(message: dict | bytes, length: int | None = None) -> bytes:
+    body = message if isinstance(message, bytes) else json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n%s" % (len(body) if length is None else length, body)
+
+
+class Raw:
+    """`unspun serve` on pipes: bytes in, frames out (read with a deadline, so a deaf server fails the test)."""
+
+    def __init__(self, env: dict | None = None):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "unspun", "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env={**os.environ, **(env or {})},
+        )
+        self._buf = b""
+
+    def send(self, data: bytes) -> None:
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def _fill(self, deadline: float) -> None:
+        fd = self.proc.stdout.fileno()
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise AssertionError("no reply from the server")
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            raise AssertionError("the server closed its output")
+        self._buf += chunk
+
+    def read(self, timeout: float = WAIT) -> dict:
+        deadline = time.monotonic() + timeout
+        while b"\r\n\r\n" not in self._buf:
+            self._fill(deadline)
+        head, rest = self._buf.split(b"\r\n\r\n", 1)
+        length = int([h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")][0].split(b":")[1])
+        while len(rest) < length:
+            self._fill(deadline)
+            rest = self._buf.split(b"\r\n\r\n", 1)[1]
+        self._buf = rest[length:]
+        return json.loads(rest[:length])
+
+    def response(self, timeout: float = WAIT) -> dict:
+        """The next response (notifications and server requests are passed over)."""
+        while "method" in (msg := self.read(timeout)):
+            pass
+        return msg
+
+    def reply_to(self, msg_id, timeout: float = WAIT) -> dict:
+        """The response with this id (notifications and server requests before it are passed over)."""
+        while True:
+            msg = self.read(timeout)
+            if "method" not in msg and msg.get("id") == msg_id:
+                return msg
+
+    def close(self) -> tuple[int, str]:
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        try:
+            code = self.proc.wait(WAIT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("the server did not exit") from None
+        return code, self.proc.stderr.read().decode("utf-8", "replace")
+
+
+@pytest.fixture
+def raw():
+    servers: list[Raw] = []
+
+    def start(**env) -> Raw:
+        servers.append(Raw(env))
+        return servers[-1]
+
+    yield start
+    for s in servers:
+        if s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait()
+
+
+def hover(msg_id: int) -> dict:
+    params = {"textDocument": {"uri": "file:///nowhere.md"}, "position": {"line": 0, "character": 0}}
+    return {"jsonrpc": "2.0", "id": msg_id, "method": "textDocument/hover", "params": params}
+
+
+# -- through the server ---------------------------------------------------------------------------------------
+
+def test_a_huge_content_length_is_skipped_and_the_server_keeps_serving(raw):
+    s = raw(UNSPUN_MAX_MESSAGE_BYTES="1000")
+    s.send(b"Content-Length: 99999999999\r\n\r\n{}")
+    s.send(frame(INITIALIZE))
+    assert "result" in s.reply_to(1)
+    s.send(frame(b'{"jsonrpc": "2.0", "id": 2, "method": "x", "params": {"t": "' + b"a" * 5000 + b'"}}'))
+    s.send(frame(hover(3)))
+    assert s.reply_to(3)["result"] is None  # the 5 kB frame was skipped, the next one answered
+    code, err = s.close()
+    assert code == 1  # the input ended without shutdown
+    assert "99999999999 bytes is over the limit" in err and "5" in err
+
+
+def test_the_default_limit_does_not_allocate_what_the_header_asks_for(raw):
+    s = raw()
+    s.send(b"Content-Length: 99999999999\r\n\r\n{}")
+    code, err = s.close()
+    assert code == 1 and "over the limit" in err and "MemoryError" not in err
+
+
+@pytest.mark.parametrize("delta", [-7, +9])
+def test_a_wrong_content_length_does_not_make_the_server_deaf(raw, delta):
+    s = raw()
+    s.send(frame(INITIALIZE))
+    assert "result" in s.reply_to(1)
+    body = json.dumps(hover(2)).encode()
+    s.send(frame(body, len(body) + delta))
+    s.send(frame(hover(3)))
+    replies = [s.response(), s.response()]
+    last = replies[-1]
+    assert last["id"] == 3 and last["result"] is None, replies
+    if delta < 0:  # the cut body is not JSON
+        assert replies[0]["error"]["code"] == -32700 and replies[0]["id"] is None
+    else:  # the body ended where the next header began: still a good request
+        assert replies[0]["id"] == 2
+
+
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        (b'{"jsonrpc": "2.0", "id": 5, "method": "x", "params": {"t": "\xff\xfe"}}', -32700),
+        (b'{"jsonrpc": "2.0", "id": 5, "method": NaN}', -32700),
+        (b'{"jsonrpc": "1.0", "id": 5, "method": "textDocument/hover"}', -32600),
+        (b"[]", -32600),
+        (b"[" + json.dumps(hover(5)).encode() + b"]", -32600),
+        (b"42", -32600),
+        (b"null", -32600),
+        (b'"initialize"', -32600),
+        (b'{"jsonrpc": "2.0", "id": {"a": [1]}, "method": "textDocument/hover", "params": {}}', -32600),
+        (b'{"jsonrpc": "2.0", "id": [5], "method": "shutdown"}', -32600),
+        (b'{"jsonrpc": "2.0", "id": true, "method": "shutdown"}', -32600),
+        (b"[" * 100_000, -32700),
+        (b'{"jsonrpc": "2.0", "id": 5}', (-32600, 5)),
+        (b'{"jsonrpc": "2.0", "id": 5, "method": "textDocument/hover", "params": 3}', (-32600, 5)),
+    ],
+)
+def test_every_malformed_message_is_answered(raw, body, code):
+    """With a null id where the id could not be read, as JSON-RPC 2.0 asks; with the id where it could."""
+    code, msg_id = code if isinstance(code, tuple) else (code, None)
+    s = raw()
+    s.send(frame(body))
+    reply = s.response()
+    assert reply["id"] == msg_id and reply["error"]["code"] == code, reply
+    assert "data" not in reply["error"] or "Traceback" not in str(reply["error"]["data"])
+    s.send(frame(INITIALIZE))
+    assert "result" in s.reply_to(1)
+
+
+def test_initialize_twice_and_requests_after_shutdown_are_invalid(raw):
+    s = raw()
+    s.send(frame(INITIALIZE))
+    assert "result" in s.reply_to(1)
+    s.send(frame({**INITIALIZE, "id": 2}))
+    assert s.reply_to(2)["error"]["code"] == -32600
+    s.send(frame(SHUTDOWN))
+    assert s.reply_to(90) == {"jsonrpc": "2.0", "id": 90, "result": None}
+    s.send(frame(hover(4)))
+    assert s.reply_to(4)["error"]["code"] == -32600
+    s.send(frame(EXIT))
+    assert s.close()[0] == 0
+
+
+def test_exit_without_shutdown_is_an_error(raw):
+    s = raw()
+    s.send(frame(INITIALIZE))
+    s.reply_to(1)
+    s.send(frame(EXIT))
+    assert s.close()[0] == 1
+
+
+def test_shutdown_while_the_engine_loads(raw):
+    """The default settings load the shipped lexicons and the language model after `initialized`: shutdown
+    arrives while that runs."""
+    s = raw()
+    s.send(frame(INITIALIZE) + frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}) + frame(SHUTDOWN))
+    reply = s.reply_to(90)
+    assert reply.get("result", "missing") is None and "error" not in reply, reply
+    s.send(frame(EXIT))
+    code, err = s.close()
+    assert code == 0, err
+    assert "changed size during iteration" not in err
+
+
+# -- the frame reader alone ------------------------------------------------------------------------------
+
+def bodies(stream: bytes, chunk: int = 7, max_message: int = 1000, idle: float = 0.05) -> tuple[list[bytes], transport.FrameReader]:
+    pieces = [stream[i : i + chunk] for i in range(0, len(stream), chunk)]
+
+    async def read() -> bytes:
+        return pieces.pop(0) if pieces else b""
+
+    async def go():
+        frames = transport.FrameReader(read, max_message, idle)
+        out = []
+        while (b := await frames.next_body()) is not None:
+            out.append(b)
+        return out, frames
+
+    return asyncio.run(go())
+
+
+GOOD = [json.dumps(hover(i)).encode() for i in range(4)]
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64, 100_000])
+def test_frames_cut_anywhere_come_out_whole(chunk):
+    stream = b"".join(frame(b) for b in GOOD)
+    stream = stream.replace(b"\r\n\r\n", b"\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n", 1)
+    out, frames = bodies(stream, chunk)
+    assert out == GOOD and frames.skipped_bytes == 0
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 4096])
+def test_noise_between_frames_is_skipped(chunk):
+    stream = b"garbage\r\n\r\n" + frame(GOOD[0]) + b"}}}\x00\xff" + frame(GOOD[1]) + b"Content-Length: x\r\n\r\n" + frame(GOOD[2])
+    out, frames = bodies(stream, chunk)
+    assert out == GOOD[:3] and frames.skipped_bytes > 0
+
+
+def test_an_oversized_frame_is_skipped_without_being_kept():
+    big = b'{"t": "' + b"a" * 50_000 + b'"}'
+    out, frames = bodies(frame(GOOD[0]) + frame(big) + frame(GOOD[1]), chunk=999, max_message=10_000)
+    assert out == GOOD[:2] and frames.oversized == 1
+
+
+def test_a_body_short_of_its_length_is_taken_when_the_stream_goes_quiet():
+    out, _ = bodies(frame(GOOD[0], len(GOOD[0]) + 50))
+    assert out == [GOOD[0]]
+
+
+def test_a_header_without_an_end_is_noise():
+    out, frames = bodies(b"Content-Length: 5" + b"x" * 20_000 + frame(GOOD[0]), chunk=512)
+    assert out == [GOOD[0]] and frames.skipped_bytes > 0
+
+
+@pytest.mark.parametrize(
+    "body, ok",
+    [
+        (GOOD[0], True),
+        (b'{"jsonrpc": "2.0", "method": "initialized", "params": {}}', True),
+        (b'{"jsonrpc": "2.0", "id": "abc", "result": null}', True),
+        (b'{"jsonrpc": "2.0", "id": 3, "method": "x", "params": 5}', False),
+        (b'{"jsonrpc": "2.0", "id": null, "method": "x"}', False),
+        (b'{"jsonrpc": "2.0", "id": 1.5, "method": "x"}', False),
+        (b'{"jsonrpc": "2.0", "method": 7}', False),
+        (b'{"jsonrpc": 2.0, "method": "x"}', False),
+        (b"\xef\xbb\xbf{}", False),
+    ],
+)
+def test_the_envelope_check(body, ok):
+    if ok:
+        assert transport.decode(body)["jsonrpc"] == "2.0"
+    else:
+        with pytest.raises(transport.Invalid):
+            transport.decode(body)

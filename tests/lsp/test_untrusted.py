@@ -1,0 +1,82 @@
+"""`unspun.untrusted` and configuration files: what is refused (devices, FIFOs, oversized files), links
+resolved, paths confined; a malformed pyproject.toml that mentions unspun is reported, not passed over."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from unspun import config as config_mod, untrusted
+
+
+def test_read_refuses_special_files_and_large_ones(tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text("a = 1\n")
+    os.symlink(good, tmp_path / "link.toml")
+    assert untrusted.read(tmp_path / "link.toml", 100) == b"a = 1\n"
+    os.symlink("/dev/zero", tmp_path / "zero")
+    os.mkfifo(tmp_path / "fifo")
+    os.symlink(tmp_path / "fifo", tmp_path / "fifo-link")
+    os.symlink(tmp_path / "nowhere", tmp_path / "dangling")
+    for name, why in [("zero", "a device"), ("fifo", "a FIFO"), ("fifo-link", "a FIFO"), (".", "a folder")]:
+        with pytest.raises(untrusted.Refused, match=why):
+            untrusted.read(tmp_path / name, 100)
+    with pytest.raises(FileNotFoundError):
+        untrusted.read(tmp_path / "dangling", 100)
+    with pytest.raises(untrusted.Refused, match="over the limit"):
+        untrusted.read(good, 3)
+
+
+def test_a_fifo_opened_for_writing_by_nobody_does_not_block(tmp_path):
+    """Even past the type check (the FIFO swapped in later), the non-blocking open returns at once."""
+    os.mkfifo(tmp_path / "fifo")
+    done = threading.Event()
+
+    def go():
+        try:
+            untrusted._read(str(tmp_path / "fifo"), 100)
+        except untrusted.Refused:
+            pass
+        done.set()
+
+    threading.Thread(target=go, daemon=True).start()
+    assert done.wait(30), "reading a FIFO blocked"
+
+
+def test_inside(tmp_path):
+    (tmp_path / "ws" / "sub").mkdir(parents=True)
+    os.symlink("/etc", tmp_path / "ws" / "etc-link")
+    ws = tmp_path / "ws"
+    assert untrusted.inside(ws / "sub" / "x.tsv", [ws])
+    assert not untrusted.inside(ws / ".." / "x.tsv", [ws])
+    assert not untrusted.inside(ws / "etc-link" / "hostname", [ws])
+    assert not untrusted.inside(tmp_path / "wsx" / "a", [ws])
+
+
+def test_configuration_files_that_are_not_regular_are_reported(tmp_path):
+    os.symlink("/dev/zero", tmp_path / "unspun.toml")
+    found = config_mod.find_config(tmp_path / "doc.md", stop=tmp_path)
+    assert found == tmp_path / "unspun.toml"
+    cfg, problems = config_mod.load_config(found)
+    assert cfg.lexicons == () and [p.message for p in problems] == ["a device, not a regular file; not read; using the defaults"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[tool.unspun]\nkinds = [\n", "[tool]\nunspun = { kinds = [\"fingerprint\" }\n", "tool.unspun.kinds = [ # unspun\n"],
+)
+def test_a_malformed_pyproject_that_mentions_unspun_is_reported(tmp_path, text):
+    (tmp_path / "pyproject.toml").write_text(text, "utf-8")
+    found = config_mod.find_config(tmp_path / "doc.md", stop=tmp_path)
+    assert found == tmp_path / "pyproject.toml"
+    _cfg, problems = config_mod.load_config(found)
+    assert len(problems) == 1 and "not valid TOML" in problems[0].message
+
+
+def test_a_pyproject_without_unspun_is_not_ours(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.black]\nline-length = [\n", "utf-8")
+    assert config_mod.find_config(tmp_path / "doc.md", stop=tmp_path) is None
+    (tmp_path / "pyproject.toml").write_text("[tool.other]\nx = 'unspun'\n", "utf-8")
+    assert config_mod.find_config(tmp_path / "doc.md", stop=tmp_path) is None
