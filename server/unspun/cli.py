@@ -75,9 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fix", help="restore the intended wording", description="Apply the best replacement of every finding that is safe to fix automatically.")
     f.add_argument("paths", nargs="+", metavar="PATH")
     out = f.add_mutually_exclusive_group()
-    out.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
+    out.add_argument("--diff", action="store_true", help="print a unified diff instead of writing (exit 1 if it shows a change)")
+    out.add_argument("--check", action="store_true", help="write nothing; list the files that would change (exit 1 if any)")
     out.add_argument("-o", "--output", metavar="OUT", help="write the fixed text here (one input only; '-' for standard output)")
     f.add_argument("--unsafe", action="store_true", help="also apply fixes below the safe confidence")
+    f.add_argument("--force", action="store_true", help="also rewrite read-only files (keeping their mode)")
     _add_engine_options(f)
 
     s = sub.add_parser("serve", help="start the language server", description="Start the language server (stdio by default).")
@@ -342,9 +344,53 @@ def cmd_check(args) -> int:
     return EXIT_FINDINGS if total else EXIT_CLEAN
 
 
+def patch_name(path: str) -> tuple[str, str]:
+    """The file names of a unified diff's headers: `a/REL` and `b/REL` for a file under the current folder
+    (apply with `patch -p1` or `git apply`), the absolute path twice otherwise (`patch -p0`)."""
+    if path == "-":
+        return "a/<stdin>", "b/<stdin>"
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full)
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return full, full
+    rel = rel.replace(os.sep, "/")
+    return f"a/{rel}", f"b/{rel}"
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    """A unified diff that `patch` and `git apply` accept: lines split at \\n only, and a missing final newline
+    marked with `\\ No newline at end of file`."""
+    import re
+
+    def lines(text: str) -> list[str]:
+        return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+    src, dst = patch_name(path)
+    out: list[str] = []
+    for line in difflib.unified_diff(lines(old), lines(new), src, dst):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _write_output(out: str, data: bytes, force: bool) -> str | None:
+    """Write an output file (`-o`); the error message, or None when written."""
+    from unspun.safewrite import WriteRefused, write_new
+
+    try:
+        write_new(out, data, force=force)
+    except WriteRefused as e:
+        return str(e)
+    except OSError as e:
+        return f"{out}: cannot write: {e.strerror or e}"
+    return None
+
+
 def cmd_fix(args) -> int:
-    from unspun.documents import InputError, write_atomic
-    from unspun.engine import fix_edits, apply_edits
+    from unspun.documents import InputError
+    from unspun.engine import apply_edits, fix_edits
+    from unspun.safewrite import WriteRefused, replace_file
 
     run = _Run(args)
     paths = run.documents(args.paths)
@@ -352,6 +398,7 @@ def cmd_fix(args) -> int:
         raise _Usage("-o/--output takes exactly one input file")
     errors = False
     remaining = 0
+    changed = 0
     checked = 0
     for path in paths:
         try:
@@ -365,37 +412,41 @@ def cmd_fix(args) -> int:
         edits = fix_edits(analysis.findings, only_safe=not args.unsafe)
         fixed = apply_edits(text, edits)
         remaining += len(analysis.findings) - len(edits)
+        changed += fixed != text
         name = _display(path)
+        problem = None
         if args.diff:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    text.splitlines(keepends=True), fixed.splitlines(keepends=True), f"a/{name}", f"b/{name}"
-                )
-            )
-        elif args.output == "-" or (path == "-" and not args.output):
+            sys.stdout.write(unified_diff(text, fixed, path))
+            continue
+        if args.check:
+            if fixed != text:
+                print(f"{name}: would fix {len(edits)} spin{'s' if len(edits) != 1 else ''}")
+            continue
+        if args.output == "-" or (path == "-" and not args.output):
             sys.stdout.write(fixed)
         elif args.output:
+            problem = _write_output(args.output, fixed.encode("utf-8"), args.force)
+        elif fixed != text:
             try:
-                write_atomic(args.output, fixed)
+                replace_file(path, text.encode("utf-8"), fixed.encode("utf-8"), force=args.force)
+            except WriteRefused as e:
+                problem = str(e)
             except OSError as e:
-                print(f"unspun: {args.output}: cannot write: {e.strerror or e}", file=sys.stderr)
-                errors = True
+                problem = f"{path}: cannot write: {e.strerror or e}"
+        if problem is not None:
+            print(f"unspun: {problem}", file=sys.stderr)
+            errors = True
         elif edits:
-            try:
-                write_atomic(path, fixed)
-            except OSError as e:
-                print(f"unspun: {path}: cannot write: {e.strerror or e}", file=sys.stderr)
-                errors = True
-                continue
-        if edits and not args.diff:
             print(f"{name}: fixed {len(edits)} spin{'s' if len(edits) != 1 else ''}", file=sys.stderr)
     if errors or (run.config_errors and not checked):
         return EXIT_ERROR
+    if args.diff or args.check:
+        return EXIT_FINDINGS if changed else EXIT_CLEAN
     return EXIT_FINDINGS if remaining else EXIT_CLEAN
 
 
 def cmd_import_pps(args) -> int:
-    from unspun.documents import InputError, write_atomic
+    from unspun.documents import InputError
     from unspun.importers.pps import import_pps
 
     try:
@@ -407,7 +458,10 @@ def cmd_import_pps(args) -> int:
     if args.output == "-":
         sys.stdout.write(tsv)
     else:
-        write_atomic(args.output, tsv)
+        problem = _write_output(args.output, tsv.encode("utf-8"), force=False)
+        if problem is not None:
+            print(f"unspun: {problem}", file=sys.stderr)
+            return EXIT_ERROR
     for p in report.problems:
         print(f"unspun: {p}", file=sys.stderr)
     print(
