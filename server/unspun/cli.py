@@ -1,4 +1,4 @@
-"""Command line: `unspun check`, `unspun fix`, `unspun serve`, `unspun import-pps`.
+"""Command line: `unspun check`, `fix`, `report`, `serve`, `import-pps`, `completion` (docs/cli.md).
 
 Exit codes: 0 nothing found, 1 findings, 2 usage or input error. Offsets and columns in JSON output are code
 points; lines and columns count from 0 there, and from 1 in the human-readable output (like a compiler).
@@ -34,24 +34,6 @@ class _Parser(argparse.ArgumentParser):
                 message += f" (did you mean '{guess[0]}'?)"
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
-
-
-def _add_engine_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("detection")
-    g.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="extra lexicon file (repeatable)")
-    g.add_argument("--no-builtin", action="store_true", help="do not use the shipped lexicons")
-    g.add_argument("--min-confidence", type=float, default=None, metavar="X", help="report findings at or above X (default 0.5)")
-    g.add_argument("--spin-threshold", type=float, default=None, metavar="X", help="spin score (per 100 words) above which a text counts as spun (default 2.5)")
-    g.add_argument(
-        "--substitutions", choices=["gated", "hint", "always", "never"], default=None,
-        help="report ambiguous substitutions only in spun texts (gated, default), also elsewhere as hints (hint),"
-        " everywhere, or never",
-    )
-    g.add_argument("--allow", action="append", default=[], metavar="PHRASE", help="never report this phrase (repeatable)")
-    g.add_argument("--language", metavar="NAME", help="read every input as this format (markdown, latex, html, rst, plain, python, ...); default: by file extension, plain text for standard input")
-    cfg = g.add_mutually_exclusive_group()
-    cfg.add_argument("--config", metavar="FILE", help="use this configuration file (unspun.toml or pyproject.toml) for every input")
-    cfg.add_argument("--no-config", action="store_true", help="ignore configuration files")
 
 
 CHECK_EXAMPLES = """\
@@ -114,7 +96,7 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
     cfg.add_argument("--no-config", action="store_true", help="ignore configuration files")
 
 
-COMMANDS = ("check", "fix", "serve", "import-pps", "completion")
+COMMANDS = ("check", "fix", "report", "serve", "import-pps", "completion")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,6 +136,18 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--unsafe", action="store_true", help="also apply fixes below the safe confidence")
     f.add_argument("--force", action="store_true", help="also rewrite read-only files (keeping their mode)")
     _add_engine_options(f)
+
+    r = sub.add_parser(
+        "report", help="write an HTML report of a corpus",
+        description="Write a self-contained HTML report: documents ranked by spin score, a histogram of spin"
+        " scores, each finding in context with its suggested restoration, filters by kind.",
+        epilog="examples:\n  unspun report corpus/ -o report.html\n  unspun report --select fingerprint papers/ -o fp.html\n",
+        formatter_class=raw,
+    )
+    _add_input_options(r)
+    r.add_argument("-o", "--output", metavar="OUT", required=True, help="the HTML file to write")
+    r.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="check files in N processes (as check)")
+    _add_engine_options(r)
 
     s = sub.add_parser("serve", help="start the language server", description="Start the language server (stdio by default).")
     s.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
@@ -367,7 +361,15 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
             for s, e, score in analysis.worded_paragraphs()
         ],
     )
-    if run.args.format == "text" and getattr(run.args, "show_source", False) and result.findings:
+    if run.args.command == "report":
+        from unspun.htmlreport import CONTEXT
+
+        def around(start: int, end: int) -> tuple[str, str]:
+            a, b = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+            return ("\u2026" if a else "") + text[a:start], text[end:b] + ("\u2026" if b < len(text) else "")
+
+        result.contexts = [around(f["start"], f["end"]) for f in result.findings]
+    elif run.args.format == "text" and run.args.show_source and result.findings:
         lines = re.split(r"\r\n|\r|\n", text)
         result.lines = {f["line"]: lines[f["line"]] for f in result.findings}
     return result
@@ -434,16 +436,48 @@ def _report_skip(result, quiet: bool) -> None:
 
 def cmd_check(args) -> int:
     from unspun.renderers import REGISTRY, View
+
+    renderer = REGISTRY[args.format](
+        sys.stdout, sys.stderr,
+        View(show_source=args.show_source, paragraphs=args.paragraphs, statistics=args.statistics, quiet=args.quiet),
+    )
+    run, results, summary = _check_all(args, renderer)
+    renderer.finish(results, summary)
+    return _exit_code(
+        args, errors=any(r.error for r in results), nothing_done=run.config_errors and not summary["checked"],
+        found=bool(summary["findings"]),
+    )
+
+
+def cmd_report(args) -> int:
+    from unspun.htmlreport import render
+    from unspun.renderers import Renderer, View
+
+    run, results, summary = _check_all(args, Renderer(sys.stdout, sys.stderr, View(quiet=args.quiet)))
+    thresholds = [r.spin_threshold for r in results if r.spin_threshold]
+    threshold = max(set(thresholds), key=thresholds.count) if thresholds else 2.5
+    problem = _write_output(args.output, render(results, summary, threshold).encode("utf-8"), force=False)
+    if problem is not None:
+        print(f"unspun: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    if not args.quiet:
+        print(
+            f"{args.output}: {summary['checked']} documents, {summary['findings']} likely spins,"
+            f" {summary['spun_files']} look machine-spun",
+            file=sys.stderr,
+        )
+    errors = any(r.error for r in results) or (run.config_errors and not summary["checked"])
+    return EXIT_ERROR if errors else EXIT_CLEAN
+
+
+def _check_all(args, renderer) -> tuple["_Run", list, dict]:
+    """Check every input, feeding each result to the renderer as it comes: (run, results, summary)."""
     from unspun.results import SKIPPED, FileResult, summarize
 
     run = _Run(args)
     paths, excluded = run.walk(args.paths)
     if args.jobs < 0:
         raise _Usage("--jobs must be 0 (automatic) or more")
-    renderer = REGISTRY[args.format](
-        sys.stdout, sys.stderr,
-        View(show_source=args.show_source, paragraphs=args.paragraphs, statistics=args.statistics, quiet=args.quiet),
-    )
     jobs = args.jobs or ((os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1)
     progress = _Progress(len(paths), args.quiet)
     results: list[FileResult] = []
@@ -472,12 +506,7 @@ def cmd_check(args) -> int:
         result = FileResult(_display(path), SKIPPED, why)
         renderer.file(result)
         results.append(result)
-    summary = summarize(results)
-    renderer.finish(results, summary)
-    return _exit_code(
-        args, errors=any(r.error for r in results), nothing_done=run.config_errors and not summary["checked"],
-        found=bool(summary["findings"]),
-    )
+    return run, results, summarize(results)
 
 
 def patch_name(path: str) -> tuple[str, str]:
@@ -637,7 +666,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     handler = {
-        "check": cmd_check, "fix": cmd_fix, "serve": cmd_serve, "import-pps": cmd_import_pps,
+        "check": cmd_check, "fix": cmd_fix, "report": cmd_report, "serve": cmd_serve, "import-pps": cmd_import_pps,
         "completion": cmd_completion,
     }[args.command]
     try:

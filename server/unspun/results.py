@@ -34,6 +34,8 @@ class FileResult:
     paragraphs: list[dict] = field(default_factory=list)
     #: the text of each line (from 0) that has a finding, for --show-source; not part of the JSON record
     lines: dict[int, str] = field(default_factory=dict)
+    #: (text before, text after) each finding, for `unspun report`; not part of the JSON record
+    contexts: list[tuple[str, str]] = field(default_factory=list)
 
     def record(self) -> dict:
         """The file's JSON record."""
