@@ -569,7 +569,8 @@ def cmd_fix(args) -> int:
         try:
             text = _read(path)
         except InputError as e:
-            print(f"unspun: {e}", file=sys.stderr)
+            if not (e.skipped and args.quiet):
+                print(f"unspun: {e}", file=sys.stderr)
             errors = errors or not e.skipped
             continue
         findings = run.selection.filter(run.analyze(path, text).findings)

@@ -95,7 +95,9 @@ class Text(Renderer):
             return
         n = summary["findings"]
         parts = [f"Found {_plural(n, 'likely spin')}" if n else "No likely spins"]
-        parts.append(f" in {_plural(summary['checked'], 'file')}")
+        if summary["by_kind"]:
+            parts.append(" (" + ", ".join(f"{k} {kind}" for kind, k in summary["by_kind"].items()) + ")")
+        parts.append(f" in {_plural(summary['checked'], 'file')}, {_plural(summary['words'], 'word')}")
         if summary["skipped"]:
             parts.append(f" ({summary['skipped']} skipped)")
         if summary["spun_files"]:
