@@ -125,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=0, metavar="N",
         help="check files in N processes (default: one per core when there are 8 files or more, else 1)",
     )
+    scale = c.add_argument_group("corpus scale")
+    scale.add_argument("--dask", metavar="ADDRESS", help="check the files on this Dask scheduler's workers (tcp://host:8786); they must see the same paths")
+    scale.add_argument("--resume", metavar="FILE", help="append each file's JSON record to FILE; run again, skip the files FILE holds as checked")
     _add_engine_options(c)
 
     f = sub.add_parser("fix", help="restore the intended wording", description="Apply the best replacement of every finding that is safe to fix automatically.", epilog=FIX_EXAMPLES, formatter_class=raw)
@@ -479,11 +482,30 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
     if args.jobs < 0:
         raise _Usage("--jobs must be 0 (automatic) or more")
     jobs = args.jobs or ((os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1)
-    progress = _Progress(len(paths), args.quiet)
     results: list[FileResult] = []
+    resume = None
+    if getattr(args, "resume", None):
+        from unspun.cluster import Resume
+
+        resume = Resume(args.resume)
+        before = len(paths)
+        for p in paths:
+            if _display(p) in resume.done:
+                result = FileResult.from_record(resume.done[_display(p)])
+                renderer.file(result)
+                results.append(result)
+        paths = [p for p in paths if _display(p) not in resume.done]
+        if args.verbose:
+            print(f"unspun: {args.resume}: {before - len(paths)} files already checked, {len(paths)} to go", file=sys.stderr)
+        resume.open()
+    progress = _Progress(len(paths), args.quiet)
     pool = None
     try:
-        if jobs > 1 and len(paths) > 1 and "-" not in paths:
+        if getattr(args, "dask", None):
+            from unspun.cluster import on_cluster
+
+            stream = on_cluster(paths, args, args.dask)
+        elif jobs > 1 and len(paths) > 1 and "-" not in paths:
             from concurrent.futures import ProcessPoolExecutor
 
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_worker_init, initargs=(args,))
@@ -497,9 +519,13 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
                 renderer.file(result)
                 sys.stdout.flush()
             results.append(result)
+            if resume is not None:
+                resume.add(result.record())
             progress.step()
     finally:
         progress.close()
+        if resume is not None:
+            resume.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     for path, why in excluded:

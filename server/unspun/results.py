@@ -37,6 +37,14 @@ class FileResult:
     #: (text before, text after) each finding, for `unspun report`; not part of the JSON record
     contexts: list[tuple[str, str]] = field(default_factory=list)
 
+    @classmethod
+    def from_record(cls, d: dict) -> "FileResult":
+        """The result a JSON record describes (as written by `record`)."""
+        if d.get("status") == SKIPPED:
+            return cls(d["path"], SKIPPED, d.get("reason"))
+        keys = ("spin_score", "spun", "spin_threshold", "words", "findings", "paragraphs")
+        return cls(d["path"], CHECKED, **{k: d[k] for k in keys})
+
     def record(self) -> dict:
         """The file's JSON record."""
         if self.status == SKIPPED:
