@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from unspun import __version__
+
+if TYPE_CHECKING:
+    from unspun.results import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -446,10 +449,12 @@ def cmd_check(args) -> int:
     )
     run, results, summary = _check_all(args, renderer)
     renderer.finish(results, summary)
-    return _exit_code(
-        args, errors=any(r.error for r in results), nothing_done=run.config_errors and not summary["checked"],
-        found=bool(summary["findings"]),
-    )
+    return _run_exit_code(args, run, results, summary, found=bool(summary["findings"]))
+
+
+def _run_exit_code(args, run: "_Run", results: list, summary: dict, found: bool) -> int:
+    errors = any(r.error for r in results)
+    return _exit_code(args, errors=errors, nothing_done=run.config_errors and not summary["checked"], found=found)
 
 
 def cmd_report(args) -> int:
@@ -469,8 +474,7 @@ def cmd_report(args) -> int:
             f" {summary['spun_files']} look machine-spun",
             file=sys.stderr,
         )
-    errors = any(r.error for r in results) or (run.config_errors and not summary["checked"])
-    return EXIT_ERROR if errors else EXIT_CLEAN
+    return _run_exit_code(args, run, results, summary, found=False)  # findings are the report's content
 
 
 def _check_all(args, renderer) -> tuple["_Run", list, dict]:
@@ -487,7 +491,10 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
     if getattr(args, "resume", None):
         from unspun.cluster import Resume
 
-        resume = Resume(args.resume)
+        try:
+            resume = Resume(args.resume)
+        except OSError as e:
+            raise _Usage(f"--resume {args.resume}: cannot read: {e.strerror or e}") from None
         before = len(paths)
         for p in paths:
             if _display(p) in resume.done:
@@ -497,7 +504,10 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
         paths = [p for p in paths if _display(p) not in resume.done]
         if args.verbose:
             print(f"unspun: {args.resume}: {before - len(paths)} files already checked, {len(paths)} to go", file=sys.stderr)
-        resume.open()
+        try:
+            resume.open()
+        except OSError as e:
+            raise _Usage(f"--resume {args.resume}: cannot write: {e.strerror or e}") from None
     progress = _Progress(len(paths), args.quiet)
     pool = None
     try:

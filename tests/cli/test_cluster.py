@@ -79,6 +79,8 @@ def test_resume_skips_what_is_done_and_continues(corpus, tmp_path):
     assert len(files) == 22
     assert files[str(corpus / "doc01.txt")]["findings"]  # the record from the first run
     assert files[str(corpus / "new.txt")]["findings"]
+    r = run("check", "--resume", str(tmp_path / "missing" / "p.jsonl"), *mini(str(corpus)))
+    assert r.returncode == 2 and r.stderr.decode().count("\n") == 1 and b"cannot write" in r.stderr
 
 
 def test_one_file_failing_does_not_stop_a_partition(corpus, monkeypatch):
