@@ -1,4 +1,4 @@
-"""Command line: `unspun check`, `unspun fix`, `unspun serve`, `unspun import-pps`, `unspun learn`.
+"""Command line: `unspun check`, `fix`, `report`, `serve`, `import-pps`, `learn`, `completion` (docs/cli.md).
 
 Exit codes: 0 nothing found, 1 findings, 2 usage or input error. Offsets and columns in JSON output are code
 points; lines and columns count from 0 there, and from 1 in the human-readable output (like a compiler).
@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from unspun import __version__
+
+if TYPE_CHECKING:
+    from unspun.results import FileResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -29,11 +32,53 @@ class _Parser(argparse.ArgumentParser):
 
         if "invalid choice" in message and self.prog.endswith("unspun"):
             bad = message.split("'")[1] if "'" in message else ""
-            guess = process.extractOne(bad, ["check", "fix", "serve", "import-pps", "learn"], score_cutoff=60)
+            guess = process.extractOne(bad, list(COMMANDS), score_cutoff=60)
             if guess:
                 message += f" (did you mean '{guess[0]}'?)"
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+CHECK_EXAMPLES = """\
+examples:
+  unspun check paper.md                     report likely spins, one per line
+  unspun check docs/ --statistics           counts by rule and a spin-score histogram
+  unspun check . --format sarif > out.sarif for code scanning (GitHub, other SARIF viewers)
+  unspun check . --format github            annotations in a GitHub Actions log
+  unspun check . --select fingerprint       only known tortured phrases
+  unspun check . --ignore substitution/open-vocabulary --show-source
+  cat text.txt | unspun check -             standard input
+  unspun check --format json paper.tex | jq '.summary'
+
+exit codes: 0 nothing found (or --exit-zero), 1 likely spins found, 2 usage error, bad configuration with
+nothing checked, or an input that could not be read (the other files are still checked and reported).
+"""
+
+FIX_EXAMPLES = """\
+examples:
+  unspun fix paper.md                       rewrite the file with the safe fixes applied
+  unspun fix --diff paper.md | patch -p1    review as a patch first
+  unspun fix --check docs/                  in CI: exit 1 if a fix would change something
+  unspun fix paper.md -o fixed.md           write the result elsewhere ('-' for standard output)
+
+exit codes: 0 done and nothing left to report, 1 findings left that need review (or, with --diff/--check,
+something would change), 2 usage error, an input that could not be read or a file that was not written.
+"""
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help="a file, a folder (walked for the file types to check) or '-' for standard input",
+    )
+    g = p.add_argument_group("selection")
+    g.add_argument("--select", action="append", default=[], metavar="RULE", help="only findings of these kinds or rules, comma-separated (fingerprint, substitution, fingerprint/news, ...)")
+    g.add_argument("--ignore", action="append", default=[], metavar="RULE", help="leave out findings of these kinds or rules, comma-separated")
+    g.add_argument("--no-ignore", action="store_true", help="walk folders without reading .gitignore and .ignore files")
+    g.add_argument("--force-exclude", action="store_true", help="apply the configuration's ignore list and the ignore files to files named on the command line too")
+    g.add_argument("-v", "--verbose", action="store_true", help="say which files and folders were skipped, and why")
+    g.add_argument("-q", "--quiet", action="store_true", help="print findings and errors only: no summary, notices or progress")
+    g.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings are reported (2 still means an error)")
 
 
 def _add_engine_options(p: argparse.ArgumentParser) -> None:
@@ -54,31 +99,61 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
     cfg.add_argument("--no-config", action="store_true", help="ignore configuration files")
 
 
+COMMANDS = ("check", "fix", "report", "serve", "import-pps", "learn", "completion")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from unspun.renderers import REGISTRY
+
     parser = _Parser(prog="unspun", description="Find garbled synonym substitutions (tortured phrases) in prose and restore the intended wording.")
     parser.add_argument("--version", action="version", version=f"unspun {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    raw = argparse.RawDescriptionHelpFormatter
 
-    c = sub.add_parser("check", help="report likely spins", description="Report likely spins in files, folders or standard input ('-').")
-    c.add_argument("paths", nargs="+", metavar="PATH")
-    c.add_argument("--format", choices=["text", "json"], default="text")
+    c = sub.add_parser("check", help="report likely spins", description="Report likely spins in files, folders or standard input ('-').", epilog=CHECK_EXAMPLES, formatter_class=raw)
+    _add_input_options(c)
+    o = c.add_argument_group("output")
+    o.add_argument(
+        "--format", choices=list(REGISTRY), default="text",
+        help="text: path:line:col: message (default); json: one document (docs/output-schema.json); jsonl: a"
+        " record per file; sarif: SARIF 2.1.0; github: GitHub Actions annotations; csv: a row per finding",
+    )
+    o.add_argument("--show-source", action="store_true", help="text format: show each finding's line with the span underlined")
+    o.add_argument("--statistics", action="store_true", help="text format: counts by rule and a spin-score histogram instead of each finding")
+    o.add_argument(
+        "--paragraphs", action="store_true",
+        help="also report each paragraph whose own spin score reaches the threshold (JSON always lists them all)",
+    )
     c.add_argument(
         "-j", "--jobs", type=int, default=0, metavar="N",
         help="check files in N processes (default: one per core when there are 8 files or more, else 1)",
     )
-    c.add_argument(
-        "--paragraphs", action="store_true",
-        help="also report each paragraph whose own spin score reaches the threshold (JSON always lists them all)",
-    )
+    scale = c.add_argument_group("corpus scale")
+    scale.add_argument("--dask", metavar="ADDRESS", help="check the files on this Dask scheduler's workers (tcp://host:8786); they must see the same paths")
+    scale.add_argument("--resume", metavar="FILE", help="append each file's JSON record to FILE; run again, skip the files FILE holds as checked")
     _add_engine_options(c)
 
-    f = sub.add_parser("fix", help="restore the intended wording", description="Apply the best replacement of every finding that is safe to fix automatically.")
-    f.add_argument("paths", nargs="+", metavar="PATH")
+    f = sub.add_parser("fix", help="restore the intended wording", description="Apply the best replacement of every finding that is safe to fix automatically.", epilog=FIX_EXAMPLES, formatter_class=raw)
+    _add_input_options(f)
     out = f.add_mutually_exclusive_group()
-    out.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
+    out.add_argument("--diff", action="store_true", help="print a unified diff instead of writing (exit 1 if it shows a change)")
+    out.add_argument("--check", action="store_true", help="write nothing; list the files that would change (exit 1 if any)")
     out.add_argument("-o", "--output", metavar="OUT", help="write the fixed text here (one input only; '-' for standard output)")
     f.add_argument("--unsafe", action="store_true", help="also apply fixes below the safe confidence")
+    f.add_argument("--force", action="store_true", help="also rewrite read-only files (keeping their mode)")
     _add_engine_options(f)
+
+    r = sub.add_parser(
+        "report", help="write an HTML report of a corpus",
+        description="Write a self-contained HTML report: documents ranked by spin score, a histogram of spin"
+        " scores, each finding in context with its suggested restoration, filters by kind.",
+        epilog="examples:\n  unspun report corpus/ -o report.html\n  unspun report --select fingerprint papers/ -o fp.html\n",
+        formatter_class=raw,
+    )
+    _add_input_options(r)
+    r.add_argument("-o", "--output", metavar="OUT", required=True, help="the HTML file to write")
+    r.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="check files in N processes (as check)")
+    _add_engine_options(r)
 
     s = sub.add_parser("serve", help="start the language server", description="Start the language server (stdio by default).")
     s.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default)")
@@ -86,8 +161,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default="info")
 
     i = sub.add_parser("import-pps", help="convert a Problematic Paper Screener CSV export into a lexicon", description="Convert a Problematic Paper Screener CSV export (Fingerprint - Tortured Phrase, Expected Text, Nb Retrieved Papers) into an unspun lexicon.")
-    i.add_argument("csv", metavar="CSV")
+    i.add_argument("csv", metavar="CSV", help="the CSV export ('-' for standard input)")
     i.add_argument("-o", "--output", metavar="OUT", default="-", help="lexicon file to write (default: standard output)")
+
+    from unspun.completion import SHELLS
+
+    k = sub.add_parser(
+        "completion", help="print a shell completion script", description="Print a completion script for a shell.",
+        epilog="examples:\n  unspun completion bash > ~/.local/share/bash-completion/completions/unspun\n"
+        "  unspun completion zsh > ~/.zfunc/_unspun        (with fpath+=~/.zfunc before compinit)\n"
+        "  unspun completion fish > ~/.config/fish/completions/unspun.fish\n",
+        formatter_class=raw,
+    )
+    k.add_argument("shell", choices=SHELLS)
 
     from unspun.learn import command as learn_command
 
@@ -114,6 +200,9 @@ class _Run:
             kw["substitutions"] = args.substitutions
         if not 0 <= kw.get("min_confidence", 0.5) <= 1:
             raise _Usage("--min-confidence must be between 0 and 1")
+        from unspun.results import Selection
+
+        self.selection = Selection(_rule_list(args.select), _rule_list(args.ignore))
         self.cli_set = set(kw)
         self.cli_options = kw
         self.cli_allow = frozenset(args.allow)
@@ -200,35 +289,48 @@ class _Run:
         engine = self.engine(cfg.lexicons).with_options(options)
         return engine.analyze(text, segments=prose.segments), options
 
-    def documents(self, paths: list[str]) -> list[str]:
-        """Files to check: files and '-' as given; folders walked for the file types their configuration asks
-        for (prose formats by default), skipping hidden entries and ignored paths."""
-        from pathlib import Path
-
+    def walk(self, paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+        """(files to check, files named on the command line that --force-exclude leaves out, with why); see
+        `unspun.walk`."""
         from unspun import markup
+        from unspun.walk import Walker
 
-        out: list[str] = []
-        for raw in paths:
-            if raw == "-" or not Path(raw).is_dir():
-                out.append(raw)
-                continue
-            for root, dirs, files in os.walk(raw):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
-                for f in sorted(files):
-                    if f.startswith("."):
-                        continue
-                    full = os.path.join(root, f)
-                    fmt = self.language or markup.format_for_path(full)
-                    if fmt is None:
-                        continue
-                    cfg = self.config(full)
-                    if cfg.checks_format(fmt) and not cfg.ignores(full):
-                        out.append(full)
-        return out
+        def wanted(path: str) -> bool:
+            fmt = self.language or markup.format_for_path(path)
+            return fmt is not None and self.config(path).checks_format(fmt)
+
+        def skipped(path: str, why: str) -> None:
+            if self.args.verbose:
+                print(f"unspun: skipped {path}: {why}", file=sys.stderr)
+
+        walker = Walker(
+            wanted=wanted, config_ignores=lambda path: self.config(path).ignores(path),
+            use_ignore_files=not self.args.no_ignore, force_exclude=self.args.force_exclude, on_skip=skipped,
+        )
+        files, excluded = walker.files(paths)
+        for path, why in excluded:
+            skipped(path, why)
+        return files, excluded
 
 
 class _Usage(Exception):
     pass
+
+
+def _rule_list(values: list[str]) -> list[str]:
+    """--select / --ignore values: comma-separated kinds (`fingerprint`) or rules (`fingerprint/news`)."""
+    from unspun.config import KINDS
+
+    out = []
+    for v in values:
+        for token in v.split(","):
+            token = token.strip().lower()
+            if not token:
+                continue
+            if token.split("/", 1)[0] not in KINDS:
+                raise _Usage(f"unknown kind or rule {token!r} (rules start with a kind: {', '.join(KINDS)})")
+            out.append(token)
+    return out
 
 
 def _read(path: str) -> str:
@@ -243,51 +345,44 @@ def _display(path: str) -> str:
     return "<stdin>" if path == "-" else path
 
 
-def _check_one(run: "_Run", path: str, fmt: str) -> tuple[str | None, dict | None, list[str], int]:
-    """Check one document: (input error, JSON record, human-readable lines, number of findings)."""
-    from unspun.documents import InputError, LineIndex
+def _check_one(run: "_Run", path: str) -> "FileResult":
+    """Check one document: its structured result (skipped, with the reason, if it cannot be read)."""
+    import re
 
+    from unspun.documents import InputError, LineIndex
+    from unspun.engine import fix_edits
+    from unspun.results import SKIPPED, FileResult, finding_record
+
+    name = _display(path)
     try:
         text = _read(path)
     except InputError as e:
-        return str(e), None, [], 0
+        return FileResult(name, SKIPPED, e.reason, error=not e.skipped)
     analysis, options = run.analyze_with_options(path, text)
+    findings = run.selection.filter(analysis.findings)
+    applicable = {(e.start, e.end) for e in fix_edits(findings, only_safe=True)}
     index = LineIndex(text)
-    name = _display(path)
-    threshold = options.spin_threshold
-    if fmt == "json":
-        items = []
-        for f in analysis.findings:
-            (l1, c1), (l2, c2) = index.position(f.start), index.position(f.end)
-            items.append(
-                {
-                    "start": f.start, "end": f.end, "line": l1, "column": c1, "end_line": l2, "end_column": c2,
-                    "text": f.text, "replacements": list(f.replacements), "confidence": f.confidence,
-                    "kind": f.kind.value, "rule": f.rule, "message": f.message, "hint": f.hint,
-                }
-            )
-        paragraphs = [
+    result = FileResult(
+        name, spin_score=analysis.spin_score, spun=analysis.spun, spin_threshold=options.spin_threshold,
+        words=analysis.word_count,
+        findings=[finding_record(f, index, (f.start, f.end) in applicable) for f in findings],
+        paragraphs=[
             {"start": s, "end": e, "line": index.position(s)[0], "end_line": index.position(e)[0], "spin_score": score}
             for s, e, score in analysis.worded_paragraphs()
-        ]
-        record = {
-            "path": name, "spin_score": analysis.spin_score, "spun": analysis.spun, "spin_threshold": threshold,
-            "words": analysis.word_count, "findings": items, "paragraphs": paragraphs,
-        }
-        return None, record, [], len(items)
-    lines = []
-    for f in analysis.findings:
-        line, col = index.position(f.start)
-        fix = f" -> \u201c{f.replacements[0]}\u201d" if f.replacements else ""
-        lines.append(f"{name}:{line + 1}:{col + 1}: {f.message}{fix} [{f.rule}]")
-    if run.args.paragraphs:
-        for s, _e, score in analysis.worded_paragraphs():
-            if score >= threshold:
-                line = index.position(s)[0]
-                lines.append(f"{name}:{line + 1}: this paragraph looks machine-spun (spin score {score:.1f} per 100 words)")
-    if analysis.spun:
-        lines.append(f"{name}: looks machine-spun (spin score {analysis.spin_score:.1f} per 100 words)")
-    return None, None, lines, len(analysis.findings)
+        ],
+    )
+    if run.args.command == "report":
+        from unspun.htmlreport import CONTEXT
+
+        def around(start: int, end: int) -> tuple[str, str]:
+            a, b = max(0, start - CONTEXT), min(len(text), end + CONTEXT)
+            return ("\u2026" if a else "") + text[a:start], text[end:b] + ("\u2026" if b < len(text) else "")
+
+        result.contexts = [around(f["start"], f["end"]) for f in result.findings]
+    elif run.args.format == "text" and run.args.show_source and result.findings:
+        lines = re.split(r"\r\n|\r|\n", text)
+        result.lines = {f["line"]: lines[f["line"]] for f in result.findings}
+    return result
 
 
 #: with --jobs 0, files are checked in parallel from this many on (a worker costs a start-up of ~0.5 s)
@@ -301,49 +396,200 @@ def _worker_init(args) -> None:
     _worker_run = _Run(args)
 
 
-def _worker_check(item: tuple[str, str]):
+def _worker_check(path: str):
     assert _worker_run is not None
-    return _check_one(_worker_run, *item)
+    return _check_one(_worker_run, path)
+
+
+class _Progress:
+    """A progress bar on standard error when it is a terminal (and the run is long enough to need one)."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.bar = None
+        if not quiet and total > 1 and sys.stderr.isatty():
+            import shutil
+
+            from tqdm import tqdm
+
+            width = shutil.get_terminal_size().columns  # 80 where the terminal does not say
+            self.bar = tqdm(total=total, file=sys.stderr, unit="file", leave=False, ncols=width)
+
+    def output(self):
+        """A context in which to write to the terminal without garbling the bar."""
+        import contextlib
+
+        if self.bar is None:
+            return contextlib.nullcontext()
+        return self.bar.external_write_mode(file=sys.stderr)
+
+    def step(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _exit_code(args, errors: bool, nothing_done: bool, found: bool) -> int:
+    if errors or nothing_done:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if found and not args.exit_zero else EXIT_CLEAN
+
+
+def _report_skip(result, quiet: bool) -> None:
+    if result.error:
+        print(f"unspun: {result.path}: {result.reason}", file=sys.stderr)
+    elif not quiet:
+        print(f"unspun: {result.path}: {result.reason}; skipped", file=sys.stderr)
 
 
 def cmd_check(args) -> int:
+    from unspun.renderers import REGISTRY, View
+
+    renderer = REGISTRY[args.format](
+        sys.stdout, sys.stderr,
+        View(show_source=args.show_source, paragraphs=args.paragraphs, statistics=args.statistics, quiet=args.quiet),
+    )
+    run, results, summary = _check_all(args, renderer)
+    renderer.finish(results, summary)
+    return _run_exit_code(args, run, results, summary, found=bool(summary["findings"]))
+
+
+def _run_exit_code(args, run: "_Run", results: list, summary: dict, found: bool) -> int:
+    errors = any(r.error for r in results)
+    return _exit_code(args, errors=errors, nothing_done=run.config_errors and not summary["checked"], found=found)
+
+
+def cmd_report(args) -> int:
+    from unspun.htmlreport import render
+    from unspun.renderers import Renderer, View
+
+    run, results, summary = _check_all(args, Renderer(sys.stdout, sys.stderr, View(quiet=args.quiet)))
+    thresholds = [r.spin_threshold for r in results if r.spin_threshold]
+    threshold = max(set(thresholds), key=thresholds.count) if thresholds else 2.5
+    problem = _write_output(args.output, render(results, summary, threshold).encode("utf-8"), force=False)
+    if problem is not None:
+        print(f"unspun: {problem}", file=sys.stderr)
+        return EXIT_ERROR
+    if not args.quiet:
+        print(
+            f"{args.output}: {summary['checked']} documents, {summary['findings']} likely spins,"
+            f" {summary['spun_files']} look machine-spun",
+            file=sys.stderr,
+        )
+    return _run_exit_code(args, run, results, summary, found=False)  # findings are the report's content
+
+
+def _check_all(args, renderer) -> tuple["_Run", list, dict]:
+    """Check every input, feeding each result to the renderer as it comes: (run, results, summary)."""
+    from unspun.results import SKIPPED, FileResult, summarize
+
     run = _Run(args)
-    paths = run.documents(args.paths)
+    paths, excluded = run.walk(args.paths)
     if args.jobs < 0:
         raise _Usage("--jobs must be 0 (automatic) or more")
     jobs = args.jobs or ((os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1)
-    if jobs > 1 and len(paths) > 1 and "-" not in paths:
-        from concurrent.futures import ProcessPoolExecutor
+    results: list[FileResult] = []
+    resume = None
+    if getattr(args, "resume", None):
+        from unspun.cluster import Resume
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_worker_init, initargs=(args,)) as pool:
-            results = pool.map(_worker_check, [(p, args.format) for p in paths], chunksize=4)
-            results = list(results)
-    else:
-        results = [_check_one(run, p, args.format) for p in paths]
-    errors = False
-    files_json = []
-    total = checked = 0
-    for error, record, lines, found in results:
-        if error is not None:
-            print(f"unspun: {error}", file=sys.stderr)
-            errors = True
-            continue
-        checked += 1
-        total += found
-        if record is not None:
-            files_json.append(record)
-        for line in lines:
-            print(line)
-    if args.format == "json":
-        json.dump({"files": files_json}, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-    elif total:
-        print(f"Found {total} likely spin{'s' if total != 1 else ''}.", file=sys.stderr)
-    if run.config_errors and not checked:
-        return EXIT_ERROR
-    if errors:
-        return EXIT_ERROR
-    return EXIT_FINDINGS if total else EXIT_CLEAN
+        try:
+            resume = Resume(args.resume)
+        except OSError as e:
+            raise _Usage(f"--resume {args.resume}: cannot read: {e.strerror or e}") from None
+        before = len(paths)
+        for p in paths:
+            if _display(p) in resume.done:
+                result = FileResult.from_record(resume.done[_display(p)])
+                renderer.file(result)
+                results.append(result)
+        paths = [p for p in paths if _display(p) not in resume.done]
+        if args.verbose:
+            print(f"unspun: {args.resume}: {before - len(paths)} files already checked, {len(paths)} to go", file=sys.stderr)
+        try:
+            resume.open()
+        except OSError as e:
+            raise _Usage(f"--resume {args.resume}: cannot write: {e.strerror or e}") from None
+    progress = _Progress(len(paths), args.quiet)
+    pool = None
+    try:
+        if getattr(args, "dask", None):
+            from unspun.cluster import on_cluster
+
+            stream = on_cluster(paths, args, args.dask)
+        elif jobs > 1 and len(paths) > 1 and "-" not in paths:
+            from concurrent.futures import ProcessPoolExecutor
+
+            pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_worker_init, initargs=(args,))
+            stream = pool.map(_worker_check, paths, chunksize=4)
+        else:
+            stream = (_check_one(run, p) for p in paths)
+        for result in stream:
+            with progress.output():
+                if result.status == SKIPPED:
+                    _report_skip(result, args.quiet)
+                renderer.file(result)
+                sys.stdout.flush()
+            results.append(result)
+            if resume is not None:
+                resume.add(result.record())
+            progress.step()
+    finally:
+        progress.close()
+        if resume is not None:
+            resume.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    for path, why in excluded:
+        result = FileResult(_display(path), SKIPPED, why)
+        renderer.file(result)
+        results.append(result)
+    return run, results, summarize(results)
+
+
+def patch_name(path: str) -> tuple[str, str]:
+    """The file names of a unified diff's headers: `a/REL` and `b/REL` for a file under the current folder
+    (apply with `patch -p1` or `git apply`), the absolute path twice otherwise (`patch -p0`)."""
+    if path == "-":
+        return "a/<stdin>", "b/<stdin>"
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full)
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return full, full
+    rel = rel.replace(os.sep, "/")
+    return f"a/{rel}", f"b/{rel}"
+
+
+def unified_diff(old: str, new: str, path: str) -> str:
+    """A unified diff that `patch` and `git apply` accept: lines split at \\n only, and a missing final newline
+    marked with `\\ No newline at end of file`."""
+    import re
+
+    def lines(text: str) -> list[str]:
+        return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+    src, dst = patch_name(path)
+    out: list[str] = []
+    for line in difflib.unified_diff(lines(old), lines(new), src, dst):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _write_output(out: str, data: bytes, force: bool) -> str | None:
+    """Write an output file (`-o`); the error message, or None when written."""
+    from unspun.safewrite import WriteRefused, write_new
+
+    try:
+        write_new(out, data, force=force)
+    except WriteRefused as e:
+        return str(e)
+    except OSError as e:
+        return f"{out}: cannot write: {e.strerror or e}"
+    return None
 
 
 def cmd_learn(args) -> int:
@@ -353,61 +599,68 @@ def cmd_learn(args) -> int:
 
 
 def cmd_fix(args) -> int:
-    from unspun.documents import InputError, write_atomic
+    from unspun.documents import InputError
     from unspun.engine.fixer import fix_until_stable
+    from unspun.safewrite import WriteRefused, replace_file
 
     run = _Run(args)
-    paths = run.documents(args.paths)
+    paths, _excluded = run.walk(args.paths)
     if args.output and len(paths) != 1:
         raise _Usage("-o/--output takes exactly one input file")
     errors = False
     remaining = 0
+    changed = 0
     checked = 0
     for path in paths:
         try:
             text = _read(path)
         except InputError as e:
-            print(f"unspun: {e}", file=sys.stderr)
-            errors = True
+            if not (e.skipped and args.quiet):
+                print(f"unspun: {e}", file=sys.stderr)
+            errors = errors or not e.skipped
             continue
-        analysis = run.analyze(path, text)
+        findings = run.selection.filter(run.analyze(path, text).findings)
         checked += 1
-        first = [analysis.findings]
+        first = [findings]
         fixed, edits = fix_until_stable(
-            text, lambda t: first.pop() if first else run.analyze(path, t).findings, only_safe=not args.unsafe
+            text, lambda t: first.pop() if first else run.selection.filter(run.analyze(path, t).findings),
+            only_safe=not args.unsafe,
         )
-        remaining += len(analysis.findings) - len(edits)
+        remaining += len(findings) - len(edits)
+        changed += fixed != text
         name = _display(path)
+        problem = None
         if args.diff:
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    text.splitlines(keepends=True), fixed.splitlines(keepends=True), f"a/{name}", f"b/{name}"
-                )
-            )
-        elif args.output == "-" or (path == "-" and not args.output):
+            sys.stdout.write(unified_diff(text, fixed, path))
+            continue
+        if args.check:
+            if fixed != text:
+                print(f"{name}: would fix {len(edits)} spin{'s' if len(edits) != 1 else ''}")
+            continue
+        if args.output == "-" or (path == "-" and not args.output):
             sys.stdout.write(fixed)
         elif args.output:
+            problem = _write_output(args.output, fixed.encode("utf-8"), args.force)
+        elif fixed != text:
             try:
-                write_atomic(args.output, fixed)
+                replace_file(path, text.encode("utf-8"), fixed.encode("utf-8"), force=args.force)
+            except WriteRefused as e:
+                problem = str(e)
             except OSError as e:
-                print(f"unspun: {args.output}: cannot write: {e.strerror or e}", file=sys.stderr)
-                errors = True
-        elif edits:
-            try:
-                write_atomic(path, fixed)
-            except OSError as e:
-                print(f"unspun: {path}: cannot write: {e.strerror or e}", file=sys.stderr)
-                errors = True
-                continue
-        if edits and not args.diff:
+                problem = f"{path}: cannot write: {e.strerror or e}"
+        if problem is not None:
+            print(f"unspun: {problem}", file=sys.stderr)
+            errors = True
+        elif edits and not args.quiet:
             print(f"{name}: fixed {len(edits)} spin{'s' if len(edits) != 1 else ''}", file=sys.stderr)
-    if errors or (run.config_errors and not checked):
-        return EXIT_ERROR
-    return EXIT_FINDINGS if remaining else EXIT_CLEAN
+    return _exit_code(
+        args, errors=errors, nothing_done=run.config_errors and not checked,
+        found=bool(changed if args.diff or args.check else remaining),
+    )
 
 
 def cmd_import_pps(args) -> int:
-    from unspun.documents import InputError, write_atomic
+    from unspun.documents import InputError
     from unspun.importers.pps import import_pps
 
     try:
@@ -419,7 +672,10 @@ def cmd_import_pps(args) -> int:
     if args.output == "-":
         sys.stdout.write(tsv)
     else:
-        write_atomic(args.output, tsv)
+        problem = _write_output(args.output, tsv.encode("utf-8"), force=False)
+        if problem is not None:
+            print(f"unspun: {problem}", file=sys.stderr)
+            return EXIT_ERROR
     for p in report.problems:
         print(f"unspun: {p}", file=sys.stderr)
     print(
@@ -443,6 +699,13 @@ def cmd_serve(args) -> int:
     return run(host=host, port=port, log_level=args.log_level)
 
 
+def cmd_completion(args) -> int:
+    from unspun.completion import script
+
+    sys.stdout.write(script(args.shell, build_parser()))
+    return EXIT_CLEAN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--stdio"]:  # editors that start the server with just --stdio
@@ -453,7 +716,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     handler = {
-        "check": cmd_check, "fix": cmd_fix, "serve": cmd_serve, "import-pps": cmd_import_pps, "learn": cmd_learn,
+        "check": cmd_check, "fix": cmd_fix, "report": cmd_report, "serve": cmd_serve, "import-pps": cmd_import_pps,
+        "completion": cmd_completion, "learn": cmd_learn,
     }[args.command]
     try:
         return handler(args)

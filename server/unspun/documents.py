@@ -16,17 +16,32 @@ MAX_BYTES = 50 * 1024 * 1024
 
 
 class InputError(Exception):
-    """A document that cannot be checked; the message names the file and the problem."""
+    """A document that cannot be checked; the message names the file and the problem. `reason` is the problem
+    alone; `skipped` is True for a file that is readable but not text to check (binary, not UTF-8, too large),
+    False for one that could not be read at all (missing, permission denied)."""
+
+    def __init__(self, message: str, reason: str | None = None, skipped: bool = False):
+        super().__init__(message)
+        self.reason = reason or message
+        self.skipped = skipped
+
+
+def _skip(name: object, reason: str) -> InputError:
+    return InputError(f"{name}: {reason}; skipped", reason, skipped=True)
+
+
+def _unreadable(name: object, reason: str) -> InputError:
+    return InputError(f"{name}: {reason}", reason)
 
 
 def decode(data: bytes, name: str) -> str:
     if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file (contains NUL bytes); skipped")
+        raise _skip(name, "looks like a binary file (contains NUL bytes)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise InputError(f"{name}: not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}, line {line}); skipped") from None
+        raise _skip(name, f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}, line {line})") from None
 
 
 def read_document(path: str | os.PathLike[str]) -> str:
@@ -34,16 +49,16 @@ def read_document(path: str | os.PathLike[str]) -> str:
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(f"{p}: too large ({size} bytes, limit {MAX_BYTES}); skipped")
+            raise _skip(p, f"too large ({size} bytes, limit {MAX_BYTES})")
         data = p.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{p}: no such file") from None
+        raise _unreadable(p, "no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{p}: is a directory") from None
+        raise _unreadable(p, "is a directory") from None
     except PermissionError:
-        raise InputError(f"{p}: permission denied") from None
+        raise _unreadable(p, "permission denied") from None
     except OSError as e:
-        raise InputError(f"{p}: cannot read: {e.strerror or e}") from None
+        raise _unreadable(p, f"cannot read: {e.strerror or e}") from None
     return decode(data, str(p))
 
 

@@ -40,7 +40,7 @@ def test_json_shape(spun_file):
     assert isinstance(f["spin_score"], float)
     keys = {
         "start", "end", "line", "column", "end_line", "end_column", "text", "replacements", "confidence", "kind",
-        "rule", "message", "hint",
+        "rule", "message", "hint", "fix_applicable",
     }
     assert f["findings"] and all(set(x) == keys for x in f["findings"])
     first = f["findings"][0]
@@ -112,12 +112,20 @@ def test_bad_inputs_are_reported_and_others_still_checked(tmp_path, spun_file):
     latin.write_bytes("caf\xe9\n".encode("latin-1"))
     missing = tmp_path / "missing.txt"
     r = run("check", "--format", "json", *mini(str(binary), str(latin), str(missing), str(spun_file)))
-    assert r.returncode == 2
+    assert r.returncode == 2  # the missing file is an error; the others' findings are still reported
     err = r.stderr.decode().splitlines()
     assert any(str(binary) in l and "binary" in l for l in err)
     assert any(str(latin) in l and "UTF-8" in l for l in err)
     assert any(str(missing) in l and "no such file" in l for l in err)
-    assert [f["path"] for f in json.loads(r.stdout)["files"]] == [str(spun_file)]
+    files = json.loads(r.stdout)["files"]
+    assert [(f["path"], f["status"]) for f in files] == [
+        (str(binary), "skipped"), (str(latin), "skipped"), (str(missing), "skipped"), (str(spun_file), "checked"),
+    ]
+    assert "binary" in files[0]["reason"] and "UTF-8" in files[1]["reason"] and files[2]["reason"] == "no such file"
+    assert files[3]["findings"]
+    # files that are not text are skipped without hiding the findings: exit 1, not 2
+    r = run("check", "--format", "json", *mini(str(binary), str(latin), str(spun_file)))
+    assert r.returncode == 1
 
 
 def test_usage_errors_exit_two(tmp_path):
@@ -217,9 +225,10 @@ def test_parallel_check_gives_the_same_report(tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"\xff\xfe broken")
     serial = run("check", "-j", "1", "--format", "json", *mini(str(tmp_path)))
     parallel = run("check", "-j", "2", "--format", "json", *mini(str(tmp_path)))
-    assert serial.returncode == parallel.returncode == 2  # findings, and one unreadable file
+    assert serial.returncode == parallel.returncode == 1  # findings; the file that is not UTF-8 is skipped
     assert json.loads(parallel.stdout) == json.loads(serial.stdout)
-    assert len(json.loads(serial.stdout)["files"]) == 9
+    statuses = [f["status"] for f in json.loads(serial.stdout)["files"]]
+    assert statuses.count("checked") == 9 and statuses.count("skipped") == 1
     assert parallel.stderr.count(b"bad.txt") == 1
     assert run("check", "-j", "-1", str(tmp_path)).returncode == 2
 
