@@ -83,7 +83,7 @@ def test_vim_ale_diagnostics_code_action_and_fix_on_save(doc: Path, tmp_path: Pa
         messages = state()["messages"]
         assert any(QUICKFIX[1] in m for m in messages), messages
         assert any("information convention" in m for m in messages), messages
-        wait(lambda: "Tortured phrase" in term.screen(), 5, "the diagnostics on screen", term.screen)
+        wait(lambda: "(tortured phrase)" in term.screen(), 5, "the diagnostics on screen", term.screen)
 
         # 2. :ALECodeAction with the cursor on the phrase; pick the replacement from the numbered menu
         term.keys(f"/{QUICKFIX[0]}", "Enter")

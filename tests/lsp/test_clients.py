@@ -184,6 +184,12 @@ async def test_hover_format_follows_the_client(client: Client):
     hover = await client.text_document_hover_async(t.HoverParams(text_document=doc.id, position=doc.range_of("counterfeit").start))
     markdown = client.name != "legacy"
     assert hover.contents.kind == (t.MarkupKind.Markdown if markdown else t.MarkupKind.PlainText)
-    assert ("`lsptest`" in hover.contents.value) == markdown
-    assert "artificial intelligence" in hover.contents.value
+    value = hover.contents.value
+    assert value.startswith("**unspun**: " if markdown else "unspun: ")
+    assert ("\n- " in value) == markdown  # the evidence as a list
+    assert "\u201ccounterfeit consciousness\u201d \u2192 \u201cartificial intelligence\u201d (tortured phrase)" in value
+    # the evidence in plain words
+    assert "is a known tortured phrase, a garbled \u201cartificial intelligence\u201d (the \u201clsptest\u201d lexicon" in value
+    assert "Fix-all replaces it" in value
+    assert "log10" not in value
     doc.close()

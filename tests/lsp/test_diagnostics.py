@@ -39,7 +39,12 @@ async def test_open_publishes_one_diagnostic_per_finding(client: Client, workspa
         assert d.data["replacements"] and d.data["version"] == 1
         assert d.data["text"] == text_in(doc.text, d.range)
     first = diags[0]
-    assert "news conference" in first.message  # the likely intended phrase
+    # short: what is written, what it should read, the kind (the evidence is in the hover)
+    assert first.message == "\u201can information convention\u201d \u2192 \u201ca news conference\u201d (tortured phrase)"
+    assert diags[2].message == (
+        "\u201cirregular woodlands\u201d \u2192 \u201crandom forests\u201d or \u201cstochastic forests\u201d (tortured phrase)"
+    )
+    assert all("per 100 words" not in d.message for d in diags)
     assert first.data["replacements"] == ["a news conference"]
     assert diags[2].data["replacements"] == ["random forests", "stochastic forests"]
     doc.close()

@@ -50,6 +50,18 @@ async def test_min_confidence_takes_effect(client: Client, doc):
     assert texts(diags) == ["an information convention", "counterfeit consciousness", "profound learning"]
 
 
+async def test_what_fix_all_changes_is_never_a_hint(client: Client, doc):
+    diags = findings(await doc.diagnostics())
+    by_text = {d.data["text"]: d for d in diags}
+    assert all(d.severity == t.DiagnosticSeverity.Warning for d in diags if d.data["safe"])
+    # below `lowConfidence` one step milder, not below Information: still in the Problems panel and its count
+    assert not by_text["shaky expression"].data["safe"]
+    assert by_text["shaky expression"].severity == t.DiagnosticSeverity.Information
+    (diags,) = await client.configure({"severity": {"fingerprint": "information"}, "lowConfidence": 1}, doc)
+    assert {d.severity for d in findings(diags)} == {t.DiagnosticSeverity.Information}
+    await client.configure({}, doc)
+
+
 async def test_severity_per_kind_and_confidence(client: Client, doc):
     (diags,) = await client.configure({"severity": {"fingerprint": "error"}}, doc)
     by_text = {d.data["text"]: d.severity for d in findings(diags)}
@@ -150,7 +162,7 @@ async def test_substitutions_as_hints_outside_spun_texts(client: Client, workspa
     shown = findings(diags)
     assert sorted(d.data["text"] for d in shown) == ["highly effective", "international locations"]
     assert {d.severity for d in shown} == {t.DiagnosticSeverity.Hint}
-    assert all(not d.data["safe"] and "a hint" in d.message for d in shown)
+    assert all(not d.data["safe"] and d.message.endswith("(possible spinner substitution)") for d in shown)
     # fix-all leaves hints alone
     result = await client.workspace_execute_command_async(
         t.ExecuteCommandParams(command="unspun.fixAll", arguments=[{"uri": doc.uri}])
@@ -161,6 +173,7 @@ async def test_substitutions_as_hints_outside_spun_texts(client: Client, workspa
     spun = findings(await doc.diagnostics())
     assert {d.data["text"] for d in spun} >= {"highly effective", "international locations"}
     subs = [d for d in spun if d.data["kind"] == "substitution"]
-    assert subs and all("a hint" not in d.message and "looks machine-spun" in d.message for d in subs)
+    assert subs and all(d.message.endswith(" (spinner substitution)") for d in subs)
+    assert {d.severity for d in subs} <= {t.DiagnosticSeverity.Information, t.DiagnosticSeverity.Warning}
     await client.configure({}, doc)
     doc.close()

@@ -223,6 +223,7 @@ class Analyses:
             doc.task = asyncio.ensure_future(
                 self._run(doc, key, doc.index, self.engine.with_options(options), progress, early)
             )
+            doc.task.add_done_callback(_settled)
         assert doc.task is not None
         try:
             return await asyncio.shield(doc.task)
@@ -268,6 +269,18 @@ class Analyses:
     def shutdown(self) -> None:
         self.closing.set()
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _settled(task: asyncio.Future) -> None:
+    """Marks a run's outcome as seen. Every caller awaits the run through `asyncio.shield`, and a caller that
+    is cancelled (the editor no longer needs its hover or code action) stops listening: a run superseded by
+    the next keystroke then ends with `Cancelled` that nobody reads, which asyncio would log as an error with
+    a traceback. Cancelling is normal flow; any other failure reaches the callers still waiting."""
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None and not isinstance(exc, Cancelled):
+        log.debug("analysis failed: %r", exc)
 
 
 def _on_loop(loop, early: Callable[[Result], None], index: PositionIndex, key: tuple) -> Callable[[Analysis], None]:

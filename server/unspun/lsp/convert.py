@@ -182,17 +182,41 @@ _SEVERITY = {
 
 
 def severity(f: Finding, settings: Settings) -> types.DiagnosticSeverity:
+    """Hints (faint, left out of the Problems panel and its count) only for the weak suggestions: substitutions
+    in a text that does not look spun. Everything else stays visible -- what fix-all changes at the configured
+    severity, the rest one step milder below the low-confidence mark but not below Information."""
     if f.hint:
         return types.DiagnosticSeverity.Hint
     return severity_of(f.kind, f.confidence < settings.low_confidence, settings)
 
 
 def severity_of(kind: Kind, low_confidence: bool, settings: Settings) -> types.DiagnosticSeverity:
-    """The configured severity of a kind of finding, one step milder below the low-confidence mark."""
+    """The configured severity of a kind of finding, one step milder below the low-confidence mark (never
+    milder than Information unless Hint is what is configured)."""
     sev = _SEVERITY[settings.severity.get(kind.value, "information")]
-    if low_confidence:
-        sev = types.DiagnosticSeverity(min(sev.value + 1, types.DiagnosticSeverity.Hint.value))
+    if low_confidence and sev.value < types.DiagnosticSeverity.Information.value:
+        sev = types.DiagnosticSeverity(sev.value + 1)
     return sev
+
+
+def _kind_label(f: Finding) -> str:
+    if f.kind is Kind.FINGERPRINT:
+        return "tortured phrase"
+    if f.kind is Kind.ARTICLE:
+        return "article"
+    if f.hint or f.rule.endswith("/open-vocabulary"):
+        return "possible spinner substitution"
+    return "spinner substitution"
+
+
+def message(f: Finding) -> str:
+    """A diagnostic's message: what is written, what it should read, and the kind of finding -- short enough
+    for one line of a problems list (the evidence is in the hover)."""
+    shown = [f"\u201c{r}\u201d" for r in f.replacements[:3]]
+    if not shown:
+        return f"\u201c{f.text}\u201d ({_kind_label(f)})"
+    wanted = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    return f"\u201c{f.text}\u201d \u2192 {wanted} ({_kind_label(f)})"
 
 
 def finding_data(f: Finding, version: int | None) -> dict:
@@ -211,7 +235,7 @@ def finding_data(f: Finding, version: int | None) -> dict:
 def diagnostic(f: Finding, index: PositionIndex, settings: Settings, version: int | None) -> types.Diagnostic:
     return types.Diagnostic(
         range=index.range(f.start, f.end),
-        message=f.message,
+        message=message(f),
         severity=severity(f, settings),
         code=f.rule,
         source=SOURCE,
@@ -245,7 +269,7 @@ def diagnostics(analysis: Analysis, index: PositionIndex, settings: Settings, ve
 
 def _diagnostic_json(f: Finding, rng: dict, severity: int) -> dict:
     """A finding's diagnostic as the LSP's JSON, without its `data`."""
-    return {"range": rng, "message": f.message, "severity": severity, "code": f.rule, "source": SOURCE}
+    return {"range": rng, "message": message(f), "severity": severity, "code": f.rule, "source": SOURCE}
 
 
 class DiagnosticsText:
@@ -373,40 +397,113 @@ def _notes(
 
 # -- hover -----------------------------------------------------------------------------------------------
 
-_KIND_TEXT = {
-    Kind.FINGERPRINT: "tortured phrase: flagged wherever it occurs",
-    Kind.SUBSTITUTION: "likely spinner substitution: flagged because the text as a whole looks spun",
-    Kind.ARTICLE: "indefinite article that fits the replaced word, not the written one",
+_FLAGGED = {
+    Kind.FINGERPRINT: "Flagged wherever it occurs: it is a known tortured phrase.",
+    Kind.ARTICLE: "The indefinite article fits the replacement, not the word written.",
 }
+
+_LEXICON_ENTRY = re.compile(r"entry (['\"])(.*)\1 \(line (\d+)\)")
+_GAIN = re.compile(r"log10 gain ([+-]?\d+(?:\.\d+)?)(?: for (['\"])(.*)\2)?")
+_THESAURUS = re.compile(r"(['\"])(.*)\1 lists (['\"])(.*)\3 as a synonym")
+_TYPOS = re.compile(r"matched with (\d+) typo")
+_ARTICLE = re.compile(r"(['\"])(.*)\1 fits (['\"])(.*)\3, not (['\"])(.*)\5")
+
+
+def _times(gain: float) -> str:
+    """How many times as likely a log10 gain says, in words ("about 13,000 times")."""
+    ratio = 10 ** gain
+    if ratio >= 1_000_000:
+        return "over a million times"
+    if ratio >= 10:
+        digits = len(str(int(ratio))) - 2
+        return f"about {int(round(ratio, -digits)):,} times"
+    return f"about {ratio:.1f} times"
+
+
+def _intended(f: Finding, text: str) -> str:
+    """A replacement without the article the fix adds in front of it ("a news conference" -> "news
+    conference") when the finding took in the article before the phrase."""
+    first = f.text.split(" ", 1)[0].lower()
+    if first in ("a", "an") and not (f.key or "").startswith(first + " "):
+        parts = text.split(" ", 1)
+        if len(parts) == 2 and parts[0].lower() in ("a", "an"):
+            return parts[1]
+    return text
+
+
+def evidence_lines(f: Finding) -> list[str]:
+    """The evidence of a finding in plain words, one sentence each."""
+    q = lambda x: f"\u201c{x}\u201d"  # noqa: E731
+    best = _intended(f, f.replacements[0]) if f.replacements else ""
+    written = _intended(f, f.text)
+    out: list[str] = []
+    for e in f.evidence:
+        detail = e.detail or ""
+        if e.layer == "lexicon" and (m := _LEXICON_ENTRY.search(detail)):
+            phrase = m.group(2)
+            where = f"the \u201c{e.source}\u201d lexicon, line {m.group(3)}"
+            if f.kind is Kind.FINGERPRINT:
+                out.append(f"{q(phrase)} is a known tortured phrase, a garbled {q(best)} ({where}).")
+            else:
+                out.append(f"{q(phrase)} is a known spinner substitution for {q(best)} ({where}).")
+        elif e.layer == "lexicon" and (m := _TYPOS.search(detail)):
+            n = int(m.group(1))
+            out.append(f"Found despite {n} typo{'s' if n != 1 else ''}.")
+        elif e.layer == "language-model" and (m := _GAIN.search(detail)):
+            gain = float(m.group(1))
+            usual = m.group(3) or best
+            if gain >= 1:
+                out.append(
+                    f"The usual wording here is {q(usual)}: in this sentence a language model finds it"
+                    f" {_times(gain)} as likely as {q(written)}."
+                )
+            elif gain > 0:
+                out.append(f"In this sentence a language model finds {q(usual)} slightly more likely than {q(written)}.")
+            else:
+                out.append(f"In this sentence a language model does not prefer {q(usual)} to {q(written)}.")
+        elif e.layer == "thesaurus" and (m := _THESAURUS.search(detail)):
+            out.append(
+                f"A thesaurus lists {q(m.group(4))} as a synonym of {q(m.group(2))}: the kind of swap a spinner makes."
+            )
+        elif e.layer == "article" and detail:
+            m = _ARTICLE.search(detail)
+            out.append(
+                f"The article {q(m.group(2))} fits {q(m.group(4))}, not {q(m.group(6))}." if m else f"The article: {detail}."
+            )
+        elif detail:
+            out.append(f"{e.layer} ({e.source}): {detail}.")
+        else:
+            out.append(f"{e.layer} ({e.source}).")
+    return out
 
 
 def hover(f: Finding, analysis: Analysis, index: PositionIndex, threshold: float, markdown: bool) -> types.Hover:
-    """The hover of finding `f`; `threshold`: the spin threshold the analysis was made with."""
-    q = (lambda s: f"`{s}`") if markdown else (lambda s: s)
-    lexicons = sorted({e.source for e in f.evidence if e.layer == "lexicon"})
-    lines = [
-        ("**unspun**: " if markdown else "unspun: ") + _KIND_TEXT.get(f.kind, f.kind.value),
-        "",
-        f"\u201c{f.text}\u201d \u2192 " + ", ".join(f"\u201c{r}\u201d" for r in f.replacements),
-        "",
-        f"Confidence {f.confidence:.2f}"
-        + (" (safe to fix automatically)" if f.safe_fix else " (review before applying; fix-all skips it)"),
-        f"Rule {q(f.rule)}" + (f", lexicon {', '.join(q(x) for x in lexicons)}" if lexicons else ""),
-    ]
-    if f.evidence:
-        lines += ["", "Why:"]
-        lines += [f"- {e.layer} ({e.source}): {e.detail}" if e.detail else f"- {e.layer} ({e.source})" for e in f.evidence]
-    verdict = "looks machine-spun" if analysis.spun else "does not look spun as a whole"
-    lines += [
-        "",
-        f"Spin score {analysis.spin_score:.1f} likely substitutions per 100 words"
-        f" (threshold {threshold:g}): this text {verdict}.",
-    ]
+    """The hover of finding `f`, in plain words; `threshold`: the spin threshold the analysis was made with."""
+    head = ("**unspun**: " if markdown else "unspun: ") + message(f)
+    lines = [head, ""]
+    bullet = "- " if markdown else "\u2022 "
+    lines += [bullet + x for x in evidence_lines(f)]
+    lines.append("")
+    if f.safe_fix:
+        lines.append(f"Fix-all replaces it (confidence {f.confidence:.2f}).")
+    else:
+        lines.append(f"Review it: fix-all leaves it as it is (confidence {f.confidence:.2f}).")
+    score = f"{analysis.spin_score:.1f} likely substitutions per 100 words (threshold {threshold:g})"
+    if f.kind is Kind.SUBSTITUTION and analysis.spun:
+        lines.append(f"Flagged because this text looks machine-spun: spin score {score}.")
+    elif f.kind is Kind.SUBSTITUTION:
+        lines.append(f"Shown although this text does not look machine-spun: spin score {score}.")
+    else:
+        lines.append(_FLAGGED.get(f.kind, "") + f" Spin score {score}: this text "
+                     + ("looks machine-spun." if analysis.spun else "does not look machine-spun."))
     para = analysis.paragraph_at(f.start)
     if para is not None:
         lines.append(f"This paragraph: {para[2]:.1f} per 100 words.")
+    if markdown:  # one paragraph each (single line breaks would join them)
+        cut = len(lines) - lines[::-1].index("")
+        lines = lines[:cut] + [x for line in lines[cut:] for x in (line, "")]
     kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
-    return types.Hover(contents=types.MarkupContent(kind=kind, value="\n".join(lines)), range=index.range(f.start, f.end))
+    return types.Hover(contents=types.MarkupContent(kind=kind, value="\n".join(lines).strip()), range=index.range(f.start, f.end))
 
 
 def spin_report(analysis: Analysis, index: PositionIndex, threshold: float, version: int | None) -> dict:

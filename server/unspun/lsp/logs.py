@@ -1,5 +1,6 @@
 """Logging: never to stdout (that is the protocol channel). Records go to stderr, and the server's own
-records (`unspun.*`) also to the client as `window/logMessage`, at or above the `--log-level`."""
+records (`unspun.*`) also to the client as `window/logMessage`, at or above the `--log-level` (or the `logLevel`
+setting, when set). Cancelling is normal flow and is not logged above the debug level."""
 
 from __future__ import annotations
 
@@ -61,19 +62,61 @@ class _Short(logging.Formatter):
         return text
 
 
+class _NormalFlow(logging.Filter):
+    """Drops pygls' warning about a cancel for a request that is already answered: editors cancel requests
+    they no longer need (VS Code does on every keystroke), and one answered a moment before is normal flow.
+    At the debug level it stays, as a debug record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("pygls") and str(record.msg).startswith("Cancel notification for unknown message id"):
+            if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+                return False
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+#: what `setup` installed, so that `set_level` can change it later
+_client_handler: ClientLogHandler | None = None
+#: the level the server was started with (`--log-level`), which an empty `logLevel` setting means
+_started_at = "info"
+
+
 def setup(level_name: str) -> ClientLogHandler:
-    level = LEVELS.get(level_name, logging.INFO)
+    global _client_handler, _started_at
     root = logging.getLogger()
     for h in list(root.handlers):
         root.removeHandler(h)
     err = logging.StreamHandler(sys.stderr)
     err.setFormatter(_Short("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    err.addFilter(_NormalFlow())
     root.addHandler(err)
-    root.setLevel(level)
-    # pygls logs every message it sends at INFO: keep that for --log-level debug only
-    logging.getLogger("pygls").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.WARNING)
-    client = ClientLogHandler(level)
+    client = ClientLogHandler(logging.INFO)
     client.setFormatter(_Short("%(message)s"))
     logging.getLogger("unspun").addHandler(client)
-    logging.getLogger("unspun").setLevel(level)
+    _client_handler = client
+    _started_at = level_name
+    set_level(level_name)
     return client
+
+
+def follow_setting(level_name: str) -> None:
+    """The `logLevel` setting: its level, or the command line's when it is empty."""
+    if _client_handler is None:
+        return  # logging was not set up by `setup` (the server runs inside another program)
+    wanted = level_name or _started_at
+    if LEVELS.get(wanted, logging.INFO) != logging.getLogger("unspun").level:
+        set_level(wanted)
+        logging.getLogger("unspun.lsp").info("log level: %s", wanted)
+
+
+def set_level(level_name: str) -> None:
+    """Log at this level from now on ("debug", "info", "warning", "error"; anything else: "info")."""
+    level = LEVELS.get(str(level_name).lower(), logging.INFO)
+    logging.getLogger().setLevel(level)
+    # pygls logs every message it sends at INFO: keep that for the debug level only
+    logging.getLogger("pygls").setLevel(logging.DEBUG if level <= logging.DEBUG else logging.WARNING)
+    # markdown-it traces every block rule it tries at DEBUG: never wanted in a server log
+    logging.getLogger("markdown_it").setLevel(max(level, logging.INFO))
+    logging.getLogger("unspun").setLevel(level)
+    if _client_handler is not None:
+        _client_handler.setLevel(level)

@@ -120,6 +120,7 @@ class UnspunServer(LanguageServer):
     async def apply_settings(self) -> None:
         raw = settings_mod.merge(settings_mod.section_of(self.init_options), settings_mod.section_of(self.client_config))
         new, problems = settings_mod.parse(raw)
+        logs.follow_setting(new.log_level)
         self.explicit_settings = settings_mod.explicit(raw)
         roots = self.roots()
         self.project_lexicons, refused = self._project_lexicons(roots, new)

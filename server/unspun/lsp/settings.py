@@ -70,6 +70,8 @@ class Settings:
     max_diagnostics: int = 1000
     #: only the first this many characters of a document are checked (0: no limit)
     max_document_size: int = 5_000_000
+    #: the server's log level ("debug", "info", "warning", "error"); empty: the `--log-level` it was started with
+    log_level: str = ""
 
     def options(self, extra_allow: frozenset[str] = frozenset()) -> Options:
         """The engine options these settings stand for; `extra_allow` adds project/session allow-lists."""
@@ -182,6 +184,7 @@ _SCHEMA: dict[str, tuple[str, Any]] = {
     "debounceMs": ("debounce_ms", _number(0, 10_000, integer=True)),
     "maxDiagnostics": ("max_diagnostics", _number(0, None, integer=True)),
     "maxDocumentSize": ("max_document_size", _number(0, None, integer=True)),
+    "logLevel": ("log_level", _choice(("debug", "info", "warning", "error"))),
 }
 
 
