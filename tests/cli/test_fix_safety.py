@@ -25,16 +25,17 @@ def spun_file(tmp_path):
 
 def test_a_file_changed_since_it_was_read_is_left_alone(spun_file, monkeypatch, capsys):
     """Another program saves the file while `fix` analyses it: its text wins, `fix` reports and exits 2."""
-    from unspun import cli, engine
+    from unspun import cli
+    from unspun.engine import fixer
 
-    real = engine.fix_edits
+    real = fixer.fix_until_stable
     saved = "Text an editor saved meanwhile.\n"
 
-    def fix_edits_while_someone_saves(*a, **kw):
+    def fix_while_someone_saves(*a, **kw):
         spun_file.write_text(saved)
         return real(*a, **kw)
 
-    monkeypatch.setattr(engine, "fix_edits", fix_edits_while_someone_saves)
+    monkeypatch.setattr(fixer, "fix_until_stable", fix_while_someone_saves)
     assert cli.main(["fix", *mini(str(spun_file))]) == 2
     assert spun_file.read_text() == saved
     err = capsys.readouterr().err

@@ -180,9 +180,10 @@ class Analyses:
         again)."""
         from unspun.lsp.convert import fix_all_edits
 
-        engine, options, fmt, max_chars = self.engine, res.key[2], res.key[3], res.key[4]
-        if engine is None:
+        engine = self.engine
+        if engine is None or len(res.key) < 5:  # (no engine, or an analysis made without one)
             return fix_all_edits(res.analysis, res.index)
+        options, fmt, max_chars = res.key[2], res.key[3], res.key[4]
 
         def findings_of(text: str):
             # (read as the document's analysis reads it: only the first `max_chars` characters)
