@@ -200,6 +200,8 @@ class _Loop(NamedTuple):
     open_stage: bool
     parts: list[tuple[int, int, Sequence[Finding], Placement]]
     part_of: list[int]
+    #: the paragraphs read as spun on their own in a text that does not look spun (`_locally_spun`)
+    local: frozenset[int] = frozenset()
     #: (lo, hi, new_hi) of the edit since, when handed out by `Engine._last_loop`
     window: tuple[int, int, int] | None = None
 
@@ -499,7 +501,15 @@ class Engine:
         factor = round(min(1.0, 0.5 + score / (2 * opts.spin_threshold)), 2) if opts.spin_threshold > 0 else 1.0
         # the same key object as the last analysis with the same outcome: a paragraph's kept findings are then
         # checked by identity, not compared
-        fkey = (spun, factor, f"{score:.1f}")
+        # a lightly spun text (a whole page just under the threshold): its learned substitutions the estimates
+        # are sure of are reported (see NEAR_FACTOR)
+        # (a text whose evidence is in a spun passage of its own is read passage by passage instead)
+        local = frozenset() if spun else _locally_spun(evidence_by_para, words_of, opts)
+        near = (
+            not spun and not local and self.estimator is not None and score >= NEAR_FACTOR * opts.spin_threshold
+            and strong >= spinscore.MIN_STRONG_EVIDENCE and words >= NEAR_WORDS
+        )
+        fkey = (spun, factor, f"{score:.1f}", near)
         pkeys = self._shared.get("pkeys")
         if pkeys is None or pkeys[0][0] != fkey:
             pkeys = self._shared["pkeys"] = ((fkey, False), (fkey, True))
@@ -509,6 +519,8 @@ class Engine:
         # the last analysis's findings stand for the paragraphs outside the edit when they were placed with the
         # same outcome and the open-vocabulary stage went through them (it did all of them then)
         reuse = last is not None and last.pkeys is pkeys and last.open_stage == open_stage
+        if reuse and local != (last.local if new_hi == hi else _shifted(last.local, hi, new_hi)):
+            reuse = False  # (a paragraph outside the edit changed its own verdict)
         a, b = (lo, new_hi) if reuse else (0, n)
         if open_stage and not quick:
             # the paragraphs whose restorations are not known yet: one batch
@@ -526,12 +538,21 @@ class Engine:
             deferred = quick and open_stage and scan.restorations is None
             if deferred:
                 deferred_words += words_of[k]
-            pkey = pkeys[deferred]
-            if memo.fkey is not pkey and memo.fkey != pkey:
-                memo.relative = self._paragraph_findings(
-                    text[s:e], scan, memo, runs, factor, fkey[2], spun, open_stage and not deferred
-                )
-                memo.fkey = pkey
+            if k in local:
+                # a spun passage in a text that does not look spun: its lexicon substitutions are reported,
+                # judged by the passage's own score
+                shown = f"{spinscore.spin_rate(evidence_by_para[k], words_of[k]):.1f}"
+                pkey = ((True, 1.0, shown), "local")
+                if memo.fkey != pkey:
+                    memo.relative = self._paragraph_findings(text[s:e], scan, memo, runs, 1.0, shown, True, False)
+                    memo.fkey = pkey
+            else:
+                pkey = pkeys[deferred]
+                if memo.fkey is not pkey and memo.fkey != pkey:
+                    memo.relative = self._paragraph_findings(
+                        text[s:e], scan, memo, runs, factor, fkey[2], spun, open_stage and not deferred, near
+                    )
+                    memo.fkey = pkey
             if memo.relative:
                 # paragraphs are in order and each one's findings are sorted; they are moved to `s` when read
                 parts.append((s, e, memo.relative, memo.cell))
@@ -552,7 +573,8 @@ class Engine:
             kept.pop(_LOOP, None)
         else:
             kept[_LOOP] = _Loop(
-                paras, opts, terms, cache, scan_list, words_of, memos, present, pkeys, open_stage, parts, part_of
+                paras, opts, terms, cache, scan_list, words_of, memos, present, pkeys, open_stage, parts, part_of,
+                local,
             )
         return Analysis(
             text=original,
@@ -666,17 +688,17 @@ class Engine:
 
     def _paragraph_findings(
         self, chunk: str, scan: ParagraphScan, memo: _Pass2, runs, factor: float, shown: str, spun: bool,
-        open_stage: bool,
+        open_stage: bool, near: bool = False,
     ) -> list[Finding]:
         """The findings of one paragraph, relative to it, sorted (with its open-vocabulary ones: `open_stage`).
 
         The lexicon findings are kept for the next call with the same `shown`, `factor` and `spun` (after a
         quick analysis, the complete one adds the open-vocabulary findings to the same objects)."""
-        lkey = (factor, shown, spun)
+        lkey = (factor, shown, spun, near)
         if memo.lexicon_key != lkey:
             found: list[Finding] = []
             for mi, article in memo.accepted:
-                f = self._finding(chunk, 0, scan.matches[mi], article, scan.gains.get(mi), factor, shown, spun)
+                f = self._finding(chunk, 0, scan.matches[mi], article, scan.gains.get(mi), factor, shown, spun, near)
                 if f is not None:
                     found.append(f)
             found.sort(key=_place)
@@ -783,7 +805,7 @@ class Engine:
 
     def _finding(
         self, text: str, base: int, m: Match, article: Token | None, gains: list[float] | None, factor: float,
-        shown: str, spun: bool,
+        shown: str, spun: bool, near_text: bool = False,
     ) -> Finding | None:
         opts = self.options
         entry = m.variant.entry
@@ -791,8 +813,11 @@ class Engine:
             return None
         conf = entry.confidence * (TYPO_PENALTY**m.typos)
         hint = False
+        # a learned entry in a text just under the threshold (lightly spun) is reported when the estimates are
+        # sure of it (NEAR_SPIN)
+        near = near_text and entry.support is not None
         if entry.kind is Kind.SUBSTITUTION:
-            if opts.substitutions == "never" or (opts.substitutions == "gated" and not spun):
+            if opts.substitutions == "never" or (opts.substitutions == "gated" and not spun and not near):
                 return None
             if opts.substitutions == "hint" and not spun:
                 hint = True  # as confident as in a spun text: the severity says how much to trust it
@@ -845,8 +870,10 @@ class Engine:
         est = self.estimator
         if est is not None and est.covers(entry.lexicon, support is not None, entry.kind is Kind.FINGERPRINT):
             conf, safe = _estimated(est, features)
-            if conf < est.report_threshold:
+            if conf < (NEAR_SPIN if near and opts.substitutions == "gated" else est.report_threshold):
                 return None
+        elif near and opts.substitutions == "gated":
+            return None
         safe = safe and not hint
         if conf < opts.min_confidence:
             return None
@@ -880,6 +907,51 @@ class Engine:
             hint=hint,
             features=features,
         )
+
+
+#: a learned substitution in a text whose score is at least NEAR_FACTOR times the threshold (but under it) is
+#: reported when its estimated probability of being a spin is at least NEAR_SPIN: a lightly spun page (13-20%
+#: of its words changed) scores just under the threshold
+NEAR_FACTOR = 0.6
+NEAR_SPIN = 0.9
+#: ... in a text of at least this many words with strong evidence (`spinscore.MIN_STRONG_EVIDENCE`)
+NEAR_WORDS = 200
+
+#: a paragraph of a text that does not look spun is read as spun on its own (its lexicon substitutions reported)
+#: when it has evidence of its own (LOCAL_OWN) and the stretch of at least LOCAL_WORDS words around it has at
+#: least `spinscore.MIN_STRONG_EVIDENCE` of evidence and a score of at least LOCAL_FACTOR times the threshold:
+#: a spun passage pasted into an honest report
+LOCAL_WORDS = 60
+LOCAL_OWN = 1.0
+LOCAL_FACTOR = 1.5
+
+
+def _locally_spun(evidence: Sequence[float], words: Sequence[int], opts: Options) -> frozenset[int]:
+    if opts.substitutions != "gated" or Kind.SUBSTITUTION not in opts.kinds or opts.spin_threshold <= 0:
+        return frozenset()
+    bar = LOCAL_FACTOR * opts.spin_threshold
+    n = len(words)
+    out = []
+    for k in range(n):
+        if evidence[k] < LOCAL_OWN:
+            continue
+        lo = hi = k
+        w, ev = words[k], evidence[k]
+        while w < LOCAL_WORDS and (lo > 0 or hi < n - 1):  # the paragraphs after it, then before it
+            if hi < n - 1:
+                hi += 1
+                w, ev = w + words[hi], ev + evidence[hi]
+            if w < LOCAL_WORDS and lo > 0:
+                lo -= 1
+                w, ev = w + words[lo], ev + evidence[lo]
+        if ev >= spinscore.MIN_STRONG_EVIDENCE and spinscore.spin_rate(ev, w) >= bar:
+            out.append(k)
+    return frozenset(out)
+
+
+def _shifted(indices: frozenset[int], hi: int, new_hi: int) -> frozenset[int]:
+    """Paragraph indices after an edit that replaced paragraphs up to `hi` by paragraphs up to `new_hi`."""
+    return frozenset(k + new_hi - hi if k >= hi else k for k in indices)
 
 
 def _estimated(est: Estimator, features: tuple[float, ...]) -> tuple[float, bool]:

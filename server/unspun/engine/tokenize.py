@@ -54,12 +54,32 @@ def is_joiner(gap: str) -> bool:
     return bool(gap) and _JOINER.fullmatch(gap) is not None
 
 
+#: a text without blank lines whose lines of at least this many characters hold half its text or more has one
+#: paragraph a line (as pasted from a web page)
+LONG_LINE = 120
+_LINE_BREAK = re.compile(r"\r?\n")
+
+
+def by_line(text: str) -> bool:
+    """Whether `text` is cut into paragraphs by line: it has no blank line and is mostly long lines, as a page
+    pasted from the web or a transcript with one paragraph a line. Hard-wrapped text (short lines) and text with
+    blank lines are cut at blank lines."""
+    if _LF_PARAGRAPH_BREAK.search(text) or ("\r" in text and _PARAGRAPH_BREAK.search(text)):
+        return False
+    if text.count("\n") < 2:
+        return False
+    long_chars = sum(len(line) for line in text.split("\n") if len(line) >= LONG_LINE)
+    return 2 * long_chars >= len(text)
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """Spans of paragraphs: text separated by blank lines. Every character belongs to exactly one span."""
+    """Spans of paragraphs: text separated by blank lines, or by line breaks in a text with one paragraph a
+    line (`by_line`). Every character belongs to exactly one span."""
     spans = []
     pos = 0
     # without carriage returns the simpler pattern finds the same breaks several times faster
-    for m in (_PARAGRAPH_BREAK if "\r" in text else _LF_PARAGRAPH_BREAK).finditer(text):
+    pattern = _LINE_BREAK if by_line(text) else _PARAGRAPH_BREAK if "\r" in text else _LF_PARAGRAPH_BREAK
+    for m in pattern.finditer(text):
         spans.append((pos, m.start()))
         pos = m.start()
     spans.append((pos, len(text)))
@@ -96,6 +116,8 @@ def paragraphs_after_edit(
     n = len(spans)
     if n == 0 or not new:
         return None
+    if (n > 1 and not _LF_PARAGRAPH_BREAK.match(chunks[1])) or by_line(new):
+        return None  # cut by line before or now: cut again whole
     delta = len(new) - old_length
     if changed is not None:
         # paragraphs that end before the change are unchanged in place, those that begin after it moved
