@@ -189,3 +189,19 @@ async def test_will_save_does_nothing_unless_enabled(client: Client, workspace):
     )
     assert not edits
     doc.close()
+
+
+async def test_fix_all_on_a_spun_page_leaves_nothing_for_a_second_fix_all(client: Client, workspace):
+    """Fix-all fixes until stable (unspun.engine.fixer.fix_until_stable): run again on its result, it offers
+    nothing, as `unspun fix` run twice changes nothing."""
+    from pathlib import Path
+
+    spun = (Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt").read_text(encoding="utf-8")
+    doc = Doc(client, workspace / "spun-page.md", spun)
+    await doc.diagnostics()
+    (action,) = await doc.actions(only=[FIX_ALL])
+    doc.apply(action.edit)
+    await doc.diagnostics()
+    assert doc.text != spun
+    assert await doc.actions(only=[FIX_ALL]) == []
+    doc.close()
