@@ -419,3 +419,66 @@ def test_news_substitutions_are_not_safe_by_confidence_alone():
     to fix: its safety is the estimate that the replacement restores the original."""
     left = [f for f in findings(NEWS) if f["rule"] == "substitution/news" and not f["fix_applicable"]]
     assert left and max(f["confidence"] for f in left) >= 0.7
+
+
+# -- the output formats of docs/cli.md --------------------------------------------------------------------------------
+
+def test_cli_json_and_github_examples(tmp_path):
+    text = page("cli.md")
+    (tmp_path / "paper.md").write_text("# Results\n\nWe study counterfeit consciousness in this paper.\n", encoding="utf-8")
+    (tmp_path / "figure.png.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (shown_json,) = [b.text for b in blocks(DOCS / "cli.md") if b.lang == "json" and '"version": 1' in b.text]
+    shown = json.loads(shown_json)
+    r = unspun("check", "--format", "json", "paper.md", "figure.png.txt", cwd=tmp_path)
+    assert r.code == 1, r.err
+    actual = json.loads(r.out)
+    assert len(shown["files"]) == len(actual["files"]) == 2
+    for doc, real in zip(shown["files"], actual["files"]):
+        for key, value in doc.items():
+            if key == "findings":
+                for f, g in zip(value, real["findings"], strict=True):
+                    assert {k: v for k, v in f.items() if k != "message"} == {k: v for k, v in g.items() if k != "message"}
+            else:
+                assert real[key] == value, key
+    for key, value in shown["summary"].items():
+        if key != "spin_scores":
+            assert actual["summary"][key] == value, key
+    assert shown["summary"]["spin_scores"]["max"] == actual["summary"]["spin_scores"]["max"]
+
+    (shown_github,) = [line for line in text.splitlines() if line.startswith("::warning file=paper.md")]
+    github = unspun("check", "--format", "github", "paper.md", cwd=tmp_path)
+    assert github.out.splitlines() == [shown_github]
+
+
+@pytest.mark.parametrize("example", [NEWS, SCIENCE])
+def test_fix_applicable_counts_what_one_round_of_fix_applies(example, tmp_path):
+    applicable = sum(f["fix_applicable"] for f in findings(example))
+    summary = unspun("check", example).err
+    assert f"`unspun fix` would fix {applicable}." in summary
+    shutil.copyfile(ROOT / example, tmp_path / "a")
+    r = unspun("fix", "--language", "markdown" if example.endswith(".md") else "plain", str(tmp_path / "a"))
+    assert f"fixed {applicable} spins" in r.err
+
+
+def test_report_exit_code(tmp_path):
+    assert "exits 0 when the report was written (findings or not)" in page("cli.md")
+    r = unspun("report", NEWS, SCIENCE, "-o", str(tmp_path / "report.html"))
+    assert r.code == 0, r.err
+    assert (tmp_path / "report.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    assert unspun("report", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "r2.html")).code == 2
+
+
+# -- configuration problems (docs/configuration.md) ------------------------------------------------------------------
+
+def test_configuration_problems_are_reported_with_file_and_line_and_the_run_goes_on(tmp_path):
+    text = page("configuration.md")
+    assert "the exit code is 2 only when no file could be checked at all" in text
+    (tmp_path / "unspun.toml").write_text('[unspun]\nallow = ["Jap Europe"]\nmin_confidense = 0.6\n', encoding="utf-8")
+    shutil.copyfile(ROOT / NEWS, tmp_path / "news.txt")
+    r = unspun("check", "news.txt", cwd=tmp_path)
+    assert r.code == 1
+    assert re.search(r"unspun\.toml:3: unknown key \u201cmin_confidense\u201d \(did you mean \u201cmin_confidence\u201d\?\)", r.err), r.err
+    assert "Jap Europe" not in r.out  # the rest of the file still applies
+    (tmp_path / "unspun.toml").write_text("[unspun\n", encoding="utf-8")
+    r = unspun("check", "news.txt", cwd=tmp_path)
+    assert "not valid TOML" in r.err and r.code == 1
