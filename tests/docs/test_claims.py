@@ -260,14 +260,23 @@ def test_fix_keeps_line_endings_tabs_and_byte_order_mark(tmp_path):
 SITECUSTOMIZE = '''
 import os, socket
 _log = os.environ["UNSPUN_NETWORK_LOG"]
-def _record(*args, **kwargs):
+_connect, _connect_ex = socket.socket.connect, socket.socket.connect_ex
+def _note(what):
     with open(_log, "a") as f:
-        f.write(repr(args) + "\\n")
+        f.write(repr(what) + "\\n")
+def _guard(original):
+    def connect(self, address):
+        if self.family != getattr(socket, "AF_UNIX", None):  # local pipes between processes are not the network
+            _note(address)
+            raise OSError("network use recorded by the documentation tests")
+        return original(self, address)
+    return connect
+def _lookup(*args, **kwargs):
+    _note(args)
     raise OSError("network use recorded by the documentation tests")
-socket.socket.connect = _record
-socket.socket.connect_ex = _record
-socket.create_connection = _record
-socket.getaddrinfo = _record
+socket.socket.connect = _guard(_connect)
+socket.socket.connect_ex = _guard(_connect_ex)
+socket.getaddrinfo = _lookup
 '''
 
 
@@ -482,3 +491,21 @@ def test_configuration_problems_are_reported_with_file_and_line_and_the_run_goes
     (tmp_path / "unspun.toml").write_text("[unspun\n", encoding="utf-8")
     r = unspun("check", "news.txt", cwd=tmp_path)
     assert "not valid TOML" in r.err and r.code == 1
+
+
+# -- detection at a glance ---------------------------------------------------------------------------------------------
+
+def test_detection_page_names_real_modules_and_says_true_things(tmp_path):
+    from unspun.engine import fixer, spinscore
+
+    text = page("detection.md")
+    for module in re.findall(r"<br/>([\w/]+(?:\.py|/))", text):
+        assert (ROOT / "server" / "unspun" / module).exists(), module
+    assert "at most 4 rounds" in text and fixer.MAX_ROUNDS == 4
+    assert f"({spinscore.DEFAULT_THRESHOLD:g} by default, `spin_threshold`)" in text
+    # a text shorter than 100 words is measured against 100: one fingerprint in 7 words scores its confidence
+    (tmp_path / "a.txt").write_text(FINGERPRINT_ONLY, encoding="utf-8")
+    r = unspun("check", "--format", "json", str(tmp_path / "a.txt"))
+    (record,) = json.loads(r.out)["files"]
+    (f,) = record["findings"]
+    assert record["words"] < 100 and abs(record["spin_score"] - f["confidence"]) < 0.01 and not record["spun"]
