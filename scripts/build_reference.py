@@ -169,8 +169,6 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
 def _argument(action: argparse.Action) -> str:
     if action.nargs == 0:
         return ""
-    if action.choices is not None:
-        return " | ".join(str(c) for c in action.choices)
     if action.metavar is not None:
         return str(action.metavar) if not isinstance(action.metavar, tuple) else " ".join(action.metavar)
     return action.dest.upper()
@@ -187,8 +185,16 @@ def command_sections() -> list[str]:
         for action in sub._actions:
             if isinstance(action, argparse._HelpAction):
                 continue
-            flags = cell(", ".join(code(o) for o in action.option_strings) or code(_argument(action)))
-            arg = code(_argument(action)) if action.option_strings and action.nargs != 0 else ""
+            if action.option_strings:
+                flags = ", ".join(code(o) for o in action.option_strings)
+            else:
+                flags = code(action.dest.upper() if action.choices is not None else _argument(action))
+            if action.choices is not None:
+                arg = "one of " + ", ".join(code(c) for c in action.choices)
+            elif action.option_strings and action.nargs != 0:
+                arg = code(_argument(action))
+            else:
+                arg = ""
             if action.nargs in ("+", "*") and not action.option_strings:
                 arg = "one or more"
             elif isinstance(action, argparse._AppendAction):
