@@ -509,3 +509,11 @@ def test_detection_page_names_real_modules_and_says_true_things(tmp_path):
     (record,) = json.loads(r.out)["files"]
     (f,) = record["findings"]
     assert record["words"] < 100 and abs(record["spin_score"] - f["confidence"]) < 0.01 and not record["spun"]
+
+
+def test_unsafe_applies_the_findings_left_for_review():
+    assert "`--unsafe` would apply the others too" in page("faq.md")
+    safe = unspun("fix", "-o", "-", NEWS).out
+    unsafe = unspun("fix", "--unsafe", "-o", "-", NEWS).out
+    left = [f for f in findings(NEWS) if not f["fix_applicable"]]
+    assert left and "in the event that" in safe and "in the event that" not in unsafe

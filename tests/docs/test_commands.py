@@ -53,3 +53,23 @@ def test_command_parses(where, command):
             return
         pytest.fail(f"{where}: `{command}` is refused by the command line (exit {e.code})")
     assert args.command == argv[0]
+
+
+def test_readme_command_table_names_real_options():
+    import argparse
+
+    from unspun.cli import build_parser
+
+    from docsupport import README
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    rows = re.findall(r"^\| `unspun ([\w-]+)[^`]*` \| (.*) \|$", README.read_text(encoding="utf-8"), re.M)
+    assert {command for command, _ in rows} == set(sub.choices)  # every command, and no other
+    for command, row in rows:
+        known = {o for a in sub.choices[command]._actions for o in a.option_strings}
+        own = row.replace("usable with `--lexicon FILE`", "")  # an option of `unspun check`
+        for option in re.findall(r"`(--?[\w-]+)", own):
+            assert option in known, f"README: unspun {command} {option}"
+        for value in re.findall(r"`--format ([\w\\|]+)`", row):
+            formats = next(a for a in sub.choices[command]._actions if "--format" in a.option_strings).choices
+            assert set(value.replace("\\", "").split("|")) == set(formats)
