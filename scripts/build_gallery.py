@@ -142,7 +142,8 @@ def section(ex: Example) -> str:
     (record,) = data["files"]
     findings = record["findings"]
     review = [f for f in findings if not f["fix_applicable"]]
-    applied = len(findings) - len(review)
+    done = re.search(r": fixed (\d+) spins?$", fixed.err.strip(), re.M)
+    applied = int(done.group(1)) if done else 0
     # one mark per finding when the fix is exactly those findings' replacements (one round); otherwise the
     # fixed text compared with the original word by word
     one_round, marked = marked_edits(before, findings)
@@ -153,7 +154,7 @@ def section(ex: Example) -> str:
         f"## {ex.title}",
         f"`{ex.path}`: {ex.about}",
         f"### Before and after `unspun fix`",
-        f"{len(findings)} findings; `unspun fix` applies the {applied} that are safe to fix automatically "
+        f"{len(findings)} findings; `unspun fix` applies {applied}, the ones safe to fix automatically "
         f"(struck out: the text as written; in bold: what `unspun fix` writes instead).",
         quote(marked),
         f"`unspun fix` exits with {fixed.code} here: "

@@ -85,3 +85,31 @@ def test_reference_lists_every_setting_key_and_option():
                 if flag not in ("-h", "--help"):
                     assert f"`{flag}`" in text, flag
     assert os.path.exists(DOCS / "output-schema.json")
+
+
+def load_script(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # (dataclasses look their module up there)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gallery_marks_changes_word_by_word_when_fix_takes_more_than_one_round():
+    gallery = load_script("build_gallery")
+    before = "# Title\nAt an information convention in Brussels, the UN Secretary-Common spoke.\n"
+    after = "# Title\nAt a news conference in Brussels, the UN Secretary-General spoke.\n"
+    assert gallery.marked_diff(before, after) == (
+        "\\# Title\nAt ~~an information convention~~ **a news conference** in Brussels, the UN"
+        " ~~Secretary-Common~~ **Secretary-General** spoke.\n"
+    )
+    text = "At an information convention."
+    start = text.index("an information")
+    findings = [
+        {"start": start, "end": start + len("an information convention"), "replacements": ["a news conference"], "fix_applicable": True},
+        {"start": 0, "end": 2, "replacements": ["x"], "fix_applicable": False},
+    ]
+    fixed, marked = gallery.marked_edits(text, findings)
+    assert fixed == "At a news conference." and marked == "At ~~an information convention~~ **a news conference**."
