@@ -113,3 +113,25 @@ def test_gallery_marks_changes_word_by_word_when_fix_takes_more_than_one_round()
     ]
     fixed, marked = gallery.marked_edits(text, findings)
     assert fixed == "At a news conference." and marked == "At ~~an information convention~~ **a news conference**."
+
+
+def test_report_screenshot_script(tmp_path):
+    """scripts/screenshot_report.py writes docs/images/report.png; here it writes a temporary file (Chromium
+    needed)."""
+    import struct
+
+    screenshot = load_script("screenshot_report")
+    if screenshot.find_chromium() is None:
+        import pytest
+
+        pytest.skip("no Chromium to take the screenshot with")
+    out = tmp_path / "report.png"
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "screenshot_report.py"), "--out", str(out)], cwd=tmp_path,
+        env=env(), capture_output=True, text=True, timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (screenshot.WIDTH, screenshot.HEIGHT)
+    assert "(images/report.png)" in (DOCS / "cli.md").read_text(encoding="utf-8")
