@@ -517,3 +517,27 @@ def test_unsafe_applies_the_findings_left_for_review():
     unsafe = unspun("fix", "--unsafe", "-o", "-", NEWS).out
     left = [f for f in findings(NEWS) if not f["fix_applicable"]]
     assert left and "in the event that" in safe and "in the event that" not in unsafe
+
+
+def test_allow_list_file_modes(tmp_path):
+    """The server's allow-list action writes unspun.toml with `documents.write_atomic`: an existing file keeps its
+    mode, a new one is created 0600 (as language-server.md and reliability.md say)."""
+    import inspect
+    import os
+    import stat
+
+    from unspun.documents import write_atomic
+    from unspun.lsp import allowlist
+
+    assert "write_atomic(" in inspect.getsource(allowlist)
+    for name in ("language-server.md", "reliability.md"):
+        assert "0600" in page(name)
+    existing = tmp_path / "unspun.toml"
+    existing.write_text("[unspun]\n", encoding="utf-8")
+    os.chmod(existing, 0o664)
+    write_atomic(existing, '[unspun]\nallow = ["x"]\n')
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o664
+    new = tmp_path / "sub" / "unspun.toml"
+    new.parent.mkdir()
+    write_atomic(new, '[unspun]\nallow = ["x"]\n')
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
