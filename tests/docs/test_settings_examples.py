@@ -29,7 +29,27 @@ def toml_examples():
 
 
 def json_examples():
-    return [b for p in pages() for b in blocks(p) if b.lang in ("json", "jsonc") and "unspun" in b.text]
+    """The JSON blocks that hold editor settings for the server (not output examples)."""
+    out = []
+    for p in pages():
+        for b in blocks(p):
+            if b.lang in ("json", "jsonc") and "unspun" in b.text:
+                try:
+                    doc = loose_json(b.text)
+                except ValueError:
+                    continue
+                if server_settings(doc):
+                    out.append(b)
+    return out
+
+
+def server_settings(doc) -> list:
+    objects = settings_objects(doc, [])
+    if isinstance(doc, dict):
+        flat = {k[len("unspun."):]: v for k, v in doc.items() if k.startswith("unspun.") and k not in CLIENT_ONLY}
+        if flat:
+            objects.append(flat)
+    return objects
 
 
 def loose_json(text: str):
@@ -73,17 +93,8 @@ def settings_objects(value, found):
 def test_json_settings_example(block):
     from unspun.lsp import settings
 
-    try:
-        doc = loose_json(block.text)
-    except ValueError:
-        pytest.skip("not a settings example")
-    objects = settings_objects(doc, [])
-    if isinstance(doc, dict):
-        flat = {k[len("unspun."):]: v for k, v in doc.items() if k.startswith("unspun.") and k not in CLIENT_ONLY}
-        if flat:
-            objects.append(flat)
-    if not objects:
-        pytest.skip("no server settings in this example")
+    objects = server_settings(loose_json(block.text))
+    assert objects
     for raw in objects:
         _, problems = settings.parse(settings.section_of(raw))
         assert not problems, problems
