@@ -188,6 +188,8 @@ def test_text_output_is_the_documented_line_format(example):
 def test_faq_false_positive_in_the_science_example():
     text = page("faq.md")
     assert '*"train" for "exercise"*' in text
+    quoted = re.search(r'scientific example, "([^"]+)" gets', " ".join(text.split()))
+    assert quoted and quoted.group(1) in words((ROOT / SCIENCE).read_text(encoding="utf-8"))
     train = [f for f in findings(SCIENCE) if f["text"] == "train"]
     assert len(train) == 1
     assert train[0]["replacements"][0] == "exercise" and train[0]["kind"] == "substitution"
