@@ -135,3 +135,24 @@ def test_report_screenshot_script(tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", data[16:24]) == (screenshot.WIDTH, screenshot.HEIGHT)
     assert "(images/report.png)" in (DOCS / "cli.md").read_text(encoding="utf-8")
+
+
+def test_readme_links_lead_somewhere():
+    """README.md is read on its own (not part of the site): each relative link names a file of the repository,
+    and each #anchor a heading of that page."""
+    import re
+
+    from markdown.extensions.toc import slugify
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)\s]+)\)", text)
+    assert len(links) > 10
+    for link in links:
+        if re.match(r"[a-z]+://", link):
+            continue
+        path, _, anchor = link.partition("#")
+        target = ROOT / path
+        assert target.exists(), link
+        if anchor:
+            headings = re.findall(r"^#+\s+(.+?)\s*$", target.read_text(encoding="utf-8"), re.M)
+            assert anchor in {slugify(h, "-") for h in headings}, link
