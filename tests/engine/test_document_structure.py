@@ -59,3 +59,13 @@ def test_a_spun_passage_pasted_into_an_honest_report_gets_its_substitutions_repo
     assert not [f for f in a.findings if not lo <= f.start < hi]  # the honest paragraphs stay clean
     honest_only = eng.analyze("\n".join(lines) + "\n")
     assert not honest_only.findings
+
+
+def test_the_spin_score_is_a_density_that_does_not_fall_when_a_page_repeats_itself(spun_paragraphs):
+    page = "\n\n".join(spun_paragraphs)
+    eng = default_engine()
+    once = eng.analyze(page).spin_score
+    assert once > 2.5
+    for copies in (2, 5):
+        again = eng.analyze("\n\n".join([page] * copies))
+        assert again.spun and again.spin_score >= 0.9 * once
