@@ -39,6 +39,7 @@ def test_an_edit_that_changes_how_a_text_is_cut_cuts_it_again_whole():
 
 def _honest_lines(n: int) -> list[str]:
     topics = ["rivers", "schools", "bridges", "farms", "libraries", "harbours", "forests", "railways"]
+    topics = [f"{t} in the {part}" for part in ("north", "south", "east") for t in topics]
     return [
         f"The council met again to review the plans for the {t} of the county, and the members asked for a"
         f" clearer account of the costs, the timetable and the people who will look after the work." for t in topics[:n]
@@ -47,7 +48,7 @@ def _honest_lines(n: int) -> list[str]:
 
 def test_a_spun_passage_pasted_into_an_honest_report_gets_its_substitutions_reported():
     spun = [p.replace("\n", " ") for p in EXAMPLE.read_text(encoding="utf-8").split("\n\n") if p.strip() and not p.startswith("#")]
-    lines = _honest_lines(8)
+    lines = _honest_lines(24)
     doc = "\n".join(lines[:4] + spun + lines[4:]) + "\n"
     eng = default_engine()
     a = eng.analyze(doc)
@@ -64,8 +65,8 @@ def test_a_spun_passage_pasted_into_an_honest_report_gets_its_substitutions_repo
 def test_the_spin_score_is_a_density_that_does_not_fall_when_a_page_repeats_itself(spun_paragraphs):
     page = "\n\n".join(spun_paragraphs)
     eng = default_engine()
-    once = eng.analyze(page).spin_score
-    assert once > 2.5
-    for copies in (2, 5):
+    twice = eng.analyze("\n\n".join([page] * 2))  # (once, the page is under the 100-word floor)
+    assert twice.word_count > 100 and twice.spin_score > 2.5
+    for copies in (5, 20):
         again = eng.analyze("\n\n".join([page] * copies))
-        assert again.spun and again.spin_score >= 0.9 * once
+        assert again.spun and again.spin_score >= 0.9 * twice.spin_score
