@@ -318,7 +318,9 @@ def _work(
     if prose.ignored:
         engine = engine.with_options(replace(engine.options, allow=engine.options.allow | prose.ignored))
     # (the stretch a reading says changed holds for the text it read: all of it, unless cut at `max_chars`)
-    prepared = engine.prepare(full, prose.segments, previous, prose.changed if checked is full else None)
+    # the engine reads only the checked text: given the whole of a document ten times over the limit, it would
+    # mask and cut all of it (memory and time in proportion to the whole); its findings' offsets are the same
+    prepared = engine.prepare(checked, prose.segments, previous, prose.changed if checked is full else None)
     scanned = 0
     todo = [chunk for chunk in prepared.chunks if chunk not in cache]
     size = sum(map(len, todo))
@@ -355,7 +357,7 @@ def _work(
     if any(e.is_set() for e in stops):
         raise Cancelled()
     if early is not None and size >= EARLY_CHARS:
-        quick = engine.analyze(full, cache, segments=prose.segments, prepared=prepared, quick=True, tokens=tokens)
+        quick = engine.analyze(checked, cache, segments=prose.segments, prepared=prepared, quick=True, tokens=tokens)
         if not quick.deferred_words:
             return quick, index, scanned, prepared, prose  # nothing was left out: this is the whole analysis
         early(quick)
@@ -363,7 +365,7 @@ def _work(
             raise Cancelled()
     try:
         analysis = engine.analyze(
-            full, cache, segments=prose.segments, prepared=prepared, tokens=tokens,
+            checked, cache, segments=prose.segments, prepared=prepared, tokens=tokens,
             stop=lambda: any(e.is_set() for e in stops),
         )
     except Stopped:
