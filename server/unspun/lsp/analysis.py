@@ -75,6 +75,11 @@ class Result:
     index: PositionIndex
     key: tuple
 
+    @property
+    def format(self) -> str:
+        """The markup format the document was read as (see `Analyses.key`)."""
+        return self.key[3]
+
 
 class Analyses:
     def __init__(self, workers: int = 2):

@@ -85,7 +85,7 @@ async def cmd_fix_all(ls: UnspunServer, *args):
     _checked, res = await ls.analysis_of(doc)
     if res is None:
         return {"applied": False}
-    edits = convert.fix_all_edits(res.analysis, res.index)
+    edits = convert.fix_all_edits(res.analysis, res.index, res.format)
     if not edits:
         return {"applied": True, "edits": 0}
     edit = convert.workspace_edit(doc.uri, res.key[0], edits, ls.client)

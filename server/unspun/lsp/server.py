@@ -111,12 +111,12 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
     if want_fixes:
         start, end = res.index.offsets(params.range)
         found = convert.overlapping(res.analysis.findings, start, end)
-        actions += convert.quick_fixes(found, ref, res.index, ls.settings, ls.client, ls.analyses.lexicon_form)
+        actions += convert.quick_fixes(found, ref, res.index, ls.settings, ls.client, ls.analyses.lexicon_form, res.format)
     if want_all:
         # a broad request ("source", "source.fixAll": menus, VS Code's generic fix-all) gets the edit lazily
         # where the client resolves it; an explicit request for our kind (save hooks, scripts) gets it inline
         defer = ls.client.resolve_edit and convert.FIX_ALL_KIND not in (only or ())
-        action = convert.fix_all_action(res.analysis, ref, res.index, ls.client, defer)
+        action = convert.fix_all_action(res.analysis, ref, res.index, ls.client, defer, res.format)
         if action is not None:
             actions.append(action)
     return actions
@@ -140,7 +140,7 @@ async def resolve_code_action(ls: UnspunServer, action: types.CodeAction) -> typ
     _checked, res = await ls.analysis_of(doc)
     if res is not None:
         _still_current(ls, doc, res)
-        action.edit = convert.workspace_edit(doc.uri, res.key[0], convert.fix_all_edits(res.analysis, res.index), ls.client)
+        action.edit = convert.workspace_edit(doc.uri, res.key[0], convert.fix_all_edits(res.analysis, res.index, res.format), ls.client)
     return action
 
 
@@ -173,7 +173,7 @@ async def will_save_wait_until(ls: UnspunServer, params: types.WillSaveTextDocum
         return []
     if res is None or res.key[0] != version or doc.version != version:
         return []
-    return convert.fix_all_edits(res.analysis, res.index)
+    return convert.fix_all_edits(res.analysis, res.index, res.format)
 
 
 def on_shutdown(ls: UnspunServer, params: None) -> None:
