@@ -286,3 +286,63 @@ def test_the_envelope_check(body, ok):
     else:
         with pytest.raises(transport.Invalid):
             transport.decode(body)
+
+
+# -- garbage between good frames --------------------------------------------------------------------------
+
+def garbage_stream(seed: int, frames: int) -> tuple[bytes, list[int]]:
+    """Good requests (ids 0..frames-1) with, before each, at random: noise (random bytes, no header name in
+    them), a frame whose Content-Length is too short or too long, an oversized frame, a body that is not
+    JSON, or nothing. Returns the stream and the ids every reader must deliver, in order."""
+    import random
+
+    rng = random.Random(seed)
+    out = bytearray()
+    for i in range(frames):
+        kind = rng.randrange(6)
+        if kind == 0:
+            noise = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 200)))
+            out += noise.replace(b"ontent-", b"ontent_").replace(b"ONTENT-", b"ONTENT_")
+        elif kind == 1:
+            body = json.dumps(hover(10_000 + i)).encode()
+            out += frame(body, max(1, len(body) - rng.randrange(1, 40)))
+        elif kind == 2:
+            body = json.dumps(hover(10_000 + i)).encode()
+            out += frame(body, len(body) + rng.randrange(1, 5000))
+        elif kind == 3:
+            out += frame(b'{"x": "' + b"y" * 3000 + b'"}')  # over the limit of these readers
+        elif kind == 4:
+            out += frame(b"\xff{not json" * rng.randrange(1, 5))
+        out += frame(hover(i))
+    return bytes(out), list(range(frames))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_every_good_frame_survives_garbage_around_it(seed):
+    stream, want = garbage_stream(seed, 300)
+    import random
+
+    out, _ = bodies(stream, chunk=random.Random(seed).choice([5, 7, 512, 65536]), max_message=2000, idle=5)
+    got = []
+    for b in out:
+        try:
+            msg = transport.decode(b)
+        except transport.Invalid:
+            continue
+        if msg.get("id", -1) < 10_000:
+            got.append(msg["id"])
+    assert got == want
+
+
+def test_the_server_answers_every_good_request_among_garbage(raw):
+    stream, want = garbage_stream(99, 200)
+    s = raw(UNSPUN_MAX_MESSAGE_BYTES="2000")
+    s.send(frame(INITIALIZE))
+    s.reply_to(1)
+    s.send(stream)
+    got = []
+    while len(got) < len(want):
+        msg = s.response()
+        if isinstance(msg.get("id"), int) and msg["id"] < 10_000:
+            got.append(msg["id"])
+    assert got == want
