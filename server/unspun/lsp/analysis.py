@@ -380,17 +380,15 @@ def _work(
 
 def read_lexicon(path: str) -> tuple[Lexicon, list]:
     """A user lexicon, read as untrusted input (`unspun.untrusted`: a regular file of at most 32 MiB, with a
-    timeout); `LexiconError` says why not."""
+    timeout); `LexiconError` says why not (the messages are those of `unspun.engine.lexicon.load_lexicon`)."""
     try:
         data = untrusted.read(path, untrusted.LEXICON_LIMIT)
-    except FileNotFoundError:
-        raise LexiconError(f"{path}: lexicon file not found") from None
+        text = data.decode("utf-8-sig")
     except untrusted.Refused as e:
         raise LexiconError(str(e)) from None
     except OSError as e:
-        raise LexiconError(f"{path}: cannot read lexicon: {e.strerror or e}") from None
-    try:
-        text = data.decode("utf-8-sig")
+        why = "lexicon file not found" if isinstance(e, FileNotFoundError) else f"cannot read lexicon: {e.strerror or e}"
+        raise LexiconError(f"{path}: {why}") from None
     except UnicodeDecodeError as e:
         raise LexiconError(f"{path}: lexicon is not valid UTF-8 (byte {e.start})") from None
     if "\x00" in text:
