@@ -55,7 +55,10 @@ class Raw:
         while b"\r\n\r\n" not in self._buf:
             self._fill(deadline)
         head, rest = self._buf.split(b"\r\n\r\n", 1)
-        length = int([h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")][0].split(b":")[1])
+        headers = head.split(b"\r\n")
+        # stdout holds frames and nothing else: a stray print would show up here
+        assert all(h.startswith((b"Content-Length: ", b"Content-Type: ")) for h in headers), head
+        length = int([h for h in headers if h.startswith(b"Content-Length")][0].split(b":")[1])
         while len(rest) < length:
             self._fill(deadline)
             rest = self._buf.split(b"\r\n\r\n", 1)[1]
