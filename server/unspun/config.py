@@ -177,7 +177,24 @@ _MENTION = re.compile(r"\bunspun\b")
 
 def _has_tool_table(path: Path) -> bool:
     """Whether a pyproject.toml has a `[tool.unspun]` table -- or cannot be read as TOML but mentions unspun
-    (then `load_config` reports why it is not used, instead of ignoring it without a word)."""
+    (then `load_config` reports why it is not used, instead of ignoring it without a word). Remembered per
+    version of the file (modification time and size), so a folder looked at again costs a `stat`."""
+    stamp = _stamp(path)
+    known = _TOOL_TABLES.get(path)
+    if known is not None and stamp is not None and known[0] == stamp:
+        return known[1]
+    found = _read_tool_table(path)
+    if len(_TOOL_TABLES) >= 256:
+        _TOOL_TABLES.clear()
+    _TOOL_TABLES[path] = (stamp, found)
+    return found
+
+
+#: pyproject.toml -> (its stamp, whether it is ours), see `_has_tool_table`
+_TOOL_TABLES: dict[Path, tuple[tuple[int, int] | None, bool]] = {}
+
+
+def _read_tool_table(path: Path) -> bool:
     try:
         text = untrusted.read(path, untrusted.CONFIG_LIMIT, READ_TIMEOUT).decode("utf-8", errors="replace")
     except OSError:
@@ -189,6 +206,14 @@ def _has_tool_table(path: Path) -> bool:
     except ValueError:
         return True
     return isinstance(tool, dict) and "unspun" in tool
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+        return (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
 
 
 def _norm(key: str) -> str:
@@ -372,12 +397,29 @@ def _check(name: str, v: Any, path: Path, lines: _Lines, key: str, problems: lis
 
 class ConfigCache:
     """Configuration files by path, re-read when they change on disk (checked at most once a second), and the
-    configuration that applies to a document."""
+    configuration that applies to a document. The language server reads ahead on a worker (`prefetch`), so the
+    reading itself does not happen on its message loop."""
 
     def __init__(self, interval: float = 1.0):
         self.interval = interval
         self._files: dict[Path, tuple[tuple[int, int] | None, float, ProjectConfig, list[ConfigProblem]]] = {}
         self._found: dict[tuple[Path, Path | None], tuple[float, Path | None]] = {}
+        #: files read ahead by `prefetch`: path -> (stamp, config, problems)
+        self._ready: dict[Path, tuple[tuple[int, int] | None, ProjectConfig, list[ConfigProblem]]] = {}
+
+    def prefetch(self, doc_path: str | None, stop: str | os.PathLike[str] | None) -> None:
+        """Read ahead, on the calling thread (a worker: reading is not for an event loop), what `for_document`
+        is about to read for this document: the configuration file is found and, if it changed, read; the next
+        `for_document` takes it from here (and still says that it changed)."""
+        if not doc_path:
+            return
+        found = find_config(Path(os.path.abspath(doc_path)).parent, stop)
+        if found is None:
+            return
+        stamp = _stamp(found)
+        cached = self._files.get(found)
+        if (cached is None or cached[0] != stamp) and self._ready.get(found, (0,))[0] != stamp:
+            self._ready[found] = (stamp, *load_config(found))
 
     def load(self, path: Path) -> tuple[ProjectConfig, list[ConfigProblem], bool]:
         """(config, problems, changed since the last call) for one file."""
@@ -385,15 +427,12 @@ class ConfigCache:
         cached = self._files.get(path)
         if cached is not None and now - cached[1] < self.interval:
             return cached[2], cached[3], False
-        try:
-            st = path.stat()
-            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
+        stamp = _stamp(path)
         if cached is not None and cached[0] == stamp:
             self._files[path] = (stamp, now, cached[2], cached[3])
             return cached[2], cached[3], False
-        cfg, problems = load_config(path)
+        ready = self._ready.pop(path, None)
+        cfg, problems = ready[1:] if ready is not None and ready[0] == stamp else load_config(path)
         self._files[path] = (stamp, now, cfg, problems)
         return cfg, problems, cached is not None
 

@@ -38,8 +38,8 @@ def server_where(during, engine=None):
         await asyncio.sleep(0)
         during(ls, doc)
         if engine is None:
-            return True, Result(analysis=None, index=None, key=(version,))
-        return True, Result(analysis=engine.analyze(doc.text), index=PositionIndex(doc.text, "utf-16"), key=(version,))
+            return True, Result(analysis=None, index=None, key=(version, 0, None, "markdown", 0))
+        return True, Result(analysis=engine.analyze(doc.text), index=PositionIndex(doc.text, "utf-16"), key=(version, 0, None, "markdown", 0))
 
     ls.analysis_of = analysis_of
     return ls, calls

@@ -80,3 +80,23 @@ def test_a_pyproject_without_unspun_is_not_ours(tmp_path):
     assert config_mod.find_config(tmp_path / "doc.md", stop=tmp_path) is None
     (tmp_path / "pyproject.toml").write_text("[tool.other]\nx = 'unspun'\n", "utf-8")
     assert config_mod.find_config(tmp_path / "doc.md", stop=tmp_path) is None
+
+
+def test_a_prefetched_configuration_is_not_read_again_and_its_change_still_shows(tmp_path, monkeypatch):
+    """The server reads ahead on a worker (`ConfigCache.prefetch`); the call on its message loop then takes
+    what was read, and still says the file changed."""
+    conf = tmp_path / "unspun.toml"
+    conf.write_text("min_confidence = 0.6\n", "utf-8")
+    doc = str(tmp_path / "doc.md")
+    cache = config_mod.ConfigCache(interval=0)
+    cfg, _, _ = cache.for_document(doc, tmp_path)
+    assert cfg.min_confidence == 0.6
+    conf.write_text("min_confidence = 0.7\n# longer now\n", "utf-8")
+    cache.prefetch(doc, tmp_path)
+    reads = []
+    real = config_mod.load_config
+    monkeypatch.setattr(config_mod, "load_config", lambda p: reads.append(p) or real(p))
+    cfg, _, changed = cache.for_document(doc, tmp_path)
+    assert (cfg.min_confidence, changed, reads) == (0.7, True, [])
+    cfg, _, changed = cache.for_document(doc, tmp_path)
+    assert (cfg.min_confidence, changed, reads) == (0.7, False, [])

@@ -236,6 +236,10 @@ class UnspunServer(LanguageServer):
             except asyncio.TimeoutError:
                 log.warning("no configuration yet; analysing with the settings at hand")
                 await self.apply_settings()
+        loop = asyncio.get_running_loop()
+        root = self.root_of(doc)
+        if root is not None:  # read the project configuration off the message loop (it is read, not trusted)
+            await loop.run_in_executor(None, self.configs.prefetch, doc.path, root)
         if not self.checks(doc):
             return False, None
         roots = self.roots()
@@ -244,7 +248,6 @@ class UnspunServer(LanguageServer):
             for p in problems:
                 self.tell(p, once=True)
             self.publisher.refresh()
-        loop = asyncio.get_running_loop()
         name = doc.uri.rsplit("/", 1)[-1]
         factory = (lambda: bridge(self, loop, f"unspun: checking {name}")) if self.client.work_done_progress else None
         return True, await self.analyses.analyze(doc, self.options_for(doc), factory, early)
