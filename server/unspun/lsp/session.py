@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,9 @@ log = logging.getLogger("unspun.lsp")
 #: how long the first analysis waits for the client's answer to workspace/configuration
 CONFIG_WAIT = 5.0
 
+
+#: a file name standing for "a document at the top of a workspace folder" when reading its configuration ahead
+CONFIG_PROBE = ".unspun-probe"
 
 #: how many documents' workspace folders are remembered (then forgotten at once)
 ROOTS_KEPT = 512
@@ -122,6 +126,9 @@ class UnspunServer(LanguageServer):
         new, problems = settings_mod.parse(raw)
         self.explicit_settings = settings_mod.explicit(raw)
         roots = self.roots()
+        loop = asyncio.get_running_loop()
+        for r in roots:  # the configuration files at the folders, read off the message loop
+            await loop.run_in_executor(None, self.configs.prefetch, os.path.join(r, CONFIG_PROBE), r)
         self.project_lexicons, refused = self._project_lexicons(roots, new)
         problems += refused
         build = new
