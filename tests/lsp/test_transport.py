@@ -349,3 +349,39 @@ def test_the_server_answers_every_good_request_among_garbage(raw):
         if isinstance(msg.get("id"), int) and msg["id"] < 10_000:
             got.append(msg["id"])
     assert got == want
+
+
+def test_a_fix_all_overtaken_by_an_edit_is_content_modified(raw):
+    """didOpen, a fix-all request and an edit in one write: the edit arrives while the analysis the request
+    waits for runs (a 400,000-character document), so the answer is ContentModified, not edits for the old
+    text."""
+    from support import server_options
+
+    s = raw()
+    s.send(frame({**INITIALIZE, "params": {"capabilities": {}, "initializationOptions": server_options()}}))
+    s.reply_to(1)
+    s.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+    s.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": "file:///ready.md", "languageId": "markdown", "version": 1, "text": "An information convention.\n"}}}))
+    while s.read().get("method") != "textDocument/publishDiagnostics":
+        pass  # the engine is ready
+    uri = "file:///stale.md"
+    text = "We held an information convention today, and more words follow here.\n" * 5700
+    whole = {"start": {"line": 0, "character": 0}, "end": {"line": 5700, "character": 0}}
+    s.send(
+        frame({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+               "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}})
+        + frame({"jsonrpc": "2.0", "id": 5, "method": "textDocument/codeAction",
+                 "params": {"textDocument": {"uri": uri}, "range": whole,
+                            "context": {"diagnostics": [], "only": ["source.fixAll.unspun"]}}})
+        + frame({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                 "params": {"textDocument": {"uri": uri, "version": 2},
+                            "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                                          "end": {"line": 0, "character": 0}}, "text": "x"}]}})
+    )
+    reply = s.reply_to(5)
+    assert reply.get("error", {}).get("code") == -32801, reply
+    s.send(frame({"jsonrpc": "2.0", "id": 6, "method": "textDocument/codeAction",
+                  "params": {"textDocument": {"uri": uri}, "range": whole,
+                             "context": {"diagnostics": [], "only": ["source.fixAll.unspun"]}}}))
+    assert s.reply_to(6)["result"], "a request for the current version gets its fix-all"

@@ -102,10 +102,11 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
     want_all = bool(only) and convert.kind_requested(only, convert.FIX_ALL_KIND)
     if doc is None or not (want_fixes or want_all):
         return []
+    version = doc.version
     _checked, res = await ls.analysis_of(doc)
+    _still_current(ls, doc, res, version)
     if res is None:
         return []
-    _still_current(ls, doc, res)
     ref = convert.DocRef(doc.uri, res.key[0], in_workspace=ls.root_of(doc) is not None)
     actions: list = []
     if want_fixes:
@@ -122,11 +123,13 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
     return actions
 
 
-def _still_current(ls: UnspunServer, doc, res) -> None:
+def _still_current(ls: UnspunServer, doc, res, version) -> None:
     """Raise ContentModified (-32801) when the document moved on (edited, closed or reopened) while its
     analysis ran: edits computed for an older text must not reach a client that applies them to the newer one
-    (one without versioned `documentChanges` could not tell)."""
-    if ls.docs.get(doc.uri) is not doc or res.key[0] != doc.version:
+    (one without versioned `documentChanges` could not tell), and an analysis the newer version cut short must
+    not read as "nothing to fix". `version`: the document's version when the request arrived."""
+    moved = doc.version != (version if res is None else res.key[0])
+    if ls.docs.get(doc.uri) is not doc or moved:
         raise JsonRpcContentModified(f"{doc.uri} changed (now version {doc.version}) while the request was computed")
 
 
@@ -137,9 +140,10 @@ async def resolve_code_action(ls: UnspunServer, action: types.CodeAction) -> typ
     doc = ls.docs.get(data["uri"])
     if doc is None:
         return action
+    version = doc.version
     _checked, res = await ls.analysis_of(doc)
+    _still_current(ls, doc, res, version)
     if res is not None:
-        _still_current(ls, doc, res)
         action.edit = convert.workspace_edit(doc.uri, res.key[0], convert.fix_all_edits(res.analysis, res.index, res.format), ls.client)
     return action
 

@@ -290,6 +290,10 @@ def decode(body: bytes) -> dict:
 async def serve(protocol, frames: FrameReader, stop: threading.Event) -> None:
     """Hand every valid message to `protocol` (a pygls JsonRPCProtocol) until the stream ends or `stop` is set."""
     while not stop.is_set():
+        # let what the last message started run up to its first wait before the next message is handled, as
+        # when each message is read separately (a burst of messages read at once would otherwise all be
+        # handled before any of the requests among them began)
+        await asyncio.sleep(0)
         body = await frames.next_body()
         if body is None:
             break
