@@ -385,3 +385,40 @@ def test_a_fix_all_overtaken_by_an_edit_is_content_modified(raw):
                   "params": {"textDocument": {"uri": uri}, "range": whole,
                              "context": {"diagnostics": [], "only": ["source.fixAll.unspun"]}}}))
     assert s.reply_to(6)["result"], "a request for the current version gets its fix-all"
+
+
+def test_tcp_uses_the_same_transport():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "unspun", "serve", "--tcp", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + WAIT
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        with conn:
+            conn.sendall(b"Content-Length: 99999999999\r\n\r\n{}" + frame(b"42") + frame(INITIALIZE) + frame(SHUTDOWN))
+            data = b""
+            while b'"id": 90' not in data:
+                chunk = conn.recv(65536)
+                assert chunk, data
+                data += chunk
+            assert b"-32600" in data and b"\"id\": 1," in data, data
+            conn.sendall(frame(EXIT))
+            assert proc.wait(WAIT) == 0
+        assert proc.stdout.read() == b""  # the protocol went over the socket; nothing on stdout
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

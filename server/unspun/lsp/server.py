@@ -213,8 +213,7 @@ def run(host: str | None = None, port: int | None = None, log_level: str = "info
     handler = logs.setup(log_level)
     ls = create_server(handler)
     if host is not None and port is not None:
-        transport.run_tcp(ls, host, port)
-        return 0
+        return transport.run_tcp(ls, host, port)
     # the protocol owns the real stdout; anything else printed (by us, a library or C code) goes to stderr
     proto_out: BinaryIO
     try:

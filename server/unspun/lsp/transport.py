@@ -369,23 +369,33 @@ def run_stdio(server, stdin, stdout) -> None:
         server.shutdown()
 
 
-def run_tcp(server, host: str, port: int) -> None:
-    """Serve `server` to one client at a time on a TCP port, until `exit`."""
+def run_tcp(server, host: str, port: int) -> int:
+    """Serve `server` to the first client that connects to a TCP port, until it sends `exit` or disconnects;
+    returns the exit code (0 after `shutdown`, 1 without)."""
     server._stop_event = stop = threading.Event()
 
-    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        server.protocol.set_writer(writer)
-        await serve(server.protocol, FrameReader(lambda: reader.read(CHUNK)), stop)
-
     async def main() -> None:
+        done: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            server.protocol.set_writer(writer)
+            try:
+                await serve(server.protocol, FrameReader(lambda: reader.read(CHUNK)), stop)
+            except SystemExit:  # `exit`
+                pass
+            finally:
+                if not done.done():
+                    done.set_result(None)
+
         listener = await asyncio.start_server(connection, host, port)
         log.info("serving on %s", ", ".join(str(s.getsockname()) for s in listener.sockets))
         async with listener:
-            await listener.serve_forever()
+            await done
 
     try:
         asyncio.run(main())
-    except (KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
+    return 0 if server.protocol._shutdown else 1
