@@ -16,7 +16,7 @@ import pytest
 from unspun.lsp import transport
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
-SHUTDOWN = {"jsonrpc": "2.0", "id": 90, "method": "shutdown"}
+SHUTDOWN = {"jsonrpc": "2.0", "id": 90, "method": "shutdown", "params": None}  # null params, as eglot sends
 EXIT = {"jsonrpc": "2.0", "method": "exit"}
 WAIT = 20.0
 
@@ -275,6 +275,7 @@ def test_a_header_without_an_end_is_noise():
         (GOOD[0], True),
         (b'{"jsonrpc": "2.0", "method": "initialized", "params": {}}', True),
         (b'{"jsonrpc": "2.0", "id": "abc", "result": null}', True),
+        (b'{"jsonrpc": "2.0", "id": 4, "method": "shutdown", "params": null}', True),  # as eglot sends it
         (b'{"jsonrpc": "2.0", "id": 3, "method": "x", "params": 5}', False),
         (b'{"jsonrpc": "2.0", "id": null, "method": "x"}', False),
         (b'{"jsonrpc": "2.0", "id": 1.5, "method": "x"}', False),

@@ -277,7 +277,8 @@ def decode(body: bytes) -> dict:
             raise Invalid(INVALID_REQUEST, "Invalid Request: the method must be a string", msg_id)
         if has_id and msg_id is None:
             raise Invalid(INVALID_REQUEST, "Invalid Request: a request id must not be null")
-        if "params" in data and not isinstance(data["params"], (dict, list)):
+        # (`null` is taken as no params: clients send it for requests without any, eglot for `shutdown`)
+        if data.get("params") is not None and not isinstance(data["params"], (dict, list)):
             raise Invalid(INVALID_REQUEST, "Invalid Request: params must be an object or an array", msg_id)
         return data
     if has_id and ("result" in data or "error" in data):
