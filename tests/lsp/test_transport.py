@@ -423,3 +423,35 @@ def test_tcp_uses_the_same_transport():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_an_internal_error_is_answered_without_its_traceback():
+    """pygls puts the Python traceback of an internal error in the response's `data`; it goes to the log."""
+    import json
+    import sys
+
+    from pygls.exceptions import JsonRpcInternalError
+
+    from unspun.lsp import server as server_mod
+
+    ls = server_mod.create_server()
+    sent: list[bytes] = []
+
+    class Writer:
+        def write(self, data: bytes) -> None:
+            sent.append(data)
+
+        def close(self) -> None:
+            pass
+
+    ls.protocol.set_writer(Writer())
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        error = JsonRpcInternalError.of(sys.exc_info()).to_response_error()
+    assert "traceback" in error.data  # what pygls would send
+    ls.protocol._send_response(5, error=error)
+    (frame,) = sent
+    reply = json.loads(frame.split(b"\r\n\r\n", 1)[1])
+    assert reply["id"] == 5 and reply["error"]["code"] == -32603 and "data" not in reply["error"]
+    assert b"traceback" not in frame and b"test_stale.py" not in frame
