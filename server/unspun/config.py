@@ -16,7 +16,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ PYPROJECT = "pyproject.toml"
 KINDS = tuple(k.value for k in Kind)
 SEVERITIES = ("error", "warning", "information", "hint")
 _SEVERITY_ALIASES = {"info": "information", "warn": "warning", "err": "error"}
+#: the problem of a configuration file that `ConfigCache.confine` refuses
+OUTSIDE = "a link to a file outside the workspace; not read, the defaults apply"
 #: how long reading one configuration file may take (seconds)
 READ_TIMEOUT = 2.0
 #: shorthand in `file_types` for every prose format
@@ -146,9 +148,12 @@ def _toml():
     return tomllib
 
 
-def find_config(start: str | os.PathLike[str], stop: str | os.PathLike[str] | None = None) -> Path | None:
+def find_config(
+    start: str | os.PathLike[str], stop: str | os.PathLike[str] | None = None, confine: Callable[[Path], bool] | None = None
+) -> Path | None:
     """The nearest `unspun.toml`, or `pyproject.toml` with a `[tool.unspun]` table, in the folder of `start`
-    (or `start` itself if a folder) and its parents, not going above `stop`."""
+    (or `start` itself if a folder) and its parents, not going above `stop`. A `pyproject.toml` that `confine`
+    refuses is not looked into (an `unspun.toml` is returned anyway, for `ConfigCache.load` to refuse)."""
     p = Path(os.path.abspath(start))
     folder = p if p.is_dir() else p.parent
     stop_p = Path(os.path.abspath(stop)) if stop is not None else None
@@ -159,7 +164,7 @@ def find_config(start: str | os.PathLike[str], stop: str | os.PathLike[str] | No
         if cand.is_file() or _special(cand):
             return cand  # (a special file is refused by `load_config`, which says so)
         pyp = d / PYPROJECT
-        if pyp.is_file() and _has_tool_table(pyp):
+        if pyp.is_file() and (confine is None or confine(pyp)) and _has_tool_table(pyp):
             return pyp
         if stop_p is not None and d == stop_p:
             break
@@ -400,8 +405,10 @@ class ConfigCache:
     configuration that applies to a document. The language server reads ahead on a worker (`prefetch`), so the
     reading itself does not happen on its message loop."""
 
-    def __init__(self, interval: float = 1.0):
+    def __init__(self, interval: float = 1.0, confine: Callable[[Path], bool] | None = None):
         self.interval = interval
+        #: which files may be read at all (the language server: those inside the workspace, links resolved)
+        self.confine = confine
         self._files: dict[Path, tuple[tuple[int, int] | None, float, ProjectConfig, list[ConfigProblem]]] = {}
         self._found: dict[tuple[Path, Path | None], tuple[float, Path | None]] = {}
         #: files read ahead by `prefetch`: path -> (stamp, config, problems)
@@ -413,8 +420,8 @@ class ConfigCache:
         `for_document` takes it from here (and still says that it changed)."""
         if not doc_path:
             return
-        found = find_config(Path(os.path.abspath(doc_path)).parent, stop)
-        if found is None:
+        found = find_config(Path(os.path.abspath(doc_path)).parent, stop, self.confine)
+        if found is None or (self.confine is not None and not self.confine(found)):
             return
         stamp = _stamp(found)
         cached = self._files.get(found)
@@ -432,7 +439,10 @@ class ConfigCache:
             self._files[path] = (stamp, now, cached[2], cached[3])
             return cached[2], cached[3], False
         ready = self._ready.pop(path, None)
-        cfg, problems = ready[1:] if ready is not None and ready[0] == stamp else load_config(path)
+        if self.confine is not None and not self.confine(path):
+            cfg, problems = ProjectConfig(path=path), [ConfigProblem(path, None, OUTSIDE)]
+        else:
+            cfg, problems = ready[1:] if ready is not None and ready[0] == stamp else load_config(path)
         self._files[path] = (stamp, now, cfg, problems)
         return cfg, problems, cached is not None
 
@@ -444,7 +454,7 @@ class ConfigCache:
         now = time.monotonic()
         found = self._found.get(key)
         if found is None or now - found[0] >= self.interval:
-            found = (now, find_config(folder, stop))
+            found = (now, find_config(folder, stop, self.confine))
             changed_file = self._found.get(key, (0, found[1]))[1] != found[1]
             self._found[key] = found
         else:

@@ -100,3 +100,19 @@ def test_a_prefetched_configuration_is_not_read_again_and_its_change_still_shows
     assert (cfg.min_confidence, changed, reads) == (0.7, True, [])
     cfg, _, changed = cache.for_document(doc, tmp_path)
     assert (cfg.min_confidence, changed, reads) == (0.7, False, [])
+
+
+def test_confined_configuration_files(tmp_path):
+    ws, out = tmp_path / "ws", tmp_path / "out"
+    ws.mkdir()
+    out.mkdir()
+    (out / "pyproject.toml").write_text("[tool.unspun]\nkinds = ['fingerprint']\n", "utf-8")
+    os.symlink(out / "pyproject.toml", ws / "pyproject.toml")
+    inside = lambda p: untrusted.inside(p, [ws])  # noqa: E731
+    assert config_mod.find_config(ws / "doc.md", ws) == ws / "pyproject.toml"  # unconfined: the command line
+    assert config_mod.find_config(ws / "doc.md", ws, inside) is None
+    (out / "unspun.toml").write_text("kinds = 'SECRET'\n", "utf-8")
+    os.symlink(out / "unspun.toml", ws / "unspun.toml")
+    cache = config_mod.ConfigCache(confine=inside)
+    cfg, problems, _ = cache.for_document(str(ws / "doc.md"), ws)
+    assert cfg.kinds is None and [p.message for p in problems] == [config_mod.OUTSIDE]

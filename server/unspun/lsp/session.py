@@ -51,7 +51,7 @@ class UnspunServer(LanguageServer):
         self.workspace_ignored: set[str] = set()
         self.allow_lists = allowlist.ProjectAllowLists()
         #: project configuration files (unspun.toml / pyproject.toml) of documents inside the workspace
-        self.configs = config_mod.ConfigCache()
+        self.configs = config_mod.ConfigCache(confine=self.may_read)
         #: the settings the editor sets itself (these win over a project configuration file)
         self.explicit_settings: frozenset[str] = frozenset()
         #: lexicon files named by the project configuration files of the workspace folders
@@ -94,6 +94,12 @@ class UnspunServer(LanguageServer):
         if not out and ws.root_path:
             out = [ws.root_path]
         return out
+
+    def may_read(self, path) -> bool:
+        """Whether a configuration file the workspace names may be read: it lies, links resolved, inside a
+        workspace folder or the user's configuration folder (a link to a file elsewhere could show parts of
+        that file in the problems reported)."""
+        return untrusted.inside(path, [*self.roots(), str(untrusted.user_config_dir())])
 
     def root_of(self, doc: DocumentState | None, uri: str | None = None):
         key = (doc.path if doc is not None else _path(uri or ""), tuple(self.roots()))
@@ -163,7 +169,7 @@ class UnspunServer(LanguageServer):
         out: list[str] = []
         problems: list[str] = []
         for r in roots:
-            found = config_mod.find_config(r, stop=r)
+            found = config_mod.find_config(r, stop=r, confine=self.may_read)
             if found is None:
                 continue
             for lexicon in self.configs.load(found)[0].lexicons:
