@@ -116,3 +116,25 @@ def test_confined_configuration_files(tmp_path):
     cache = config_mod.ConfigCache(confine=inside)
     cfg, problems, _ = cache.for_document(str(ws / "doc.md"), ws)
     assert cfg.kinds is None and [p.message for p in problems] == [config_mod.OUTSIDE]
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo", "outside"])
+def test_the_allow_list_file_is_read_as_untrusted_too(tmp_path, kind):
+    """`unspun.toml` at a workspace folder, read for its allow-list on the message loop: never a device, a
+    FIFO or a file outside the folder."""
+    from unspun.lsp import allowlist
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    target = ws / "unspun.toml"
+    if kind == "zero":
+        os.symlink("/dev/zero", target)
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        (tmp_path / "secret.toml").write_text("[unspun]\nallow = ['SECRET']\n", "utf-8")
+        os.symlink(tmp_path / "secret.toml", target)
+    allow, problem = allowlist.read_allow(ws)
+    assert allow == frozenset() and problem and "not used" in problem and "SECRET" not in problem
+    with pytest.raises(allowlist.AllowListError):
+        allowlist.add_phrase(ws, "information convention")
