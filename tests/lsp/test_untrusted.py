@@ -138,3 +138,40 @@ def test_the_allow_list_file_is_read_as_untrusted_too(tmp_path, kind):
     assert allow == frozenset() and problem and "not used" in problem and "SECRET" not in problem
     with pytest.raises(allowlist.AllowListError):
         allowlist.add_phrase(ws, "information convention")
+
+
+def test_a_workspace_whose_unspun_toml_is_dev_zero(tmp_path):
+    """The attack as a repository would mount it: `unspun.toml` at the workspace folder a link to /dev/zero
+    (git stores links). The server answers, checks the document with the defaults and says why."""
+    from support import server_options
+    from test_transport import Raw, frame
+
+    ws = tmp_path / "repo"
+    ws.mkdir()
+    os.symlink("/dev/zero", ws / "unspun.toml")
+    s = Raw()
+    try:
+        s.send(frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "capabilities": {}, "rootUri": ws.as_uri(), "initializationOptions": server_options()}}))
+        s.reply_to(1)
+        s.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+        s.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": (ws / "a.md").as_uri(), "languageId": "markdown", "version": 1, "text": "We held an information convention.\n"}}}))
+        messages = []
+        while True:
+            msg = s.read()
+            if msg.get("method") == "window/showMessage":
+                messages.append(msg["params"]["message"])
+            if msg.get("method") == "textDocument/publishDiagnostics" and msg["params"]["diagnostics"]:
+                break
+        s.send(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+        s.reply_to(2)
+        with open(f"/proc/{s.proc.pid}/status") as f:
+            peak_kib = int(next(line for line in f if line.startswith("VmHWM:")).split()[1])
+        s.send(frame({"jsonrpc": "2.0", "method": "exit"}))
+        assert s.close()[0] == 0
+    finally:
+        if s.proc.poll() is None:
+            s.proc.kill()
+    assert any("unspun.toml" in m and "outside the workspace" in m for m in messages), messages
+    assert peak_kib < 1024 * 1024  # nowhere near the gigabytes /dev/zero would fill
