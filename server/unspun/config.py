@@ -16,7 +16,7 @@ import math
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ PYPROJECT = "pyproject.toml"
 KINDS = tuple(k.value for k in Kind)
 SEVERITIES = ("error", "warning", "information", "hint")
 _SEVERITY_ALIASES = {"info": "information", "warn": "warning", "err": "error"}
+#: the problem of a configuration file that `ConfigCache.confine` refuses
+OUTSIDE = "a link to a file outside the workspace; not read, the defaults apply"
 #: how long reading one configuration file may take (seconds)
 READ_TIMEOUT = 2.0
 #: shorthand in `file_types` for every prose format
@@ -146,9 +148,12 @@ def _toml():
     return tomllib
 
 
-def find_config(start: str | os.PathLike[str], stop: str | os.PathLike[str] | None = None) -> Path | None:
+def find_config(
+    start: str | os.PathLike[str], stop: str | os.PathLike[str] | None = None, confine: Callable[[Path], bool] | None = None
+) -> Path | None:
     """The nearest `unspun.toml`, or `pyproject.toml` with a `[tool.unspun]` table, in the folder of `start`
-    (or `start` itself if a folder) and its parents, not going above `stop`."""
+    (or `start` itself if a folder) and its parents, not going above `stop`. A `pyproject.toml` that `confine`
+    refuses is not looked into (an `unspun.toml` is returned anyway, for `ConfigCache.load` to refuse)."""
     p = Path(os.path.abspath(start))
     folder = p if p.is_dir() else p.parent
     stop_p = Path(os.path.abspath(stop)) if stop is not None else None
@@ -159,7 +164,7 @@ def find_config(start: str | os.PathLike[str], stop: str | os.PathLike[str] | No
         if cand.is_file() or _special(cand):
             return cand  # (a special file is refused by `load_config`, which says so)
         pyp = d / PYPROJECT
-        if pyp.is_file() and _has_tool_table(pyp):
+        if pyp.is_file() and (confine is None or confine(pyp)) and _has_tool_table(pyp):
             return pyp
         if stop_p is not None and d == stop_p:
             break
@@ -177,7 +182,24 @@ _MENTION = re.compile(r"\bunspun\b")
 
 def _has_tool_table(path: Path) -> bool:
     """Whether a pyproject.toml has a `[tool.unspun]` table -- or cannot be read as TOML but mentions unspun
-    (then `load_config` reports why it is not used, instead of ignoring it without a word)."""
+    (then `load_config` reports why it is not used, instead of ignoring it without a word). Remembered per
+    version of the file (modification time and size), so a folder looked at again costs a `stat`."""
+    stamp = _stamp(path)
+    known = _TOOL_TABLES.get(path)
+    if known is not None and stamp is not None and known[0] == stamp:
+        return known[1]
+    found = _read_tool_table(path)
+    if len(_TOOL_TABLES) >= 256:
+        _TOOL_TABLES.clear()
+    _TOOL_TABLES[path] = (stamp, found)
+    return found
+
+
+#: pyproject.toml -> (its stamp, whether it is ours), see `_has_tool_table`
+_TOOL_TABLES: dict[Path, tuple[tuple[int, int] | None, bool]] = {}
+
+
+def _read_tool_table(path: Path) -> bool:
     try:
         text = untrusted.read(path, untrusted.CONFIG_LIMIT, READ_TIMEOUT).decode("utf-8", errors="replace")
     except OSError:
@@ -189,6 +211,14 @@ def _has_tool_table(path: Path) -> bool:
     except ValueError:
         return True
     return isinstance(tool, dict) and "unspun" in tool
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+        return (st.st_mtime_ns, st.st_size)
+    except OSError:
+        return None
 
 
 def _norm(key: str) -> str:
@@ -372,12 +402,31 @@ def _check(name: str, v: Any, path: Path, lines: _Lines, key: str, problems: lis
 
 class ConfigCache:
     """Configuration files by path, re-read when they change on disk (checked at most once a second), and the
-    configuration that applies to a document."""
+    configuration that applies to a document. The language server reads ahead on a worker (`prefetch`), so the
+    reading itself does not happen on its message loop."""
 
-    def __init__(self, interval: float = 1.0):
+    def __init__(self, interval: float = 1.0, confine: Callable[[Path], bool] | None = None):
         self.interval = interval
+        #: which files may be read at all (the language server: those inside the workspace, links resolved)
+        self.confine = confine
         self._files: dict[Path, tuple[tuple[int, int] | None, float, ProjectConfig, list[ConfigProblem]]] = {}
         self._found: dict[tuple[Path, Path | None], tuple[float, Path | None]] = {}
+        #: files read ahead by `prefetch`: path -> (stamp, config, problems)
+        self._ready: dict[Path, tuple[tuple[int, int] | None, ProjectConfig, list[ConfigProblem]]] = {}
+
+    def prefetch(self, doc_path: str | None, stop: str | os.PathLike[str] | None) -> None:
+        """Read ahead, on the calling thread (a worker: reading is not for an event loop), what `for_document`
+        is about to read for this document: the configuration file is found and, if it changed, read; the next
+        `for_document` takes it from here (and still says that it changed)."""
+        if not doc_path:
+            return
+        found = find_config(Path(os.path.abspath(doc_path)).parent, stop, self.confine)
+        if found is None or (self.confine is not None and not self.confine(found)):
+            return
+        stamp = _stamp(found)
+        cached = self._files.get(found)
+        if (cached is None or cached[0] != stamp) and self._ready.get(found, (0,))[0] != stamp:
+            self._ready[found] = (stamp, *load_config(found))
 
     def load(self, path: Path) -> tuple[ProjectConfig, list[ConfigProblem], bool]:
         """(config, problems, changed since the last call) for one file."""
@@ -385,15 +434,15 @@ class ConfigCache:
         cached = self._files.get(path)
         if cached is not None and now - cached[1] < self.interval:
             return cached[2], cached[3], False
-        try:
-            st = path.stat()
-            stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
+        stamp = _stamp(path)
         if cached is not None and cached[0] == stamp:
             self._files[path] = (stamp, now, cached[2], cached[3])
             return cached[2], cached[3], False
-        cfg, problems = load_config(path)
+        ready = self._ready.pop(path, None)
+        if self.confine is not None and not self.confine(path):
+            cfg, problems = ProjectConfig(path=path), [ConfigProblem(path, None, OUTSIDE)]
+        else:
+            cfg, problems = ready[1:] if ready is not None and ready[0] == stamp else load_config(path)
         self._files[path] = (stamp, now, cfg, problems)
         return cfg, problems, cached is not None
 
@@ -405,7 +454,7 @@ class ConfigCache:
         now = time.monotonic()
         found = self._found.get(key)
         if found is None or now - found[0] >= self.interval:
-            found = (now, find_config(folder, stop))
+            found = (now, find_config(folder, stop, self.confine))
             changed_file = self._found.get(key, (0, found[1]))[1] != found[1]
             self._found[key] = found
         else:

@@ -34,7 +34,19 @@ def _unreadable(name: object, reason: str) -> InputError:
     return InputError(f"{name}: {reason}", reason)
 
 
+#: byte order marks of UTF-16 -> the codec (the text keeps the mark as U+FEFF, so writing it back with the same
+#: codec gives the same bytes)
+UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+
+
 def decode(data: bytes, name: str) -> str:
+    """The text of a document: UTF-8, or UTF-16 with a byte order mark; a mark is kept as U+FEFF."""
+    codec = UTF16_BOMS.get(data[:2])
+    if codec is not None:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError as e:
+            raise InputError(f"{name}: not valid {codec.upper()} (offset {e.start}); skipped") from None
     if b"\x00" in data[:8192]:
         raise _skip(name, "looks like a binary file (contains NUL bytes)")
     try:
@@ -73,7 +85,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".unspun-tmp", dir=str(p.parent))
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8"))
+            f.write(text.encode(_codec_of(p, text)))
             f.flush()
             os.fsync(f.fileno())
         if mode is not None:
@@ -85,6 +97,17 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _codec_of(path: Path, text: str) -> str:
+    """UTF-16 (same byte order) for a text with a mark replacing a UTF-16 file, else UTF-8."""
+    if text.startswith("\ufeff"):
+        try:
+            with open(path, "rb") as f:
+                return UTF16_BOMS.get(f.read(2), "utf-8")
+        except OSError:
+            pass
+    return "utf-8"
 
 
 def iter_documents(paths: list[str]) -> list[str]:
@@ -107,11 +130,15 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class LineIndex:
-    """Code-point offset <-> (line, column), both from 0; \\n, \\r\\n and \\r end lines."""
+    """Code-point offset <-> (line, column), both from 0; \\n, \\r\\n and \\r end lines; a byte order mark
+    at the start takes no column."""
 
     def __init__(self, text: str):
         self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        #: a byte order mark is not a column of the first line (editors do not show it)
+        self._bom = text.startswith("\ufeff")
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self._starts, offset) - 1
-        return line, offset - self._starts[line]
+        column = offset - self._starts[line]
+        return line, column - 1 if self._bom and line == 0 and column > 0 else column

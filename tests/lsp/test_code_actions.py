@@ -205,3 +205,35 @@ async def test_fix_all_on_a_spun_page_leaves_nothing_for_a_second_fix_all(client
     assert doc.text != spun
     assert await doc.actions(only=[FIX_ALL]) == []
     doc.close()
+
+
+async def test_a_fix_in_a_rst_title_lengthens_its_underline(client: Client, workspace):
+    """docutils warns (and Sphinx with -W fails) when a title outgrows its underline: the fix-all edit and the
+    quick fix lengthen it."""
+    extra = workspace / "growing.tsv"
+    extra.write_text(
+        "# unspun lexicon\n# format: 1\n# name: growing\n"
+        "tortured\texpected\tkind\tconfidence\tinflect\trequire\texclude\tnote\n"
+        "bosom growth\tbreast cancer\tfingerprint\t0.95\tnoun\t\t\ttest\n",
+        "utf-8",
+    )
+    from support import LEXICON
+
+    text = "==============\nBosom growth\n==============\n\nThe bosom growth clinic.\n\nBosom growth\n============\n\nEnd.\n"
+    doc = Doc(client, workspace / "title.rst", text, language_id="restructuredtext")
+    await doc.diagnostics()
+    await client.configure({"lexicons": [str(LEXICON), str(extra)]}, doc)
+    (action,) = await doc.actions(only=[FIX_ALL])
+    assert action.title == "Restore the intended wording of 3 phrases (unspun)"
+    doc.apply(action.edit)
+    assert doc.text == (
+        "==============\nBreast cancer\n==============\n\nThe breast cancer clinic.\n\nBreast cancer\n=============\n\nEnd.\n"
+    )
+    doc.close()
+    doc = Doc(client, workspace / "title2.rst", "Bosom growth\n============\n\nEnd.\n", language_id="restructuredtext")
+    await doc.diagnostics()
+    (fix,) = replace_actions(await doc.actions(doc.range_of("Bosom")))
+    doc.apply(fix.edit)
+    assert doc.text == "Breast cancer\n=============\n\nEnd.\n"
+    doc.close()
+    await client.configure({"lexicons": [str(LEXICON)]})

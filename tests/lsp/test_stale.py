@@ -38,8 +38,8 @@ def server_where(during, engine=None):
         await asyncio.sleep(0)
         during(ls, doc)
         if engine is None:
-            return True, Result(analysis=None, index=None, key=(version,))
-        return True, Result(analysis=engine.analyze(doc.text), index=PositionIndex(doc.text, "utf-16"), key=(version,))
+            return True, Result(analysis=None, index=None, key=(version, 0, None, "markdown", 0))
+        return True, Result(analysis=engine.analyze(doc.text), index=PositionIndex(doc.text, "utf-16"), key=(version, 0, None, "markdown", 0))
 
     ls.analysis_of = analysis_of
     return ls, calls
@@ -61,6 +61,32 @@ def test_a_code_action_for_an_older_version_is_content_modified(during, only):
     with pytest.raises(JsonRpcContentModified):
         asyncio.run(server_mod.code_action(ls, code_action_params(only)))
     assert calls == [1]
+
+
+def test_an_analysis_cut_short_by_a_newer_version_is_content_modified():
+    """Not an empty list, which would read as "nothing to fix"."""
+    ls = server_mod.create_server()
+    ls.docs.open(t.TextDocumentItem(uri=URI, language_id="markdown", version=1, text="some text\n"))
+
+    async def analysis_of(doc, early=None):
+        await asyncio.sleep(0)
+        edit(ls, doc)
+        return True, None  # cancelled: the document changed
+
+    ls.analysis_of = analysis_of
+    with pytest.raises(JsonRpcContentModified):
+        asyncio.run(server_mod.code_action(ls, code_action_params()))
+
+
+def test_an_unchecked_document_has_no_actions():
+    ls = server_mod.create_server()
+    ls.docs.open(t.TextDocumentItem(uri=URI, language_id="markdown", version=1, text="some text\n"))
+
+    async def analysis_of(doc, early=None):
+        return False, None
+
+    ls.analysis_of = analysis_of
+    assert asyncio.run(server_mod.code_action(ls, code_action_params())) == []
 
 
 def test_a_fix_all_resolved_for_an_older_version_is_content_modified():

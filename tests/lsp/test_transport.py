@@ -16,7 +16,7 @@ import pytest
 from unspun.lsp import transport
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
-SHUTDOWN = {"jsonrpc": "2.0", "id": 90, "method": "shutdown"}
+SHUTDOWN = {"jsonrpc": "2.0", "id": 90, "method": "shutdown", "params": None}  # null params, as eglot sends
 EXIT = {"jsonrpc": "2.0", "method": "exit"}
 WAIT = 20.0
 
@@ -55,7 +55,10 @@ class Raw:
         while b"\r\n\r\n" not in self._buf:
             self._fill(deadline)
         head, rest = self._buf.split(b"\r\n\r\n", 1)
-        length = int([h for h in head.split(b"\r\n") if h.lower().startswith(b"content-length")][0].split(b":")[1])
+        headers = head.split(b"\r\n")
+        # stdout holds frames and nothing else: a stray print would show up here
+        assert all(h.startswith((b"Content-Length: ", b"Content-Type: ")) for h in headers), head
+        length = int([h for h in headers if h.startswith(b"Content-Length")][0].split(b":")[1])
         while len(rest) < length:
             self._fill(deadline)
             rest = self._buf.split(b"\r\n\r\n", 1)[1]
@@ -272,6 +275,7 @@ def test_a_header_without_an_end_is_noise():
         (GOOD[0], True),
         (b'{"jsonrpc": "2.0", "method": "initialized", "params": {}}', True),
         (b'{"jsonrpc": "2.0", "id": "abc", "result": null}', True),
+        (b'{"jsonrpc": "2.0", "id": 4, "method": "shutdown", "params": null}', True),  # as eglot sends it
         (b'{"jsonrpc": "2.0", "id": 3, "method": "x", "params": 5}', False),
         (b'{"jsonrpc": "2.0", "id": null, "method": "x"}', False),
         (b'{"jsonrpc": "2.0", "id": 1.5, "method": "x"}', False),
@@ -286,3 +290,168 @@ def test_the_envelope_check(body, ok):
     else:
         with pytest.raises(transport.Invalid):
             transport.decode(body)
+
+
+# -- garbage between good frames --------------------------------------------------------------------------
+
+def garbage_stream(seed: int, frames: int) -> tuple[bytes, list[int]]:
+    """Good requests (ids 0..frames-1) with, before each, at random: noise (random bytes, no header name in
+    them), a frame whose Content-Length is too short or too long, an oversized frame, a body that is not
+    JSON, or nothing. Returns the stream and the ids every reader must deliver, in order."""
+    import random
+
+    rng = random.Random(seed)
+    out = bytearray()
+    for i in range(frames):
+        kind = rng.randrange(6)
+        if kind == 0:
+            noise = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 200)))
+            out += noise.replace(b"ontent-", b"ontent_").replace(b"ONTENT-", b"ONTENT_")
+        elif kind == 1:
+            body = json.dumps(hover(10_000 + i)).encode()
+            out += frame(body, max(1, len(body) - rng.randrange(1, 40)))
+        elif kind == 2:
+            body = json.dumps(hover(10_000 + i)).encode()
+            out += frame(body, len(body) + rng.randrange(1, 5000))
+        elif kind == 3:
+            out += frame(b'{"x": "' + b"y" * 3000 + b'"}')  # over the limit of these readers
+        elif kind == 4:
+            out += frame(b"\xff{not json" * rng.randrange(1, 5))
+        out += frame(hover(i))
+    return bytes(out), list(range(frames))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_every_good_frame_survives_garbage_around_it(seed):
+    stream, want = garbage_stream(seed, 300)
+    import random
+
+    out, _ = bodies(stream, chunk=random.Random(seed).choice([5, 7, 512, 65536]), max_message=2000, idle=5)
+    got = []
+    for b in out:
+        try:
+            msg = transport.decode(b)
+        except transport.Invalid:
+            continue
+        if msg.get("id", -1) < 10_000:
+            got.append(msg["id"])
+    assert got == want
+
+
+def test_the_server_answers_every_good_request_among_garbage(raw):
+    stream, want = garbage_stream(99, 200)
+    s = raw(UNSPUN_MAX_MESSAGE_BYTES="2000")
+    s.send(frame(INITIALIZE))
+    s.reply_to(1)
+    s.send(stream)
+    got = []
+    while len(got) < len(want):
+        msg = s.response()
+        if isinstance(msg.get("id"), int) and msg["id"] < 10_000:
+            got.append(msg["id"])
+    assert got == want
+
+
+def test_a_fix_all_overtaken_by_an_edit_is_content_modified(raw):
+    """didOpen, a fix-all request and an edit in one write: the edit arrives while the analysis the request
+    waits for runs (a 400,000-character document), so the answer is ContentModified, not edits for the old
+    text."""
+    from support import server_options
+
+    s = raw()
+    s.send(frame({**INITIALIZE, "params": {"capabilities": {}, "initializationOptions": server_options()}}))
+    s.reply_to(1)
+    s.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+    s.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+        "uri": "file:///ready.md", "languageId": "markdown", "version": 1, "text": "An information convention.\n"}}}))
+    while s.read().get("method") != "textDocument/publishDiagnostics":
+        pass  # the engine is ready
+    uri = "file:///stale.md"
+    text = "We held an information convention today, and more words follow here.\n" * 5700
+    whole = {"start": {"line": 0, "character": 0}, "end": {"line": 5700, "character": 0}}
+    s.send(
+        frame({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+               "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}})
+        + frame({"jsonrpc": "2.0", "id": 5, "method": "textDocument/codeAction",
+                 "params": {"textDocument": {"uri": uri}, "range": whole,
+                            "context": {"diagnostics": [], "only": ["source.fixAll.unspun"]}}})
+        + frame({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                 "params": {"textDocument": {"uri": uri, "version": 2},
+                            "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                                          "end": {"line": 0, "character": 0}}, "text": "x"}]}})
+    )
+    reply = s.reply_to(5)
+    assert reply.get("error", {}).get("code") == -32801, reply
+    s.send(frame({"jsonrpc": "2.0", "id": 6, "method": "textDocument/codeAction",
+                  "params": {"textDocument": {"uri": uri}, "range": whole,
+                             "context": {"diagnostics": [], "only": ["source.fixAll.unspun"]}}}))
+    assert s.reply_to(6)["result"], "a request for the current version gets its fix-all"
+
+
+def test_tcp_uses_the_same_transport():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "unspun", "serve", "--tcp", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + WAIT
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        with conn:
+            conn.sendall(b"Content-Length: 99999999999\r\n\r\n{}" + frame(b"42") + frame(INITIALIZE) + frame(SHUTDOWN))
+            data = b""
+            while b'"id": 90' not in data:
+                chunk = conn.recv(65536)
+                assert chunk, data
+                data += chunk
+            assert b"-32600" in data and b"\"id\": 1," in data, data
+            conn.sendall(frame(EXIT))
+            assert proc.wait(WAIT) == 0
+        assert proc.stdout.read() == b""  # the protocol went over the socket; nothing on stdout
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_an_internal_error_is_answered_without_its_traceback():
+    """pygls puts the Python traceback of an internal error in the response's `data`; it goes to the log."""
+    import json
+    import sys
+
+    from pygls.exceptions import JsonRpcInternalError
+
+    from unspun.lsp import server as server_mod
+
+    ls = server_mod.create_server()
+    sent: list[bytes] = []
+
+    class Writer:
+        def write(self, data: bytes) -> None:
+            sent.append(data)
+
+        def close(self) -> None:
+            pass
+
+    ls.protocol.set_writer(Writer())
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        error = JsonRpcInternalError.of(sys.exc_info()).to_response_error()
+    assert "traceback" in error.data  # what pygls would send
+    ls.protocol._send_response(5, error=error)
+    (frame,) = sent
+    reply = json.loads(frame.split(b"\r\n\r\n", 1)[1])
+    assert reply["id"] == 5 and reply["error"]["code"] == -32603 and "data" not in reply["error"]
+    assert b"traceback" not in frame and b"test_stale.py" not in frame

@@ -32,6 +32,14 @@ def hostile_workspace(root: Path) -> None:
     (root / "unspun.toml").write_text("lexicons = [" + ", ".join(f'"{x}"' for x in lexicons) + "]\n", "utf-8")
     (root / "zero-config").mkdir()
     os.symlink("/dev/zero", root / "zero-config" / "unspun.toml")
+    (outside / "secret.toml").write_text('kinds = "SECRET-VALUE"\nSECRET_KEY = 1\n', "utf-8")
+    (root / "link-config").mkdir()
+    os.symlink(outside / "secret.toml", root / "link-config" / "unspun.toml")
+    (outside / "pyproject.toml").write_text('[tool.unspun]\nkinds = "SECRET-VALUE"\n', "utf-8")
+    (root / "link-pyproject").mkdir()
+    os.symlink(outside / "pyproject.toml", root / "link-pyproject" / "pyproject.toml")
+    (root / "fifo-config").mkdir()
+    os.mkfifo(root / "fifo-config" / "unspun.toml")
     (root / "big-config").mkdir()
     (root / "big-config" / "unspun.toml").write_text("# padding\n" * 200_000, "utf-8")
 
@@ -75,12 +83,27 @@ async def test_lexicons_named_by_the_workspace_are_confined_and_checked(client: 
     doc.close()
 
 
-async def test_a_configuration_file_that_is_a_link_to_a_device_is_refused(client: Client, hostile):
-    doc = Doc(client, hostile / "zero-config" / "b.md", SMALL)
+@pytest.mark.parametrize("folder, why", [("zero-config", "outside the workspace"), ("fifo-config", "a FIFO, not a regular file")])
+async def test_a_configuration_file_that_is_a_device_or_a_fifo_is_refused(client: Client, hostile, folder, why):
+    """`unspun.toml` as a link to /dev/zero (outside the workspace: not even looked at) and as a FIFO."""
+    doc = Doc(client, hostile / folder / "b.md", SMALL)
     assert [text_in(doc.text, d.range) for d in findings(await doc.diagnostics())] == ["an information convention"]
-    msgs = await client.wait_for(lambda: client.messages_containing("zero-config"), what="a message naming the file")
-    assert any("a device, not a regular file" in m for m in msgs), msgs
+    msgs = await client.wait_for(lambda: client.messages_containing(folder), what="a message naming the file")
+    assert any(why in m for m in msgs), msgs
     doc.close()
+
+
+async def test_a_configuration_file_linked_from_outside_is_not_read(client: Client, hostile):
+    """Its problems (unknown keys, values of the wrong type) would show parts of a file outside the workspace."""
+    doc = Doc(client, hostile / "link-config" / "f.md", SMALL)
+    assert [text_in(doc.text, d.range) for d in findings(await doc.diagnostics())] == ["an information convention"]
+    msgs = await client.wait_for(lambda: client.messages_containing("link-config"), what="a message naming the file")
+    assert any("outside the workspace" in m for m in msgs), msgs
+    doc.close()
+    doc = Doc(client, hostile / "link-pyproject" / "g.md", SMALL)
+    assert [text_in(doc.text, d.range) for d in findings(await doc.diagnostics())] == ["an information convention"]
+    doc.close()
+    assert "SECRET" not in shown(client)
 
 
 async def test_an_oversized_configuration_file_is_refused(client: Client, hostile):

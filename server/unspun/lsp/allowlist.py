@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from unspun import untrusted
+from unspun.config import READ_TIMEOUT
 from unspun.documents import write_atomic
 from unspun.engine.tokenize import phrase_words
 
@@ -71,10 +73,14 @@ def config_path(root: str | os.PathLike[str]) -> Path:
 def read_allow(root: str | os.PathLike[str]) -> tuple[frozenset[str], str | None]:
     """The phrases allowed in this workspace, and a problem message if the file could not be used."""
     path = Path(root) / CONFIG_NAME
+    if os.path.lexists(path) and not _inside(_real(path), _real(root)):
+        return frozenset(), f"{path}: a link to a file outside the workspace folder; its allow-list is not used"
     try:
-        data = path.read_bytes()
+        data = untrusted.read(path, untrusted.CONFIG_LIMIT, READ_TIMEOUT)
     except FileNotFoundError:
         return frozenset(), None
+    except untrusted.Refused as e:
+        return frozenset(), f"{e}; its allow-list is not used"
     except OSError as e:
         return frozenset(), f"{path}: cannot read: {e.strerror or e}"
     try:
@@ -94,9 +100,11 @@ def add_phrase(root: str | os.PathLike[str], phrase: str) -> tuple[Path, bool]:
         raise AllowListError(f"{phrase!r} is not a phrase")
     path = config_path(root)
     try:
-        raw = path.read_bytes()
+        raw = untrusted.read(path, untrusted.CONFIG_LIMIT, READ_TIMEOUT)
     except FileNotFoundError:
         raw = b""
+    except untrusted.Refused as e:
+        raise AllowListError(str(e)) from None
     except OSError as e:
         raise AllowListError(f"{path}: cannot read: {e.strerror or e}") from None
     try:

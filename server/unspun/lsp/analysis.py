@@ -75,6 +75,11 @@ class Result:
     index: PositionIndex
     key: tuple
 
+    @property
+    def format(self) -> str:
+        """The markup format the document was read as (see `Analyses.key`)."""
+        return self.key[3]
+
 
 class Analyses:
     def __init__(self, workers: int = 2):
@@ -183,7 +188,7 @@ class Analyses:
         engine = self.engine
         if engine is None or len(res.key) < 5:  # (no engine, or an analysis made without one)
             return fix_all_edits(res.analysis, res.index)
-        options, fmt, max_chars = res.key[2], res.key[3], res.key[4]
+        options, fmt, max_chars = res.key[2], res.format, res.key[4]
 
         def findings_of(text: str):
             # (read as the document's analysis reads it: only the first `max_chars` characters)
@@ -192,7 +197,7 @@ class Analyses:
             return eng.analyze(text, segments=prose.segments).findings
 
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, fix_all_edits, res.analysis, res.index, findings_of)
+        return await loop.run_in_executor(self.executor, fix_all_edits, res.analysis, res.index, findings_of, fmt)
 
     # -- analyses -----------------------------------------------------------------------------------------
     def key(self, doc: DocumentState, options: Options) -> tuple:
@@ -350,7 +355,9 @@ def _work(
     if prose.ignored:
         engine = engine.with_options(replace(engine.options, allow=engine.options.allow | prose.ignored))
     # (the stretch a reading says changed holds for the text it read: all of it, unless cut at `max_chars`)
-    prepared = engine.prepare(full, prose.segments, previous, prose.changed if checked is full else None)
+    # the engine reads only the checked text: given the whole of a document ten times over the limit, it would
+    # mask and cut all of it (memory and time in proportion to the whole); its findings' offsets are the same
+    prepared = engine.prepare(checked, prose.segments, previous, prose.changed if checked is full else None)
     scanned = 0
     todo = [chunk for chunk in prepared.chunks if chunk not in cache]
     size = sum(map(len, todo))
@@ -387,7 +394,7 @@ def _work(
     if any(e.is_set() for e in stops):
         raise Cancelled()
     if early is not None and size >= EARLY_CHARS:
-        quick = engine.analyze(full, cache, segments=prose.segments, prepared=prepared, quick=True, tokens=tokens)
+        quick = engine.analyze(checked, cache, segments=prose.segments, prepared=prepared, quick=True, tokens=tokens)
         if not quick.deferred_words:
             return quick, index, scanned, prepared, prose  # nothing was left out: this is the whole analysis
         early(quick)
@@ -395,7 +402,7 @@ def _work(
             raise Cancelled()
     try:
         analysis = engine.analyze(
-            full, cache, segments=prose.segments, prepared=prepared, tokens=tokens,
+            checked, cache, segments=prose.segments, prepared=prepared, tokens=tokens,
             stop=lambda: any(e.is_set() for e in stops),
         )
     except Stopped:
@@ -405,17 +412,15 @@ def _work(
 
 def read_lexicon(path: str) -> tuple[Lexicon, list]:
     """A user lexicon, read as untrusted input (`unspun.untrusted`: a regular file of at most 32 MiB, with a
-    timeout); `LexiconError` says why not."""
+    timeout); `LexiconError` says why not (the messages are those of `unspun.engine.lexicon.load_lexicon`)."""
     try:
         data = untrusted.read(path, untrusted.LEXICON_LIMIT)
-    except FileNotFoundError:
-        raise LexiconError(f"{path}: lexicon file not found") from None
+        text = data.decode("utf-8-sig")
     except untrusted.Refused as e:
         raise LexiconError(str(e)) from None
     except OSError as e:
-        raise LexiconError(f"{path}: cannot read lexicon: {e.strerror or e}") from None
-    try:
-        text = data.decode("utf-8-sig")
+        why = "lexicon file not found" if isinstance(e, FileNotFoundError) else f"cannot read lexicon: {e.strerror or e}"
+        raise LexiconError(f"{path}: {why}") from None
     except UnicodeDecodeError as e:
         raise LexiconError(f"{path}: lexicon is not valid UTF-8 (byte {e.start})") from None
     if "\x00" in text:

@@ -543,7 +543,8 @@ def workspace_edit(
 
 
 def fix_all_edits(
-    analysis: Analysis, index: PositionIndex, findings_of: Callable[[str], Iterable[Finding]] | None = None
+    analysis: Analysis, index: PositionIndex, findings_of: Callable[[str], Iterable[Finding]] | None = None,
+    fmt: str = "plain",
 ) -> list[types.TextEdit]:
     """The best replacement of every safe finding, as non-overlapping edits of the analysed text; with
     `findings_of` (the findings of a text, as the document's analysis makes them), fixed until stable
@@ -557,7 +558,17 @@ def fix_all_edits(
             return first.pop() if first else findings_of(text)
 
         edits = fix_until_stable(index.text, of)[1]
-    return [types.TextEdit(range=index.range(e.start, e.end), new_text=e.new_text) for e in edits]
+    return _text_edits([(e.start, e.end, e.new_text) for e in edits], index, fmt)
+
+
+def _text_edits(planned: list[tuple[int, int, str]], index: PositionIndex, fmt: str) -> list[types.TextEdit]:
+    """`planned` (start, end, new text) as protocol edits, with what the format needs besides: in
+    reStructuredText, a section title's underline lengthened where a replacement makes the title longer."""
+    if fmt == "rst":
+        from unspun.markup.rst import heading_edits
+
+        planned = sorted(planned + heading_edits(index.text, planned))
+    return [types.TextEdit(range=index.range(a, b), new_text=new) for a, b, new in planned]
 
 
 def kind_requested(only: Sequence[str] | None, kind: str) -> bool:
@@ -587,6 +598,7 @@ def quick_fixes(
     settings: Settings,
     client: ClientFeatures,
     phrase_of: Callable[[Finding], str],
+    fmt: str = "plain",
 ) -> list[types.CodeAction | types.Command]:
     """One action per replacement of each finding (the best one preferred), then ignore / allow actions."""
     out: list[types.CodeAction | types.Command] = []
@@ -611,7 +623,7 @@ def quick_fixes(
                     kind=QUICKFIX_KIND,
                     diagnostics=[diag],
                     is_preferred=(i == 0) if client.is_preferred else None,
-                    edit=workspace_edit(doc.uri, doc.version, [types.TextEdit(range=rng, new_text=repl)], client),
+                    edit=workspace_edit(doc.uri, doc.version, _text_edits([(f.start, f.end, repl)], index, fmt), client),
                 )
             )
         ignores.setdefault(phrase_of(f), None)
@@ -645,7 +657,7 @@ def quick_fixes(
 
 
 def fix_all_action(
-    analysis: Analysis, doc: DocRef, index: PositionIndex, client: ClientFeatures, defer: bool,
+    analysis: Analysis, doc: DocRef, index: PositionIndex, client: ClientFeatures, defer: bool, fmt: str = "plain",
     edits: list[types.TextEdit] | None = None,
 ) -> types.CodeAction | types.Command | None:
     """The whole-document fix, or None when there is nothing to fix.
@@ -662,7 +674,7 @@ def fix_all_action(
     if defer:
         return types.CodeAction(title=title, kind=FIX_ALL_KIND, data={"uri": doc.uri, "version": doc.version, "fixAll": True})
     if edits is None:
-        edits = [types.TextEdit(range=index.range(e.start, e.end), new_text=e.new_text) for e in planned]
+        edits = _text_edits([(e.start, e.end, e.new_text) for e in planned], index, fmt)
     return types.CodeAction(title=title, kind=FIX_ALL_KIND, edit=workspace_edit(doc.uri, doc.version, edits, client))
 
 

@@ -103,16 +103,17 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
     want_all = bool(only) and convert.kind_requested(only, convert.FIX_ALL_KIND)
     if doc is None or not (want_fixes or want_all):
         return []
+    version = doc.version
     _checked, res = await ls.analysis_of(doc)
+    _still_current(ls, doc, res, version)
     if res is None:
         return []
-    _still_current(ls, doc, res)
     ref = convert.DocRef(doc.uri, res.key[0], in_workspace=ls.root_of(doc) is not None)
     actions: list = []
     if want_fixes:
         start, end = res.index.offsets(params.range)
         found = convert.overlapping(res.analysis.findings, start, end)
-        actions += convert.quick_fixes(found, ref, res.index, ls.settings, ls.client, ls.analyses.lexicon_form)
+        actions += convert.quick_fixes(found, ref, res.index, ls.settings, ls.client, ls.analyses.lexicon_form, res.format)
     if want_all:
         # a broad request ("source", "source.fixAll": menus, VS Code's generic fix-all) gets the edit lazily
         # where the client resolves it; an explicit request for our kind (save hooks, scripts) gets it inline
@@ -120,17 +121,19 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
         edits = None if defer or not fix_edits(res.analysis.findings) else await ls.analyses.fix_all_edits(res)
         if edits is not None:
             _still_current(ls, doc, res)  # (the fixed text was analysed again meanwhile)
-        action = convert.fix_all_action(res.analysis, ref, res.index, ls.client, defer, edits)
+        action = convert.fix_all_action(res.analysis, ref, res.index, ls.client, defer, res.format, edits)
         if action is not None:
             actions.append(action)
     return actions
 
 
-def _still_current(ls: UnspunServer, doc, res) -> None:
+def _still_current(ls: UnspunServer, doc, res, version) -> None:
     """Raise ContentModified (-32801) when the document moved on (edited, closed or reopened) while its
     analysis ran: edits computed for an older text must not reach a client that applies them to the newer one
-    (one without versioned `documentChanges` could not tell)."""
-    if ls.docs.get(doc.uri) is not doc or res.key[0] != doc.version:
+    (one without versioned `documentChanges` could not tell), and an analysis the newer version cut short must
+    not read as "nothing to fix". `version`: the document's version when the request arrived."""
+    moved = doc.version != (version if res is None else res.key[0])
+    if ls.docs.get(doc.uri) is not doc or moved:
         raise JsonRpcContentModified(f"{doc.uri} changed (now version {doc.version}) while the request was computed")
 
 
@@ -141,7 +144,9 @@ async def resolve_code_action(ls: UnspunServer, action: types.CodeAction) -> typ
     doc = ls.docs.get(data["uri"])
     if doc is None:
         return action
+    version = doc.version
     _checked, res = await ls.analysis_of(doc)
+    _still_current(ls, doc, res, version)
     if res is not None:
         _still_current(ls, doc, res)
         edits = await ls.analyses.fix_all_edits(res)
@@ -216,8 +221,7 @@ def run(host: str | None = None, port: int | None = None, log_level: str = "info
     handler = logs.setup(log_level)
     ls = create_server(handler)
     if host is not None and port is not None:
-        transport.run_tcp(ls, host, port)
-        return 0
+        return transport.run_tcp(ls, host, port)
     # the protocol owns the real stdout; anything else printed (by us, a library or C code) goes to stderr
     proto_out: BinaryIO
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,9 @@ log = logging.getLogger("unspun.lsp")
 CONFIG_WAIT = 5.0
 
 
+#: a file name standing for "a document at the top of a workspace folder" when reading its configuration ahead
+CONFIG_PROBE = ".unspun-probe"
+
 #: how many documents' workspace folders are remembered (then forgotten at once)
 ROOTS_KEPT = 512
 
@@ -47,7 +51,7 @@ class UnspunServer(LanguageServer):
         self.workspace_ignored: set[str] = set()
         self.allow_lists = allowlist.ProjectAllowLists()
         #: project configuration files (unspun.toml / pyproject.toml) of documents inside the workspace
-        self.configs = config_mod.ConfigCache()
+        self.configs = config_mod.ConfigCache(confine=self.may_read)
         #: the settings the editor sets itself (these win over a project configuration file)
         self.explicit_settings: frozenset[str] = frozenset()
         #: lexicon files named by the project configuration files of the workspace folders
@@ -91,6 +95,12 @@ class UnspunServer(LanguageServer):
             out = [ws.root_path]
         return out
 
+    def may_read(self, path) -> bool:
+        """Whether a configuration file the workspace names may be read: it lies, links resolved, inside a
+        workspace folder or the user's configuration folder (a link to a file elsewhere could show parts of
+        that file in the problems reported)."""
+        return untrusted.inside(path, [*self.roots(), str(untrusted.user_config_dir())])
+
     def root_of(self, doc: DocumentState | None, uri: str | None = None):
         key = (doc.path if doc is not None else _path(uri or ""), tuple(self.roots()))
         try:
@@ -123,6 +133,9 @@ class UnspunServer(LanguageServer):
         logs.follow_setting(new.log_level)
         self.explicit_settings = settings_mod.explicit(raw)
         roots = self.roots()
+        loop = asyncio.get_running_loop()
+        for r in roots:  # the configuration files at the folders, read off the message loop
+            await loop.run_in_executor(None, self.configs.prefetch, os.path.join(r, CONFIG_PROBE), r)
         self.project_lexicons, refused = self._project_lexicons(roots, new)
         problems += refused
         build = new
@@ -157,7 +170,7 @@ class UnspunServer(LanguageServer):
         out: list[str] = []
         problems: list[str] = []
         for r in roots:
-            found = config_mod.find_config(r, stop=r)
+            found = config_mod.find_config(r, stop=r, confine=self.may_read)
             if found is None:
                 continue
             for lexicon in self.configs.load(found)[0].lexicons:
@@ -237,6 +250,10 @@ class UnspunServer(LanguageServer):
             except asyncio.TimeoutError:
                 log.warning("no configuration yet; analysing with the settings at hand")
                 await self.apply_settings()
+        loop = asyncio.get_running_loop()
+        root = self.root_of(doc)
+        if root is not None:  # read the project configuration off the message loop (it is read, not trusted)
+            await loop.run_in_executor(None, self.configs.prefetch, doc.path, root)
         if not self.checks(doc):
             return False, None
         roots = self.roots()
@@ -245,7 +262,6 @@ class UnspunServer(LanguageServer):
             for p in problems:
                 self.tell(p, once=True)
             self.publisher.refresh()
-        loop = asyncio.get_running_loop()
         name = doc.uri.rsplit("/", 1)[-1]
         factory = (lambda: bridge(self, loop, f"unspun: checking {name}")) if self.client.work_done_progress else None
         return True, await self.analyses.analyze(doc, self.options_for(doc), factory, early)

@@ -44,8 +44,11 @@ CHUNK = 64 * 1024
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 
-# a header line: a name we know, a colon, a value, a raw line break (never found inside JSON text)
-_HEADER_LINE = re.compile(rb"content-(?:length|type)[ \t]*:[^\r\n]*\r?\n", re.I)
+# a header line: a name we know, a colon, a value (digits for the length; no quote in a type), CR LF. None can
+# occur inside a JSON text: it would have to be in a string, and a string cannot hold a raw line break
+_HEADER_LINE = re.compile(rb"content-length[ \t]*:[ \t]*\d{1,20}[ \t]*\r\n|content-type[ \t]*:[^\r\n\"]*\r\n", re.I)
+# where a header line may begin (its end not read yet)
+_HEADER_START = re.compile(rb"content-(?:length|type)", re.I)
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
 _LENGTH = re.compile(rb"^content-length[ \t]*:[ \t]*(\d{1,20})[ \t\r]*$", re.I | re.M)
 
@@ -76,6 +79,7 @@ class FrameReader:
         #: what was dropped, for tests and logs
         self.skipped_bytes = 0
         self.oversized = 0
+        self._junk = 0
 
     async def _more(self, timeout: float | None = None) -> bool:
         """Append the next chunk to the buffer; False at the end of the stream or after `timeout` seconds."""
@@ -95,14 +99,19 @@ class FrameReader:
         self._buf += chunk
         return True
 
-    def _skip(self, n: int, why: str) -> None:
+    def _skip(self, n: int) -> None:
+        """Drop n bytes that belong to no message (logged once the run of them ends: `_skipped`)."""
         if n <= 0:
             return
-        dropped = bytes(self._buf[:n])
+        if self._buf[:n].strip():
+            self._junk += n
         del self._buf[:n]
-        if dropped.strip():
-            self.skipped_bytes += n
-            log.error("skipped %d byte(s) that are not part of a message (%s)", n, why)
+
+    def _skipped(self, why: str) -> None:
+        if self._junk:
+            self.skipped_bytes += self._junk
+            log.error("skipped %d byte(s) that are not part of a message (%s)", self._junk, why)
+            self._junk = 0
 
     async def next_body(self) -> bytes | None:
         """The next frame's body (None at the end of the stream)."""
@@ -126,32 +135,41 @@ class FrameReader:
         while True:
             m = _HEADER_LINE.search(self._buf)
             if m is None:
-                # keep a tail that may be the start of a header
-                self._skip(max(0, len(self._buf) - 64), "no header")
+                self._skip(len(self._buf) - 64)  # keep a tail that may be the start of a header
                 if not await self._more():
-                    self._skip(len(self._buf), "no header before the end of the stream")
+                    self._skip(len(self._buf))
+                    self._skipped("at the end of the stream")
                     return None
                 continue
-            self._skip(m.start(), "before a header")
+            self._skip(m.start())
+            self._skipped("before a header")
             end = _HEADER_END.search(self._buf)
-            if end is None:
+            if end is None or end.start() > MAX_HEADER:
                 if len(self._buf) > MAX_HEADER:
-                    self._skip(m.end(), "a header block without an end")
+                    self._skip(m.end())  # a header block without an end
                     continue
                 if not await self._more():
-                    self._skip(len(self._buf), "an unfinished header at the end of the stream")
+                    self._skip(len(self._buf))
+                    self._skipped("an unfinished header at the end of the stream")
                     return None
-                continue
-            if end.start() > MAX_HEADER:
-                self._skip(m.end(), "a header block without an end")
                 continue
             block = bytes(self._buf[: end.start()])
             lm = _LENGTH.search(block)
             if lm is None:
-                self._skip(end.end(), "a header without a valid Content-Length")
+                self._skip(end.end())
+                self._skipped("a header without a valid Content-Length")
                 continue
             del self._buf[: end.end()]
             return int(lm.group(1))
+
+    def _may_hold_header(self, length: int) -> bool:
+        """Whether a header line may begin before `length` whose end has not arrived yet."""
+        if len(self._buf) >= length + 64 or self._eof:
+            return False
+        for m in _HEADER_START.finditer(self._buf, max(0, length - 64), length):
+            if self._buf.find(b"\n", m.end()) < 0:
+                return True
+        return False
 
     async def _body(self, length: int) -> bytes:
         scanned = 0
@@ -163,23 +181,25 @@ class FrameReader:
                 del self._buf[: m.start()]
                 log.error("a message was shorter than its Content-Length (%d < %d bytes)", len(body), length)
                 return body
-            if len(self._buf) >= length:
-                body = bytes(self._buf[:length])
-                del self._buf[:length]
-                return body
+            if len(self._buf) >= length and not self._may_hold_header(length):
+                return self._take(length)
             scanned = len(self._buf)
             if await self._more(self.idle if self._buf else None):
                 continue
             if self._eof:
-                body = bytes(self._buf)
-                self._buf.clear()
-                return body
-            # idle: a body that is already complete JSON will not be continued by a well-behaved client
+                return self._take(len(self._buf))
+            # idle: what looked like the start of a header was none; or a body short of its length that is
+            # already complete JSON, which a well-behaved client will not continue
+            if len(self._buf) >= length:
+                return self._take(length)
             if _complete_json(self._buf):
-                body = bytes(self._buf)
-                self._buf.clear()
-                log.error("a message was shorter than its Content-Length (%d < %d bytes)", len(body), length)
-                return body
+                log.error("a message was shorter than its Content-Length (%d < %d bytes)", len(self._buf), length)
+                return self._take(len(self._buf))
+
+    def _take(self, n: int) -> bytes:
+        body = bytes(self._buf[:n])
+        del self._buf[:n]
+        return body
 
     async def _discard(self, length: int) -> bool:
         """Skip `length` bytes, or up to a header found among them; False at the end of the stream."""
@@ -257,7 +277,8 @@ def decode(body: bytes) -> dict:
             raise Invalid(INVALID_REQUEST, "Invalid Request: the method must be a string", msg_id)
         if has_id and msg_id is None:
             raise Invalid(INVALID_REQUEST, "Invalid Request: a request id must not be null")
-        if "params" in data and not isinstance(data["params"], (dict, list)):
+        # (`null` is taken as no params: clients send it for requests without any, eglot for `shutdown`)
+        if data.get("params") is not None and not isinstance(data["params"], (dict, list)):
             raise Invalid(INVALID_REQUEST, "Invalid Request: params must be an object or an array", msg_id)
         return data
     if has_id and ("result" in data or "error" in data):
@@ -270,6 +291,10 @@ def decode(body: bytes) -> dict:
 async def serve(protocol, frames: FrameReader, stop: threading.Event) -> None:
     """Hand every valid message to `protocol` (a pygls JsonRPCProtocol) until the stream ends or `stop` is set."""
     while not stop.is_set():
+        # let what the last message started run up to its first wait before the next message is handled, as
+        # when each message is read separately (a burst of messages read at once would otherwise all be
+        # handled before any of the requests among them began)
+        await asyncio.sleep(0)
         body = await frames.next_body()
         if body is None:
             break
@@ -345,23 +370,33 @@ def run_stdio(server, stdin, stdout) -> None:
         server.shutdown()
 
 
-def run_tcp(server, host: str, port: int) -> None:
-    """Serve `server` to one client at a time on a TCP port, until `exit`."""
+def run_tcp(server, host: str, port: int) -> int:
+    """Serve `server` to the first client that connects to a TCP port, until it sends `exit` or disconnects;
+    returns the exit code (0 after `shutdown`, 1 without)."""
     server._stop_event = stop = threading.Event()
 
-    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        server.protocol.set_writer(writer)
-        await serve(server.protocol, FrameReader(lambda: reader.read(CHUNK)), stop)
-
     async def main() -> None:
+        done: asyncio.Future = asyncio.get_running_loop().create_future()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            server.protocol.set_writer(writer)
+            try:
+                await serve(server.protocol, FrameReader(lambda: reader.read(CHUNK)), stop)
+            except SystemExit:  # `exit`
+                pass
+            finally:
+                if not done.done():
+                    done.set_result(None)
+
         listener = await asyncio.start_server(connection, host, port)
         log.info("serving on %s", ", ".join(str(s.getsockname()) for s in listener.sockets))
         async with listener:
-            await listener.serve_forever()
+            await done
 
     try:
         asyncio.run(main())
-    except (KeyboardInterrupt, SystemExit):
+    except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
+    return 0 if server.protocol._shutdown else 1

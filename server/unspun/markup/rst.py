@@ -169,3 +169,48 @@ def segments(text: str) -> list[Span]:
 
 def comments(text: str) -> list[Span]:
     return _read(text)[1]
+
+
+# -- section titles under a fix ----------------------------------------------------------------------------
+
+#: an underline or overline: one punctuation character repeated (at least twice), nothing else
+_ADORNMENT = re.compile(r"([!-/:-@\[-`{-~])\1+[ \t]*")
+
+
+def heading_edits(text: str, edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Further edits lengthening the underline (and overline) of every section title that `edits` (start,
+    end, new text: non-overlapping) make longer than it: docutils warns about a title longer than its
+    underline, and Sphinx with `-W` fails. Only a title whose adornment was long enough before is touched."""
+    if not edits:
+        return []
+    table = split_lines(text)
+    starts = [s for s, _e, _l in table]
+    from bisect import bisect_right
+
+    growth: dict[int, int] = {}
+    for start, end, new in edits:
+        k = bisect_right(starts, start) - 1
+        if k >= 0 and end <= table[k][0] + len(table[k][2]):  # within one line
+            growth[k] = growth.get(k, 0) + len(new) - (end - start)
+    out: list[tuple[int, int, str]] = []
+    for k, grow in sorted(growth.items()):
+        title = table[k][2]
+        if grow <= 0 or not title.strip() or title[:1] in " \t" or k + 1 >= len(table):
+            continue
+        under = _ADORNMENT.fullmatch(table[k + 1][2])
+        width = len(title.rstrip())
+        if under is None or len(under.group().rstrip()) < width:
+            continue
+        need = width + grow
+        for j in (k + 1, k - 1):
+            if j < 0:
+                continue
+            line = table[j][2]
+            m = _ADORNMENT.fullmatch(line)
+            if m is None or m.group(1) != under.group(1):
+                continue
+            have = len(line.rstrip())
+            if have < need:
+                at = table[j][0] + have
+                out.append((at, at, m.group(1) * (need - have)))
+    return out
