@@ -667,7 +667,7 @@ def fix_all_action(
     planned = fix_edits(analysis.findings)
     if not planned:
         return None
-    n = len(planned) if edits is None else len(edits)
+    n = len(planned)  # (the phrases the analysis found safe to fix; later rounds may add a few)
     title = f"Restore the intended wording of {n} phrase{'s' if n != 1 else ''} (unspun)"
     if not client.code_action_literals:
         return types.Command(title=title, command=CMD_FIX_ALL, arguments=[{"uri": doc.uri, "version": doc.version}])

@@ -120,7 +120,7 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
         defer = ls.client.resolve_edit and convert.FIX_ALL_KIND not in (only or ())
         edits = None if defer or not fix_edits(res.analysis.findings) else await ls.analyses.fix_all_edits(res)
         if edits is not None:
-            _still_current(ls, doc, res)  # (the fixed text was analysed again meanwhile)
+            _still_current(ls, doc, res, version)  # (the fixed text was analysed again meanwhile)
         action = convert.fix_all_action(res.analysis, ref, res.index, ls.client, defer, res.format, edits)
         if action is not None:
             actions.append(action)
@@ -148,9 +148,8 @@ async def resolve_code_action(ls: UnspunServer, action: types.CodeAction) -> typ
     _checked, res = await ls.analysis_of(doc)
     _still_current(ls, doc, res, version)
     if res is not None:
-        _still_current(ls, doc, res)
         edits = await ls.analyses.fix_all_edits(res)
-        _still_current(ls, doc, res)
+        _still_current(ls, doc, res, version)
         action.edit = convert.workspace_edit(doc.uri, res.key[0], edits, ls.client)
     return action
 
