@@ -601,6 +601,7 @@ def cmd_learn(args) -> int:
 def cmd_fix(args) -> int:
     from unspun.documents import InputError
     from unspun.engine.fixer import fix_until_stable
+    from unspun.documents import encoded_as_read
     from unspun.safewrite import WriteRefused, replace_file
 
     run = _Run(args)
@@ -640,10 +641,10 @@ def cmd_fix(args) -> int:
         if args.output == "-" or (path == "-" and not args.output):
             sys.stdout.write(fixed)
         elif args.output:
-            problem = _write_output(args.output, fixed.encode("utf-8"), args.force)
+            problem = _write_output(args.output, encoded_as_read(path, fixed) if path != "-" else fixed.encode("utf-8"), args.force)
         elif fixed != text:
             try:
-                replace_file(path, text.encode("utf-8"), fixed.encode("utf-8"), force=args.force)
+                replace_file(path, encoded_as_read(path, text), encoded_as_read(path, fixed), force=args.force)
             except WriteRefused as e:
                 problem = str(e)
             except OSError as e:

@@ -46,7 +46,7 @@ def decode(data: bytes, name: str) -> str:
         try:
             return data.decode(codec)
         except UnicodeDecodeError as e:
-            raise InputError(f"{name}: not valid {codec.upper()} (offset {e.start}); skipped") from None
+            raise _skip(name, f"not valid {codec.upper()} (offset {e.start})") from None
     if b"\x00" in data[:8192]:
         raise _skip(name, "looks like a binary file (contains NUL bytes)")
     try:
@@ -97,6 +97,11 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def encoded_as_read(path: str | os.PathLike[str], text: str) -> bytes:
+    """`text` in the encoding its file was read in (UTF-16 with the same mark, or UTF-8)."""
+    return text.encode(_codec_of(Path(path), text))
 
 
 def _codec_of(path: Path, text: str) -> str:

@@ -50,4 +50,5 @@ def test_utf16_without_a_mark_is_still_binary(tmp_path):
     p = tmp_path / "doc.txt"
     p.write_bytes(TEXT.encode("utf-16-le"))
     r = run("check", str(p))
-    assert r.returncode == 2 and b"binary" in r.stderr
+    # reported as skipped, which does not by itself make the run fail (docs/cli.md, exit codes)
+    assert r.returncode == 0 and b"binary" in r.stderr and b"skipped" in r.stderr
