@@ -92,6 +92,7 @@ const dirs = {
   extensions: path.join(tmp, "extensions"),
   workspace: path.join(tmp, "workspace"),
   browser: path.join(tmp, "browser"),
+  home: path.join(tmp, "home"),
 };
 for (const d of Object.values(dirs)) {
   fs.mkdirSync(d, { recursive: true });
@@ -102,6 +103,11 @@ const env: NodeJS.ProcessEnv = {
   XDG_DATA_HOME: dirs.data,
   XDG_CACHE_HOME: dirs.cache,
   TMPDIR: dirs.tmp,
+  HOME: dirs.home,
+  // VS Code's server hands extensions the environment of a login shell, whose start-up files set their own
+  // PATH (/etc/profile's, a pyenv shim first...): the extension would find another python3 than this PATH's.
+  // It skips that when started from its command line, which this says.
+  VSCODE_CLI: "1",
   VSCODE_PROXY_URI: "",
 };
 delete env.VSCODE_IPC_HOOK_CLI;
@@ -270,7 +276,7 @@ step("start code-server and open the workspace in Chromium", async () => {
       "--no-first-run",
     ],
   });
-  const context = await browser.newContext({ viewport: { width: 1200, height: 560 } });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 680 } });
   page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   await page.goto(url);
@@ -291,6 +297,22 @@ function exampleReport(): { spin_score: number; paragraphs: { line: number; spin
     json = failed.stdout;
   }
   return JSON.parse(json).files[0];
+}
+
+/** When the extension host activated the extension (from its log), as a time stamp. */
+function activationTime(): number | undefined {
+  const logs = path.join(dirs.userData, "logs");
+  for (const session of fs.existsSync(logs) ? fs.readdirSync(logs) : []) {
+    const file = path.join(logs, session, "exthost1", "remoteexthost.log");
+    if (!fs.existsSync(file)) {
+      continue;
+    }
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) .*_doActivateExtension unspun\.unspun/m.exec(fs.readFileSync(file, "utf8"));
+    if (m) {
+      return new Date(`${m[1]}T${m[2]}`).getTime(); // the log's local time, as Date reads it
+    }
+  }
+  return undefined;
 }
 
 /** The sum of the counts the workbench's own problems item shows (errors, warnings, infos). */
@@ -314,12 +336,18 @@ async function unspunStatus(): Promise<string | undefined> {
 }
 
 step("open a spun document with nothing configured: squiggles, one count, hover text, the spin note as a code lens", async () => {
-  const opened = Date.now();
   await openFile("spun-news.txt");
+  const opened = Date.now(); // the file's text is on screen
   await waitFor("warning squiggles", async () => (await count(".squiggly-warning")) >= 1, 90_000);
-  const firstSquiggles = (Date.now() - opened) / 1000;
-  console.log(`  first squiggles ${firstSquiggles.toFixed(1)} s after opening the file (fresh profile: the server's first start included)`);
-  fs.writeFileSync(path.join(artifacts, "first-squiggles.txt"), `${firstSquiggles.toFixed(2)}\n`);
+  const squiggled = Date.now();
+  // from the moment the extension starts (VS Code activates it for the first plain-text file) to the first
+  // squiggle: finding Python, checking it, starting the server, its first analysis (a fresh profile: nothing
+  // cached by an earlier start)
+  const activated = activationTime();
+  const sinceActivation = activated === undefined ? NaN : (squiggled - activated) / 1000;
+  const sinceText = (squiggled - opened) / 1000;
+  console.log(`  first squiggles ${sinceActivation.toFixed(1)} s after the extension was activated by the file's opening (${sinceText.toFixed(1)} s after its text showed)`);
+  fs.writeFileSync(path.join(artifacts, "first-squiggles.txt"), `activation to first squiggles: ${sinceActivation.toFixed(2)} s\ntext shown to first squiggles: ${sinceText.toFixed(2)} s\n`);
   await waitFor("warning squiggles", async () => (await count(".squiggly-warning")) >= 3, 90_000);
   await waitFor("information squiggles", async () => (await count(".squiggly-info")) >= 3);
   // the score the command line gives for the same text is what the status bar must show
