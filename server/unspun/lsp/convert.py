@@ -506,7 +506,7 @@ def hover(f: Finding, analysis: Analysis, index: PositionIndex, threshold: float
                      + ("looks machine-spun." if analysis.spun else "does not look machine-spun."))
     para = analysis.paragraph_at(f.start)
     if para is not None:
-        lines.append(f"This paragraph: {para[2]:.1f} per 100 words.")
+        lines[-1] += f" This paragraph: {para[2]:.1f} per 100 words."
     if markdown:  # one paragraph each (single line breaks would join them)
         cut = len(lines) - lines[::-1].index("")
         lines = lines[:cut] + [x for line in lines[cut:] for x in (line, "")]
