@@ -302,8 +302,8 @@ function exampleReport(): { spin_score: number; paragraphs: { line: number; spin
 /** When the extension host activated the extension (from its log), as a time stamp. */
 function activationTime(): number | undefined {
   const logs = path.join(dirs.userData, "logs");
-  for (const session of fs.existsSync(logs) ? fs.readdirSync(logs) : []) {
-    const file = path.join(logs, session, "exthost1", "remoteexthost.log");
+  for (const started of fs.existsSync(logs) ? fs.readdirSync(logs) : []) {
+    const file = path.join(logs, started, "exthost1", "remoteexthost.log");
     if (!fs.existsSync(file)) {
       continue;
     }
