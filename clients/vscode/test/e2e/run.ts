@@ -657,6 +657,55 @@ step("the command \u201cunspun: Fix All Safe Findings\u201d fixes the active doc
   await shot("07-fix-all-command.png");
 });
 
+// -- optional: keystroke latency in a long spun document ------------------------------------------------------------
+
+const latencyWords = Number(process.env.UNSPUN_E2E_LATENCY_WORDS || 0);
+
+if (latencyWords > 0) {
+  // (written before code-server starts, so that Quick Open knows it) the example's paragraphs, numbered so that
+  // none repeats word for word, up to the size asked for
+  const paragraphs = example.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const parts: string[] = [];
+  let words = 0;
+  for (let i = 0; words < latencyWords; i++) {
+    const p = `Item ${i + 1}. ${paragraphs[i % paragraphs.length]}`;
+    parts.push(p);
+    words += p.split(/\s+/).length;
+  }
+  fs.writeFileSync(path.join(dirs.workspace, "long-spun.txt"), "Notes on the meeting.\n\n" + parts.join("\n\n") + "\n");
+  step(`measure: a tortured phrase inserted into a ${latencyWords.toLocaleString("en")}-word spun document, to its squiggle`, async () => {
+    await openFile("long-spun.txt");
+    await waitFor("squiggles in the long document", async () => (await count(".squiggly-warning")) >= 1, 300_000);
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.press("End"); // end of "Notes on the meeting."
+    const top = page.locator(".editor-group-container.active .monaco-editor .view-overlays > div").first();
+    await top.waitFor();
+    const onFirstLine = async () => {
+      // a squiggle on the first line: the first line's overlay holds it
+      const first = page.locator(".editor-group-container.active .monaco-editor .view-overlays > div").first();
+      return (await first.locator(".squiggly-warning").count()) > 0;
+    };
+    if (await onFirstLine()) {
+      throw new Error("the first line has a squiggle before anything was typed");
+    }
+    const times: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      await page.keyboard.insertText(" An information convention"); // one edit (as a paste)
+      const typed = Date.now();
+      await waitFor("the squiggle of the typed phrase", onFirstLine, 60_000);
+      times.push(Date.now() - typed);
+      for (let k = 0; k < " An information convention".length; k++) {
+        await page.keyboard.press("Backspace");
+      }
+      await waitFor("the squiggle to go", async () => !(await onFirstLine()), 60_000);
+    }
+    times.sort((a, b) => a - b);
+    const line = `${latencyWords} words: edit to squiggle ${times.map((t) => `${t} ms`).join(", ")} (median ${times[2]} ms)`;
+    console.log(`  ${line}`);
+    fs.appendFileSync(path.join(artifacts, "keystroke-latency.txt"), line + "\n");
+  });
+}
+
 // -- run ----------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
