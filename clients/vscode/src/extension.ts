@@ -498,7 +498,16 @@ class Controller {
     this.output.info(`installing: ${command}`);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `unspun: installing ${specs.map(packageName).join(", ")}` },
-      () => run(python, pipInstallArgs(specs), 600_000),
+      async () => {
+        const first = await run(python, pipInstallArgs(specs), 600_000);
+        if (first.code === 0 || !/No module named pip/.test(`${first.stdout}${first.stderr}`)) {
+          return first;
+        }
+        // a virtual environment made without pip: Python carries a copy to install (no index needed)
+        this.output.info(`no pip for ${python}: python -m ensurepip --upgrade`);
+        const pip = await run(python, ["-m", "ensurepip", "--upgrade"], 120_000);
+        return pip.code === 0 ? run(python, pipInstallArgs(specs), 600_000) : first;
+      },
     );
     for (const line of `${result.stdout}\n${result.stderr}`.split(/\r?\n/).filter((l) => l.trim())) {
       this.output.info(`pip: ${line}`);
