@@ -32,7 +32,6 @@ import {
   isNote,
   noteOf,
   RESTART_KEYS,
-  serverLogLevel,
   spinScoreFromHover,
   spinSummary,
   statusText,
