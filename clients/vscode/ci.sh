@@ -2,8 +2,9 @@
 # Tests of the VS Code extension: install what they need, compile, run the unit tests, package the .vsix and
 # run the end-to-end test in code-server + headless Chromium.
 #
-# Expects the unspun Python package to be importable by `python3` on PATH (for example an activated
-# virtual environment). code-server is installed once into ${UNSPUN_CI_CACHE:-$XDG_CACHE_HOME/unspun-ci}
+# Expects `python3` on PATH (3.10 or later) with numpy and pip: the .vsix ships unspun and its pure-Python
+# dependencies (bundled/libs, fetched with pip), and the extension runs them with python3 from PATH, as it
+# does for a user who configured nothing. code-server is installed once into ${UNSPUN_CI_CACHE:-$XDG_CACHE_HOME/unspun-ci}
 # and reused by later runs. Screenshots go to test-artifacts/vscode/ at the root of the repository.
 # Exits non-zero on any failure, and when no test ran.
 set -euo pipefail
@@ -25,9 +26,10 @@ step "checks"
 command -v node >/dev/null || fail "node is not installed (Node 20 is needed)"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"
 [ "$node_major" -ge 20 ] || fail "Node $node_major found; code-server 4.99.3 and @vscode/vsce 3 need Node 20"
-python3 -m unspun --version >/dev/null 2>&1 ||
-  fail "python3 on PATH ($(command -v python3 || echo none)) cannot run unspun: install the Python package first (python3 -m pip install -e .)"
-echo "node $(node --version), npm $(npm --version), $(python3 -m unspun --version) with $(command -v python3)"
+python3 -c 'import sys, numpy; assert sys.version_info >= (3, 10)' >/dev/null 2>&1 ||
+  fail "python3 on PATH ($(command -v python3 || echo none)) must be Python 3.10+ with numpy (python3 -m pip install numpy)"
+python3 -m pip --version >/dev/null 2>&1 || fail "python3 on PATH has no pip (needed to bundle the pure-Python libraries)"
+echo "node $(node --version), npm $(npm --version), $(python3 --version) with numpy at $(command -v python3)"
 
 step "system packages"
 # chromium runs the workbench, ripgrep stands in for the binary @vscode/ripgrep would download, the rest build
@@ -66,7 +68,7 @@ rm -f "$unit_log"
 [ "$unit_rc" -eq 0 ] || fail "unit tests"
 [ "${unit_pass:-0}" -gt 0 ] || fail "no unit test ran"
 
-step "package"
+step "package (with the server's Python code in bundled/)"
 rm -f unspun.vsix
 npm run -s package || fail "vsce package"
 [ -s unspun.vsix ] || fail "no unspun.vsix"

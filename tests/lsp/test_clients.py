@@ -187,7 +187,7 @@ async def test_hover_format_follows_the_client(client: Client):
     value = hover.contents.value
     assert value.startswith("**unspun**: " if markdown else "unspun: ")
     assert ("\n- " in value) == markdown  # the evidence as a list
-    assert "\u201ccounterfeit consciousness\u201d \u2192 \u201cartificial intelligence\u201d (tortured phrase)" in value
+    assert "why this is a tortured phrase" in value
     # the evidence in plain words
     assert "is a known tortured phrase, a garbled \u201cartificial intelligence\u201d (the \u201clsptest\u201d lexicon" in value
     assert "Fix-all replaces it" in value

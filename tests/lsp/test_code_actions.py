@@ -171,7 +171,7 @@ async def test_hover_explains_the_finding(client: Client, workspace):
     assert hover.contents.kind == t.MarkupKind.Markdown
     value = hover.contents.value
     for part in (
-        "(tortured phrase)", "\u201ca news conference\u201d", "confidence 0.", "\u201clsptest\u201d lexicon", "Spin score",
+        "why this is a tortured phrase", "\u201cnews conference\u201d", "confidence 0.", "\u201clsptest\u201d lexicon", "Spin score",
         "per 100 words", "Fix-all replaces it",
     ):
         assert part in value, part

@@ -19,12 +19,14 @@ export interface DiscoveryInput {
   platform: NodeJS.Platform;
   /** does this file exist and may it be executed? */
   isExecutable: (file: string) => boolean;
+  /** the script that runs unspun from the libraries the extension ships (bundled/tool/unspun_server.py) */
+  launcher?: string;
 }
 
 export interface ServerCommand {
   /** the executable: `unspun` itself, or a Python interpreter */
   command: string;
-  /** `serve` or `-m unspun serve`; every start adds `--log-level LEVEL` (and the client `--stdio`) */
+  /** `serve`, `LAUNCHER serve` or `-m unspun serve`; every start adds `--log-level LEVEL` (and the client `--stdio`) */
   args: string[];
   /** true when `command` is a Python interpreter that must be able to import unspun */
   python: boolean;
@@ -109,17 +111,17 @@ export function discoverServer(input: DiscoveryInput): Discovery {
         message: `The setting unspun.interpreter names "${interpreter}", which is not an executable file.`,
       };
     }
-    return { ok: true, server: pythonServer(found, "unspun.interpreter") };
+    return { ok: true, server: pythonServer(found, "unspun.interpreter", input.launcher) };
   }
   const fromExtension = input.pythonExtensionInterpreter?.trim();
   if (fromExtension && input.isExecutable(fromExtension)) {
-    return { ok: true, server: pythonServer(fromExtension, "Python extension") };
+    return { ok: true, server: pythonServer(fromExtension, "Python extension", input.launcher) };
   }
   const names = input.platform === "win32" ? ["python", "py"] : ["python3", "python"];
   for (const name of names) {
     const found = findOnPath(name, input);
     if (found) {
-      return { ok: true, server: pythonServer(found, "PATH") };
+      return { ok: true, server: pythonServer(found, "PATH", input.launcher) };
     }
   }
   return {
@@ -130,8 +132,9 @@ export function discoverServer(input: DiscoveryInput): Discovery {
   };
 }
 
-function pythonServer(python: string, source: ServerSource): ServerCommand {
-  return { command: python, args: ["-m", "unspun", "serve"], python: true, source };
+function pythonServer(python: string, source: ServerSource, launcher?: string): ServerCommand {
+  const args = launcher ? [launcher, "serve"] : ["-m", "unspun", "serve"];
+  return { command: python, args, python: true, source };
 }
 
 /** The full argument list for a start (vscode-languageclient appends `--stdio`). */
@@ -152,11 +155,28 @@ export interface RunResult {
 export type Runner = (command: string, args: string[]) => Promise<RunResult>;
 
 export type InstallCheck =
-  | { ok: true; version: string }
-  | { ok: false; reason: "not-installed" | "broken" | "cannot-run"; detail: string };
+  | { ok: true; version: string; recommended?: string[] }
+  | { ok: false; reason: "not-installed" | "broken" | "cannot-run" | "old-python"; detail: string }
+  | { ok: false; reason: "missing"; detail: string; missing: string[]; recommended: string[] };
 
-/** Asks the interpreter for `unspun --version` (fast: the command line imports nothing heavy). */
-export async function checkInstalled(python: string, run: Runner): Promise<InstallCheck> {
+/** What `unspun_server.py --check` prints. */
+interface LauncherReport {
+  python?: string;
+  missing?: string[];
+  recommended?: string[];
+  unspun?: string | null;
+  error?: string | null;
+  details?: string[];
+}
+
+/**
+ * Can this interpreter run unspun? With the bundled `launcher`: asks it (`--check`) which compiled packages
+ * the interpreter lacks; without: asks the interpreter for `unspun --version`.
+ */
+export async function checkInstalled(python: string, run: Runner, launcher?: string): Promise<InstallCheck> {
+  if (launcher) {
+    return checkWithLauncher(python, run, launcher);
+  }
   const r = await run(python, ["-m", "unspun", "--version"]);
   if (r.error) {
     return { ok: false, reason: "cannot-run", detail: r.error };
@@ -172,6 +192,48 @@ export async function checkInstalled(python: string, run: Runner): Promise<Insta
   return { ok: false, reason: "broken", detail: out.trim() || `exit code ${r.code}` };
 }
 
+async function checkWithLauncher(python: string, run: Runner, launcher: string): Promise<InstallCheck> {
+  const r = await run(python, [launcher, "--check"]);
+  if (r.error) {
+    return { ok: false, reason: "cannot-run", detail: r.error };
+  }
+  let report: LauncherReport | undefined;
+  for (const line of r.stdout.split(/\r?\n/).reverse()) {
+    if (line.trim().startsWith("{")) {
+      try {
+        report = JSON.parse(line) as LauncherReport;
+        break;
+      } catch {
+        /* not the report */
+      }
+    }
+  }
+  if (!report) {
+    // Python 2, or an interpreter that failed before printing anything
+    const out = `${r.stdout}\n${r.stderr}`.trim();
+    if (/SyntaxError|Python 2\./.test(out)) {
+      return { ok: false, reason: "old-python", detail: out };
+    }
+    return { ok: false, reason: "broken", detail: out || `exit code ${r.code}` };
+  }
+  if (report.error && /Python \d+\.\d+ or later/.test(report.error)) {
+    return { ok: false, reason: "old-python", detail: `${report.error} (this is Python ${report.python ?? "?"})` };
+  }
+  if (report.missing && report.missing.length > 0) {
+    return {
+      ok: false,
+      reason: "missing",
+      missing: report.missing,
+      recommended: report.recommended ?? [],
+      detail: (report.details ?? []).join("\n"),
+    };
+  }
+  if (report.error || !report.unspun) {
+    return { ok: false, reason: "broken", detail: report.error ?? "unspun cannot be imported" };
+  }
+  return { ok: true, version: report.unspun, recommended: report.recommended ?? [] };
+}
+
 /** Quotes an argument for the user's shell when it needs it. */
 export function shellQuote(arg: string, platform: NodeJS.Platform): string {
   if (/^[\w@%+=:,./\\-]+$/.test(arg)) {
@@ -183,8 +245,14 @@ export function shellQuote(arg: string, platform: NodeJS.Platform): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The exact command that installs unspun for this interpreter. */
-export function pipInstallCommand(python: string, platform: NodeJS.Platform, spec = "unspun"): string {
+/** The arguments for the interpreter that install these packages into it. */
+export function pipInstallArgs(specs: readonly string[]): string[] {
+  return ["-m", "pip", "install", "--upgrade", ...specs];
+}
+
+/** The exact command that installs these packages for this interpreter, for a shell. */
+export function pipInstallCommand(python: string, platform: NodeJS.Platform, specs: string | readonly string[] = "unspun"): string {
   const exe = shellQuote(python, platform);
-  return `${platform === "win32" && /\s/.test(python) ? "& " : ""}${exe} -m pip install --upgrade ${spec}`;
+  const list = (typeof specs === "string" ? [specs] : specs).map((s) => shellQuote(s, platform));
+  return `${platform === "win32" && /\s/.test(python) ? "& " : ""}${exe} -m pip install --upgrade ${list.join(" ")}`;
 }

@@ -4,6 +4,7 @@
 import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import * as vscode from "vscode";
 import {
   LanguageClient,
@@ -18,15 +19,19 @@ import {
 import {
   checkInstalled,
   discoverServer,
+  pipInstallArgs,
   pipInstallCommand,
   RunResult,
   ServerCommand,
   serverArgs,
 } from "./discovery";
 import {
+  DocumentNote,
   documentSelector,
+  effectiveLogLevel,
+  isNote,
+  noteOf,
   RESTART_KEYS,
-  serverLogLevel,
   spinScoreFromHover,
   spinSummary,
   statusText,
@@ -59,6 +64,11 @@ class Controller {
   private starting: Promise<void> | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private pythonListener: vscode.Disposable | undefined;
+  /** the server's document-level note of each document (spun text, limits), shown as a code lens */
+  private readonly notes = new Map<string, DocumentNote>();
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  /** an error notification of ours may still be showing (hidden once the server runs again) */
+  private problemShowing = false;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel("unspun", { log: true });
@@ -75,6 +85,15 @@ class Controller {
       this.output.onDidChangeLogLevel((level) => this.logLevelChanged(level)),
       vscode.languages.onDidChangeDiagnostics(() => this.scheduleStatus()),
       vscode.window.onDidChangeActiveTextEditor(() => this.scheduleStatus()),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.forgetNote(doc.uri)),
+      this.lensesChanged,
+      vscode.languages.registerCodeLensProvider([{ scheme: "file" }, { scheme: "untitled" }], {
+        onDidChangeCodeLenses: this.lensesChanged.event,
+        provideCodeLenses: (doc) => this.codeLenses(doc),
+      }),
+      vscode.commands.registerCommand("unspun.moveCursor", (uri: string, line: number, character: number) =>
+        this.moveCursor(uri, line, character),
+      ),
       { dispose: () => this.pythonListener?.dispose() },
     );
     // `unspun.fixAll` is one of the server's commands: vscode-languageclient registers it while the server
@@ -116,6 +135,7 @@ class Controller {
   private async doStart(): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     const config = vscode.workspace.getConfiguration(SECTION);
+    const launcher = this.launcher();
     const discovery = discoverServer({
       serverPath: config.get<string>("server.path"),
       interpreter: config.get<string>("interpreter"),
@@ -125,42 +145,62 @@ class Controller {
       env: process.env,
       platform: process.platform,
       isExecutable,
+      launcher,
     });
     if (!discovery.ok) {
       this.output.error(discovery.message);
       this.showStatusError(discovery.message);
-      void this.offerFix(discovery.message, undefined);
+      void this.offerFix(discovery.message, undefined, []);
       return;
     }
     const server = discovery.server;
     this.output.info(`server: ${server.command} ${server.args.join(" ")} (from ${server.source})`);
     if (server.python) {
-      const check = await checkInstalled(server.command, run);
+      const check = await checkInstalled(server.command, run, launcher);
       if (!check.ok) {
+        const python = `the Python interpreter ${server.command} (${server.source})`;
         const message =
-          check.reason === "not-installed"
-            ? `unspun is not installed for the Python interpreter ${server.command} (${server.source}).`
-            : check.reason === "cannot-run"
-              ? `The Python interpreter ${server.command} (${server.source}) cannot be run: ${check.detail}`
-              : `unspun cannot be started with ${server.command} (${server.source}): ${lastLine(check.detail)}`;
+          check.reason === "missing"
+            ? `unspun needs ${check.missing.map(packageName).join(" and ")} in ${python}.`
+            : check.reason === "not-installed"
+              ? `unspun is not installed for ${python}.`
+              : check.reason === "old-python"
+                ? `unspun needs Python 3.10 or later; ${python} is older: ${lastLine(check.detail)}`
+                : check.reason === "cannot-run"
+                  ? `${capitalise(python)} cannot be run: ${check.detail}`
+                  : `unspun cannot be started with ${python}: ${lastLine(check.detail)}`;
         this.output.error(message);
         if (check.detail) {
           this.output.error(check.detail);
         }
         this.showStatusError(message);
-        void this.offerFix(message, server);
+        const install =
+          check.reason === "missing" ? [...check.missing, ...check.recommended] : check.reason === "not-installed" ? ["unspun"] : [];
+        void this.offerFix(message, server, install);
         return;
       }
-      this.output.info(`unspun ${check.version} found for ${server.command}`);
+      this.output.info(`unspun ${check.version} runs with ${server.command}${launcher ? " (bundled with the extension)" : ""}`);
+      if (check.recommended && check.recommended.length > 0) {
+        this.output.info(
+          `optional for ${server.command}: ${check.recommended.join(", ")} (faster fuzzy matching; the language model ` +
+            `that confirms findings). Install: ${pipInstallCommand(server.command, process.platform, check.recommended)}`,
+        );
+      }
     }
     await this.startClient(server, folder);
+  }
+
+  /** The bundled launcher (bundled/tool/unspun_server.py), when the extension ships one. */
+  private launcher(): string | undefined {
+    const file = this.context.asAbsolutePath(path.join("bundled", "tool", "unspun_server.py"));
+    return fs.existsSync(file) ? file : undefined;
   }
 
   private async startClient(server: ServerCommand, folder: string | undefined): Promise<void> {
     const config = vscode.workspace.getConfiguration(SECTION);
     const serverOptions: ServerOptions = {
       command: server.command,
-      args: serverArgs(server, serverLogLevel(this.output.logLevel)),
+      args: serverArgs(server, this.logLevel()),
       transport: TransportKind.stdio,
       options: { cwd: folder, env: { ...process.env, PYTHONUNBUFFERED: "1" } },
     };
@@ -184,7 +224,7 @@ class Controller {
       outputChannel: channel,
       traceOutputChannel: this.output,
       revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never */,
-      initializationOptions: { [SECTION]: toServerSettings(config) },
+      initializationOptions: { [SECTION]: toServerSettings(config, this.logLevel()) },
       markdown: { isTrusted: false, supportHtml: false },
       middleware: {
         workspace: {
@@ -194,8 +234,46 @@ class Controller {
             if (!Array.isArray(result)) {
               return result;
             }
-            return result.map((value, i) => (params.items[i]?.section === SECTION ? toServerSettings(value) : value));
+            return result.map((value, i) =>
+              params.items[i]?.section === SECTION ? toServerSettings(value, this.logLevel()) : value,
+            );
           },
+        },
+        // The document-level note (spun text, limits) is a code lens and part of the status bar item, not a
+        // diagnostic: as one it underlined a whole line and joined the hover of the first finding.
+        // (pushed, or pulled: VS Code asks for them when the server offers both)
+        handleDiagnostics: (uri, diagnostics, next) => next(uri, this.takeNote(uri, diagnostics)),
+        provideDiagnostics: async (document, previousResultId, token, next) => {
+          const report = await next(document, previousResultId, token);
+          if (report && report.kind === "full") {
+            const uri = document instanceof vscode.Uri ? document : document.uri;
+            return { ...report, items: this.takeNote(uri, report.items) };
+          }
+          return report;
+        },
+        // After a quick fix the cursor goes to the end of the replacement (VS Code leaves it where it was,
+        // which is now inside the new words).
+        provideCodeActions: async (document, range, context, token, next) => {
+          const actions = await next(document, range, context, token);
+          for (const action of actions ?? []) {
+            if (!(action instanceof vscode.CodeAction) || action.command || !action.edit) {
+              continue;
+            }
+            if (!action.kind || !vscode.CodeActionKind.QuickFix.contains(action.kind)) {
+              continue;
+            }
+            const edits = action.edit.get(document.uri);
+            if (edits.length !== 1) {
+              continue;
+            }
+            const end = endOfInsert(edits[0].range.start, edits[0].newText);
+            action.command = {
+              title: "",
+              command: "unspun.moveCursor",
+              arguments: [document.uri.toString(), end.line, end.character],
+            };
+          }
+          return actions;
         },
         executeCommand: async (command, args, next) => {
           if (command === "unspun.fixAll" && !(args[0] && typeof args[0] === "object" && "uri" in args[0])) {
@@ -224,6 +302,12 @@ class Controller {
       await client.start();
       await this.applyTrace(client);
       this.output.info("server started");
+      if (this.problemShowing) {
+        // the problem it told of is solved: VS Code has no way to close one notification, so hide the toasts
+        // (they stay in the notification centre)
+        this.problemShowing = false;
+        void vscode.commands.executeCommand("notifications.hideToasts");
+      }
     } catch (err) {
       const message = `The unspun server could not be started: ${String(err)}`;
       this.output.error(message);
@@ -263,10 +347,83 @@ class Controller {
   }
 
   private async logLevelChanged(level: vscode.LogLevel): Promise<void> {
-    this.output.info(`log level: ${vscode.LogLevel[level]}; the server logs at ${serverLogLevel(level)} after a restart`);
-    if (this.client?.isRunning()) {
-      await this.applyTrace(this.client);
+    this.output.info(`log level: ${vscode.LogLevel[level]}; the server logs at ${this.logLevel()}`);
+    const client = this.client;
+    if (client?.isRunning()) {
+      await this.applyTrace(client);
+      await client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     }
+  }
+
+  /** The server's log level: `unspun.logLevel`, else debug while tracing, else the output channel's level. */
+  private logLevel(): string {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const explicit = config.get<string>("logLevel");
+    return explicit || effectiveLogLevel(config.get<string>("trace.server"), this.output.logLevel);
+  }
+
+  // -- the document-level note: a code lens on its line --------------------------------------------------------
+
+  private codeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const note = this.notes.get(doc.uri.toString());
+    if (!note || !this.client) {
+      return [];
+    }
+    const line = Math.min(note.line, Math.max(doc.lineCount - 1, 0));
+    const range = new vscode.Range(line, 0, line, 0);
+    const lenses = [
+      new vscode.CodeLens(range, {
+        title: `${note.spun ? "$(warning) " : ""}unspun: ${note.message}`,
+        tooltip: "Show the spin score of each paragraph",
+        command: "unspun.showSpinScores",
+      }),
+    ];
+    const safe = vscode.languages
+      .getDiagnostics(doc.uri)
+      .filter((d) => d.source === "unspun" && (d as { data?: { safe?: unknown } }).data?.safe === true).length;
+    if (safe > 0) {
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: "Fix all safe findings",
+          tooltip: "Replace every finding that is safe to fix without review (one undo restores them all)",
+          command: "unspun.fixAll",
+          arguments: [{ uri: doc.uri.toString() }],
+        }),
+      );
+    }
+    return lenses;
+  }
+
+  /** Keeps the document-level note of a document's diagnostics (for the code lens and the status bar) and
+   * returns the others. */
+  private takeNote(uri: vscode.Uri, diagnostics: vscode.Diagnostic[]): vscode.Diagnostic[] {
+    const notes = diagnostics.filter((d) => isNote(d));
+    const key = uri.toString();
+    const before = this.notes.get(key)?.message;
+    if (notes.length > 0) {
+      this.notes.set(key, noteOf(notes[0], notes[0].range.start.line));
+    } else {
+      this.notes.delete(key);
+    }
+    if (this.notes.get(key)?.message !== before) {
+      this.lensesChanged.fire();
+    }
+    return notes.length > 0 ? diagnostics.filter((d) => !isNote(d)) : diagnostics;
+  }
+
+  private forgetNote(uri: vscode.Uri): void {
+    if (this.notes.delete(uri.toString())) {
+      this.lensesChanged.fire();
+    }
+  }
+
+  private moveCursor(uri: string, line: number, character: number): void {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.uri.toString() !== uri) {
+      return;
+    }
+    const pos = editor.document.validatePosition(new vscode.Position(line, character));
+    editor.selection = new vscode.Selection(pos, pos);
   }
 
   // -- the Python extension ---------------------------------------------------------------------------------
@@ -305,32 +462,70 @@ class Controller {
 
   // -- telling the user ---------------------------------------------------------------------------------------
 
-  private async offerFix(message: string, server: ServerCommand | undefined): Promise<void> {
+  /**
+   * The error notification, with short buttons (long ones are cut off): Install (into the interpreter in use,
+   * when packages are missing), Select Interpreter (with the Python extension), Settings, Output.
+   */
+  private async offerFix(message: string, server: ServerCommand | undefined, install: string[]): Promise<void> {
     const actions: string[] = [];
-    let install: string | undefined;
-    if (server?.python) {
-      install = pipInstallCommand(server.command, process.platform);
-      actions.push("Install in Terminal", "Copy Command");
+    const canInstall = !!server?.python && install.length > 0;
+    if (canInstall) {
+      actions.push("Install");
     }
-    const hasPython = !!vscode.extensions.getExtension(PYTHON_EXTENSION);
-    if (hasPython) {
+    if (vscode.extensions.getExtension(PYTHON_EXTENSION)) {
       actions.push("Select Interpreter");
     }
-    actions.push("Open Settings", "Show Output");
-    const text = install ? `${message} Install it with: ${install}` : message;
+    actions.push("Settings", "Output");
+    const command = canInstall && server ? pipInstallCommand(server.command, process.platform, install) : undefined;
+    const text = command ? `${message} Install: ${command}` : message;
+    this.problemShowing = true;
     const pick = await vscode.window.showErrorMessage(`unspun: ${text}`, ...actions);
-    if (pick === "Install in Terminal" && install) {
-      const terminal = vscode.window.createTerminal({ name: "unspun: install" });
-      terminal.show();
-      terminal.sendText(install);
-      this.output.info(`after "${install}" finishes, run "unspun: Restart Server"`);
-    } else if (pick === "Copy Command" && install) {
-      await vscode.env.clipboard.writeText(install);
+    this.problemShowing = false;
+    if (pick === "Install" && server && command) {
+      await this.install(server.command, install, command);
     } else if (pick === "Select Interpreter") {
       await vscode.commands.executeCommand("python.setInterpreter");
-    } else if (pick === "Open Settings") {
+    } else if (pick === "Settings") {
       await vscode.commands.executeCommand("workbench.action.openSettings", "@ext:unspun.unspun interpreter");
-    } else if (pick === "Show Output") {
+    } else if (pick === "Output") {
+      this.output.show(true);
+    }
+  }
+
+  /** Installs packages into the interpreter in use (pip, as a child process), then restarts the server. */
+  private async install(python: string, specs: string[], command: string): Promise<void> {
+    this.output.info(`installing: ${command}`);
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `unspun: installing ${specs.map(packageName).join(", ")}` },
+      async () => {
+        const first = await run(python, pipInstallArgs(specs), 600_000);
+        if (first.code === 0 || !/No module named pip/.test(`${first.stdout}${first.stderr}`)) {
+          return first;
+        }
+        // a virtual environment made without pip: Python carries a copy to install (no index needed)
+        this.output.info(`no pip for ${python}: python -m ensurepip --upgrade`);
+        const pip = await run(python, ["-m", "ensurepip", "--upgrade"], 120_000);
+        return pip.code === 0 ? run(python, pipInstallArgs(specs), 600_000) : first;
+      },
+    );
+    for (const line of `${result.stdout}\n${result.stderr}`.split(/\r?\n/).filter((l) => l.trim())) {
+      this.output.info(`pip: ${line}`);
+    }
+    if (result.code === 0) {
+      await this.restart();
+      return;
+    }
+    const why = result.error ?? lastLine(`${result.stdout}\n${result.stderr}`.trim());
+    const offline = /No matching distribution|Could not find a version|NewConnectionError|Temporary failure in name resolution|No module named pip/.test(
+      `${result.stdout}${result.stderr}${result.error ?? ""}`,
+    );
+    const hint = offline
+      ? " pip could not get the packages (no pip, or no package index): install them for this interpreter yourself, or choose an interpreter that has them."
+      : "";
+    const pick = await vscode.window.showErrorMessage(`unspun: the installation failed: ${why}.${hint}`, "Copy Command", "Output");
+    if (pick === "Copy Command") {
+      await vscode.env.clipboard.writeText(command);
+    } else if (pick === "Output") {
       this.output.show(true);
     }
   }
@@ -366,20 +561,17 @@ class Controller {
       return;
     }
     const doc = editor.document;
-    const diagnostics = vscode.languages.getDiagnostics(doc.uri).filter((d) => d.source === "unspun");
-    const summary = spinSummary(
-      diagnostics.map((d) => ({ source: d.source, code: d.code, message: d.message, data: (d as { data?: unknown }).data })),
-    );
-    if (summary.score === undefined) {
+    const diagnostics = vscode.languages
+      .getDiagnostics(doc.uri)
+      .filter((d) => d.source === "unspun")
+      .map((d) => ({ source: d.source, code: d.code, message: d.message, severity: d.severity, data: (d as { data?: unknown }).data, range: d.range }));
+    const note = this.notes.get(doc.uri.toString());
+    let hoverScore: number | undefined;
+    if (note?.spinScore === undefined && diagnostics.length > 0) {
       // The document-level note is only there for spun texts: the hover of a finding states the score.
-      const finding = diagnostics.find((d) => {
-        const code = typeof d.code === "object" ? d.code.value : d.code;
-        return code !== "spin-score" && code !== "too-many-findings";
-      });
-      if (finding) {
-        summary.score = await this.hoverScore(client, doc, finding.range.start);
-      }
+      hoverScore = await this.hoverScore(client, doc, diagnostics[0].range.start);
     }
+    const summary = spinSummary(diagnostics, note, hoverScore);
     if (this.client !== client || vscode.window.activeTextEditor?.document !== doc) {
       return;
     }
@@ -487,12 +679,12 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function run(command: string, args: string[]): Promise<RunResult> {
+function run(command: string, args: string[], timeout = 20000): Promise<RunResult> {
   return new Promise((resolve) => {
     childProcess.execFile(
       command,
       args,
-      { timeout: 20000, env: { ...process.env, PYTHONIOENCODING: "utf-8" } },
+      { timeout, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PYTHONIOENCODING: "utf-8" } },
       (error, stdout, stderr) => {
         const spawnFailed = error && typeof (error as NodeJS.ErrnoException).code === "string";
         resolve({
@@ -504,6 +696,22 @@ function run(command: string, args: string[]): Promise<RunResult> {
       },
     );
   });
+}
+
+/** Where text inserted at `start` ends. */
+function endOfInsert(start: vscode.Position, text: string): vscode.Position {
+  const lines = text.split(/\r\n|\r|\n/);
+  const last = lines[lines.length - 1];
+  return lines.length === 1 ? start.translate(0, last.length) : new vscode.Position(start.line + lines.length - 1, last.length);
+}
+
+/** "numpy>=1.24" -> "numpy" */
+function packageName(spec: string): string {
+  return spec.split(/[<>=!~ ;[]/)[0];
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function lastLine(text: string): string {

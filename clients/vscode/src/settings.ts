@@ -21,6 +21,7 @@ export const SERVER_KEYS = [
   "debounceMs",
   "maxDiagnostics",
   "maxDocumentSize",
+  "logLevel",
 ] as const;
 
 export type ServerKey = (typeof SERVER_KEYS)[number];
@@ -47,17 +48,19 @@ export const BASE_LANGUAGES = ["plaintext", "markdown", "latex", "restructuredte
  * The server's part of the section: only the server's keys, values copied as they are (the server validates
  * them and reports bad ones by name). `undefined` and `null` mean "not set" and are left out.
  */
-export function toServerSettings(section: unknown): Record<string, unknown> {
+export function toServerSettings(section: unknown, logLevel?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (!section || typeof section !== "object") {
-    return out;
-  }
-  const raw = section as Record<string, unknown>;
-  for (const key of SERVER_KEYS) {
-    const value = raw[key];
-    if (value !== undefined && value !== null) {
-      out[key] = cloneJson(value);
+  if (section && typeof section === "object") {
+    const raw = section as Record<string, unknown>;
+    for (const key of SERVER_KEYS) {
+      const value = raw[key];
+      if (value !== undefined && value !== null && !(key === "logLevel" && value === "")) {
+        out[key] = cloneJson(value);
+      }
     }
+  }
+  if (logLevel && out.logLevel === undefined) {
+    out.logLevel = logLevel;
   }
   return out;
 }
@@ -79,6 +82,17 @@ export function serverLogLevel(level: number): "debug" | "info" | "warning" | "e
     return "error";
   }
   return "info";
+}
+
+/**
+ * The server's log level when `unspun.logLevel` is empty: debug while `unspun.trace.server` traces messages,
+ * else the output channel's level (Developer: Set Log Level...).
+ */
+export function effectiveLogLevel(trace: string | undefined, channelLevel: number): "debug" | "info" | "warning" | "error" {
+  if (trace === "messages" || trace === "verbose") {
+    return "debug";
+  }
+  return serverLogLevel(channelLevel);
 }
 
 /** `unspun.trace.server` if set, else verbose protocol tracing when the output channel's level is Trace. */
@@ -134,27 +148,23 @@ function stringList(value: unknown, fallback: string[]): string[] {
   return value.filter((v): v is string => typeof v === "string");
 }
 
-// -- the spin score, for the status bar -----------------------------------------------------------------
+// -- the count and the spin score, for the status bar ----------------------------------------------------
 
 export interface DiagnosticLike {
   source?: string;
   code?: unknown;
   message: string;
   data?: unknown;
+  /** VS Code's DiagnosticSeverity: Error 0, Warning 1, Information 2, Hint 3 */
+  severity?: number;
 }
 
-export interface SpinSummary {
-  /** likely substitutions per 100 words, when known */
-  score: number | undefined;
-  /** the server's note says the text looks machine-spun */
-  spun: boolean;
-  /** findings in the document (not counting the document-level note) */
-  findings: number;
-}
+/** Codes of the server's document-level notes (spun text, too many findings, too large a document). */
+export const NOTE_CODES = new Set(["spin-score", "too-many-findings", "document-too-large"]);
 
-const NOTE_CODES = new Set(["spin-score", "too-many-findings"]);
+const HINT = 3;
 
-function codeOf(d: DiagnosticLike): string | undefined {
+export function codeOf(d: { code?: unknown }): string | undefined {
   const c = d.code;
   if (typeof c === "string" || typeof c === "number") {
     return String(c);
@@ -165,63 +175,112 @@ function codeOf(d: DiagnosticLike): string | undefined {
   return undefined;
 }
 
-/** Reads the spin score from unspun's diagnostics of one document. */
-export function spinSummary(diagnostics: readonly DiagnosticLike[]): SpinSummary {
-  let score: number | undefined;
-  let spun = false;
-  let findings = 0;
+/** Whether a diagnostic is one of the server's document-level notes (shown as a code lens, not a squiggle). */
+export function isNote(d: DiagnosticLike): boolean {
+  return d.source === "unspun" && NOTE_CODES.has(codeOf(d) ?? "");
+}
+
+/** A document-level note of the server, as the extension keeps it. */
+export interface DocumentNote {
+  message: string;
+  /** the line it belongs to (the first line with text) */
+  line: number;
+  /** likely substitutions per 100 words, when the note gives it */
+  spinScore?: number;
+  /** the note says the text looks machine-spun */
+  spun: boolean;
+  /** how many findings the document has (more than are listed, past `unspun.maxDiagnostics`) */
+  findings?: number;
+}
+
+export function noteOf(d: DiagnosticLike, line: number): DocumentNote {
+  const data = (d.data ?? {}) as { spinScore?: unknown; findings?: unknown };
+  const m = /machine-spun: ([\d.]+) likely substitutions/.exec(d.message);
+  return {
+    message: d.message,
+    line,
+    spinScore: typeof data.spinScore === "number" ? data.spinScore : m ? Number(m[1]) : undefined,
+    spun: !!m,
+    findings: typeof data.findings === "number" ? data.findings : undefined,
+  };
+}
+
+export interface SpinSummary {
+  /** likely substitutions per 100 words, when known */
+  score: number | undefined;
+  /** the text looks machine-spun */
+  spun: boolean;
+  /** findings listed in the Problems panel (every severity but Hint): the count the status bar shows */
+  problems: number;
+  /** findings shown as hints only (faint, not in the Problems panel) */
+  hints: number;
+  /** findings fix-all applies */
+  safe: number;
+  /** all the document's findings, when more than are listed (`unspun.maxDiagnostics`) */
+  total?: number;
+}
+
+/** The count and spin score of one document, from its unspun diagnostics (the notes left out) and its note. */
+export function spinSummary(diagnostics: readonly DiagnosticLike[], note?: DocumentNote, hoverScore?: number): SpinSummary {
+  let problems = 0;
+  let hints = 0;
+  let safe = 0;
   for (const d of diagnostics) {
-    if (d.source !== "unspun") {
+    if (d.source !== "unspun" || isNote(d)) {
       continue;
     }
-    const code = codeOf(d);
-    if (code && NOTE_CODES.has(code)) {
-      const data = d.data as { spinScore?: unknown; findings?: unknown } | undefined;
-      if (data && typeof data.spinScore === "number") {
-        score = data.spinScore;
-      }
-      const m = /machine-spun: ([\d.]+) likely substitutions/.exec(d.message);
-      if (m) {
-        spun = true;
-        score ??= Number(m[1]);
-      }
-      if (data && typeof data.findings === "number") {
-        findings = Math.max(findings, data.findings);
-      }
+    if (d.severity === HINT) {
+      hints++;
+    } else {
+      problems++;
+    }
+    if ((d.data as { safe?: unknown } | undefined)?.safe === true) {
+      safe++;
     }
   }
-  const listed = diagnostics.filter((d) => d.source === "unspun" && !NOTE_CODES.has(codeOf(d) ?? "")).length;
-  findings = Math.max(findings, listed);
-  if (score === undefined && findings === 0) {
+  let score = note?.spinScore ?? hoverScore;
+  if (score === undefined && problems + hints === 0) {
     score = 0;
   }
-  return { score, spun, findings };
+  const total = note?.findings !== undefined && note.findings > problems + hints ? note.findings : undefined;
+  return { score, spun: note?.spun ?? false, problems, hints, safe, total };
 }
 
 /** The spin score as the server's hover states it ("Spin score 4.1 likely substitutions per 100 words"). */
 export function spinScoreFromHover(text: string): number | undefined {
-  const m = /Spin score ([\d.]+) likely substitutions per 100 words/.exec(text);
+  const m = /[Ss]pin score ([\d.]+) likely substitutions per 100 words/.exec(text);
   return m ? Number(m[1]) : undefined;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function statusText(summary: SpinSummary): string {
   const score = summary.score === undefined ? "" : ` ${summary.score.toFixed(1)}`;
-  if (summary.spun) {
-    return `$(warning) spin${score}`;
-  }
-  if (summary.findings > 0) {
-    return `$(eye) spin${score}`;
-  }
-  return `$(check) spin${score}`;
+  const icon = summary.spun ? "$(warning)" : summary.problems + summary.hints > 0 ? "$(eye)" : "$(check)";
+  return `${icon} spin${score} \u00b7 ${plural(summary.problems, "finding", "findings")}`;
 }
 
 export function statusTooltip(summary: SpinSummary, threshold: number): string {
-  const n = summary.findings;
-  const findings = n === 1 ? "1 finding" : `${n} findings`;
-  const score =
+  const lines: string[] = [];
+  const listed = `${plural(summary.problems, "finding", "findings")} in the Problems panel`;
+  lines.push(
+    summary.safe > 0
+      ? `unspun: ${listed}; fix-all (\u201cunspun: Fix All Safe Findings\u201d) changes ${summary.safe} of them.`
+      : `unspun: ${listed}; none is safe to fix without review.`,
+  );
+  if (summary.hints > 0) {
+    lines.push(`${plural(summary.hints, "weak suggestion", "weak suggestions")} shown as hints only (dotted, not in the Problems panel).`);
+  }
+  if (summary.total !== undefined) {
+    lines.push(`The document has ${summary.total} findings; the first ones are listed (setting unspun.maxDiagnostics).`);
+  }
+  lines.push(
     summary.score === undefined
-      ? "Spin score not known yet"
-      : `Spin score ${summary.score.toFixed(1)} likely substitutions per 100 words (threshold ${threshold})`;
-  const verdict = summary.spun ? "this text looks machine-spun" : "this text does not look machine-spun";
-  return `unspun: ${score}: ${verdict}. ${findings}.`;
+      ? "Spin score not known yet."
+      : `Spin score ${summary.score.toFixed(1)} likely substitutions per 100 words (threshold ${threshold}): ` +
+          (summary.spun ? "this text looks machine-spun." : "this text does not look machine-spun."),
+  );
+  return lines.join("\n");
 }

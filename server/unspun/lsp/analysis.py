@@ -94,6 +94,10 @@ class Analyses:
         self._stamps_checked = 0.0
         self._configure_lock = asyncio.Lock()
         self.closing = threading.Event()
+        #: called (on the event loop) when the engine changed by itself: the language model loaded after a
+        #: first start (see `configure`); the open documents' diagnostics are then out of date
+        self.on_engine_change: Callable[[], None] | None = None
+        self._completing: asyncio.Future | None = None
 
     # -- the engine ---------------------------------------------------------------------------------------
     async def configure(self, settings: Settings, root: str | None, force: bool = False) -> list[str]:
@@ -106,8 +110,12 @@ class Analyses:
             if not force and self.engine is not None and spec == self._lexicon_spec:
                 return []
             loop = asyncio.get_running_loop()
+            # the first start ever converts the language model into the per-user cache (seconds): the lexicon
+            # findings come first, the model's follow (`_complete`)
+            staged = models[0] and await loop.run_in_executor(self.executor, _model_not_cached)
             engine, problems, stamps = await loop.run_in_executor(
-                self.executor, self._build, settings.builtin_lexicons, paths, settings.lexicons, models
+                self.executor, self._build, settings.builtin_lexicons, paths, settings.lexicons,
+                (False, False) if staged else models,
             )
             self.engine, self._lexicon_spec, self._lexicon_stamps = engine, spec, stamps
             self.generation += 1
@@ -115,10 +123,40 @@ class Analyses:
             # collector's full passes, which would otherwise walk them all (~0.1 s) every so often mid-typing
             gc.freeze()
             log.info(
-                "engine ready: %d lexicon(s), %d phrase variants (generation %d)",
+                "engine ready: %d lexicon(s), %d phrase variants (generation %d)%s",
                 len(engine.lexicons), len(engine.index), self.generation,
+                "; preparing the language model (first start), lexicon findings meanwhile" if staged else "",
             )
+            if staged:
+                self._completing = asyncio.ensure_future(
+                    self._complete(spec, settings.builtin_lexicons, paths, settings.lexicons, models, problems)
+                )
             return problems
+
+    async def _complete(
+        self, spec: tuple, builtin: bool, paths: tuple[str, ...], raw: tuple[str, ...], models: tuple[bool, bool],
+        told: list[str],
+    ) -> None:
+        """Builds the engine with the language model (and synonym index) after a staged first start, and
+        puts it in place unless the lexicon settings changed meanwhile."""
+        loop = asyncio.get_running_loop()
+        try:
+            engine, problems, stamps = await loop.run_in_executor(self.executor, self._build, builtin, paths, raw, models)
+        except Exception as e:  # noqa: BLE001 - the lexicon engine stays in place
+            log.warning("the language model could not be prepared (%s); continuing without", e)
+            return
+        async with self._configure_lock:
+            if self._lexicon_spec != spec or self.closing.is_set():
+                return  # settings changed meanwhile: their own build is in place
+            self.engine, self._lexicon_stamps = engine, stamps
+            self.generation += 1
+            gc.freeze()
+        for p in problems:
+            if p not in told:
+                log.warning("%s", p)
+        log.info("engine ready with the language model (generation %d)", self.generation)
+        if self.on_engine_change is not None:
+            self.on_engine_change()
 
     def _build(self, builtin: bool, paths: tuple[str, ...], raw: tuple[str, ...], models: tuple[bool, bool]):
         problems: list[str] = []
@@ -275,6 +313,16 @@ class Analyses:
     def shutdown(self) -> None:
         self.closing.set()
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _model_not_cached() -> bool:
+    """Whether the language model would be converted now (pocketsphinx installed, nothing in the cache yet)."""
+    try:
+        from unspun.engine import langmodel, lmbuild
+
+        return not langmodel.default_model_path().is_file() and lmbuild.find_pocketsphinx_lm() is not None
+    except Exception:  # noqa: BLE001 - when in doubt, build as usual
+        return False
 
 
 def _settled(task: asyncio.Future) -> None:

@@ -402,6 +402,13 @@ _FLAGGED = {
     Kind.ARTICLE: "The indefinite article fits the replacement, not the word written.",
 }
 
+_WHY = {
+    "tortured phrase": "why this is a tortured phrase",
+    "spinner substitution": "why this looks like a spinner substitution",
+    "possible spinner substitution": "why this may be a spinner substitution",
+    "article": "why the article is flagged",
+}
+
 _LEXICON_ENTRY = re.compile(r"entry (['\"])(.*)\1 \(line (\d+)\)")
 _GAIN = re.compile(r"log10 gain ([+-]?\d+(?:\.\d+)?)(?: for (['\"])(.*)\2)?")
 _THESAURUS = re.compile(r"(['\"])(.*)\1 lists (['\"])(.*)\3 as a synonym")
@@ -479,7 +486,8 @@ def evidence_lines(f: Finding) -> list[str]:
 
 def hover(f: Finding, analysis: Analysis, index: PositionIndex, threshold: float, markdown: bool) -> types.Hover:
     """The hover of finding `f`, in plain words; `threshold`: the spin threshold the analysis was made with."""
-    head = ("**unspun**: " if markdown else "unspun: ") + message(f)
+    # (the diagnostic's message, "written -> intended (kind)", shows beside it in most editors)
+    head = ("**unspun**: " if markdown else "unspun: ") + _WHY.get(_kind_label(f), "why it is flagged")
     lines = [head, ""]
     bullet = "- " if markdown else "\u2022 "
     lines += [bullet + x for x in evidence_lines(f)]
@@ -498,7 +506,7 @@ def hover(f: Finding, analysis: Analysis, index: PositionIndex, threshold: float
                      + ("looks machine-spun." if analysis.spun else "does not look machine-spun."))
     para = analysis.paragraph_at(f.start)
     if para is not None:
-        lines.append(f"This paragraph: {para[2]:.1f} per 100 words.")
+        lines[-1] += f" This paragraph: {para[2]:.1f} per 100 words."
     if markdown:  # one paragraph each (single line breaks would join them)
         cut = len(lines) - lines[::-1].index("")
         lines = lines[:cut] + [x for line in lines[cut:] for x in (line, "")]

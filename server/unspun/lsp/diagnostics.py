@@ -28,6 +28,8 @@ log = logging.getLogger("unspun.lsp")
 class Publisher:
     def __init__(self, server: UnspunServer):
         self.server = server
+        # the engine can change by itself (the language model, after a first start): deliver again
+        server.analyses.on_engine_change = self.refresh
 
     # -- push -----------------------------------------------------------------------------------------------
     def schedule(self, doc: DocumentState, delay_ms: int | None = None) -> None:

@@ -184,7 +184,7 @@ _SCHEMA: dict[str, tuple[str, Any]] = {
     "debounceMs": ("debounce_ms", _number(0, 10_000, integer=True)),
     "maxDiagnostics": ("max_diagnostics", _number(0, None, integer=True)),
     "maxDocumentSize": ("max_document_size", _number(0, None, integer=True)),
-    "logLevel": ("log_level", _choice(("debug", "info", "warning", "error"))),
+    "logLevel": ("log_level", lambda v: "" if v == "" else _choice(("debug", "info", "warning", "error"))(v)),
 }
 
 

@@ -1,7 +1,8 @@
 // End-to-end test in a real VS Code: code-server serves the workbench, headless Chromium (driven by
 // playwright-core) uses it like a person would. The packaged .vsix is installed into a throw-away
-// extensions folder; the server is the `unspun` Python package of the interpreter given by UNSPUN_PYTHON
-// (default: python3 on PATH), which the test writes into `unspun.interpreter`.
+// extensions folder of a fresh profile, and nothing is configured: the extension runs the server it ships with
+// `python3` on PATH (which needs numpy). UNSPUN_PYTHON (default: python3 on PATH) is the interpreter the test
+// runs the same shipped code with, to know what the editor must show.
 //
 //   node out/test/e2e/run.js --code-server PATH --vsix PATH [--artifacts DIR] [--docs-image PATH]
 //
@@ -35,6 +36,8 @@ const artifacts = arg("artifacts", path.join(repo, "test-artifacts", "vscode"));
 const docsImage = arg("docs-image", "");
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const python = resolvePython(process.env.UNSPUN_PYTHON || "python3");
+/** The shipped launcher inside the installed extension (set once the .vsix is installed). */
+let launcher = "";
 const example = fs.readFileSync(path.join(repo, "examples", "spun-news.txt"), "utf8");
 
 const TIMEOUT = 60_000;
@@ -89,6 +92,7 @@ const dirs = {
   extensions: path.join(tmp, "extensions"),
   workspace: path.join(tmp, "workspace"),
   browser: path.join(tmp, "browser"),
+  home: path.join(tmp, "home"),
 };
 for (const d of Object.values(dirs)) {
   fs.mkdirSync(d, { recursive: true });
@@ -99,6 +103,11 @@ const env: NodeJS.ProcessEnv = {
   XDG_DATA_HOME: dirs.data,
   XDG_CACHE_HOME: dirs.cache,
   TMPDIR: dirs.tmp,
+  HOME: dirs.home,
+  // VS Code's server hands extensions the environment of a login shell, whose start-up files set their own
+  // PATH (/etc/profile's, a pyenv shim first...): the extension would find another python3 than this PATH's.
+  // It skips that when started from its command line, which this says.
+  VSCODE_CLI: "1",
   VSCODE_PROXY_URI: "",
 };
 delete env.VSCODE_IPC_HOOK_CLI;
@@ -111,7 +120,6 @@ writeJson(wsSettings, baseWorkspaceSettings);
 fs.writeFileSync(path.join(dirs.workspace, "spun-news.txt"), example);
 fs.writeFileSync(path.join(dirs.workspace, "second-copy.md"), example);
 writeJson(path.join(dirs.userData, "User", "settings.json"), {
-  "unspun.interpreter": python,
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
   "workbench.enableExperiments": false,
@@ -193,7 +201,14 @@ async function openFile(name: string): Promise<void> {
 }
 
 async function focusEditor(): Promise<void> {
-  await page.locator(".editor-group-container.active .monaco-editor .view-lines").first().click({ position: { x: 20, y: 5 } });
+  // low in the editor: the top line may hold a code lens, which is a link
+  const editor = page.locator(".editor-group-container.active .monaco-editor").first();
+  await editor.waitFor({ state: "visible" });
+  const box = await editor.boundingBox();
+  if (!box) {
+    throw new Error("no editor to focus");
+  }
+  await page.mouse.click(box.x + 120, box.y + box.height - 15);
 }
 
 const count = (selector: string) => page.locator(`.editor-group-container.active .monaco-editor ${selector}`).count();
@@ -210,6 +225,13 @@ step("install the .vsix into a fresh extensions folder", async () => {
   const installed = fs.readdirSync(dirs.extensions).filter((d) => d.startsWith("unspun.unspun-"));
   if (installed.length !== 1) {
     throw new Error(`expected the extension in ${dirs.extensions}, found ${fs.readdirSync(dirs.extensions).join(", ")}`);
+  }
+  launcher = path.join(dirs.extensions, installed[0], "bundled", "tool", "unspun_server.py");
+  // the server's Python code and pure-Python libraries come with it
+  for (const part of ["libs/unspun/lsp/server.py", "libs/pygls", "libs/lsprotocol", "libs/unspun/data/lexicons"]) {
+    if (!fs.existsSync(path.join(dirs.extensions, installed[0], "bundled", part))) {
+      throw new Error(`the .vsix lacks bundled/${part}`);
+    }
   }
 });
 
@@ -254,7 +276,7 @@ step("start code-server and open the workspace in Chromium", async () => {
       "--no-first-run",
     ],
   });
-  const context = await browser.newContext({ viewport: { width: 1200, height: 560 } });
+  const context = await browser.newContext({ viewport: { width: 1200, height: 680 } });
   page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   await page.goto(url);
@@ -266,7 +288,7 @@ step("start code-server and open the workspace in Chromium", async () => {
 function exampleReport(): { spin_score: number; paragraphs: { line: number; spin_score: number }[] } {
   let json: string;
   try {
-    json = execFileSync(python, ["-m", "unspun", "check", "--format", "json", "-"], {
+    json = execFileSync(python, [launcher, "check", "--format", "json", "-"], {
       env, input: example, encoding: "utf8", stdio: ["pipe", "pipe", "ignore"],
     });
   } catch (err) {
@@ -277,19 +299,85 @@ function exampleReport(): { spin_score: number; paragraphs: { line: number; spin
   return JSON.parse(json).files[0];
 }
 
-step("open a spun document: squiggles, hover text, spin score in the status bar", async () => {
+/** When the extension host activated the extension (from its log), as a time stamp. */
+function activationTime(): number | undefined {
+  const logs = path.join(dirs.userData, "logs");
+  for (const started of fs.existsSync(logs) ? fs.readdirSync(logs) : []) {
+    const file = path.join(logs, started, "exthost1", "remoteexthost.log");
+    if (!fs.existsSync(file)) {
+      continue;
+    }
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3}) .*_doActivateExtension unspun\.unspun/m.exec(fs.readFileSync(file, "utf8"));
+    if (m) {
+      return new Date(`${m[1]}T${m[2]}`).getTime(); // the log's local time, as Date reads it
+    }
+  }
+  return undefined;
+}
+
+/** The sum of the counts the workbench's own problems item shows (errors, warnings, infos). */
+async function problemsCount(): Promise<number> {
+  const item = page.locator("#status\\.problems").first();
+  const text = `${(await item.getAttribute("aria-label")) ?? ""}`;
+  const numbers = (text.match(/\d+/g) ?? []).map(Number);
+  if (numbers.length === 0 && /no problems/i.test(text)) {
+    return 0;
+  }
+  if (numbers.length === 0) {
+    throw new Error(`cannot read the problems item: "${text}"`);
+  }
+  return numbers.reduce((a, b) => a + b, 0);
+}
+
+/** The status bar item of unspun ("spin 8.8 · 12 findings"). */
+async function unspunStatus(): Promise<string | undefined> {
+  const t = await page.locator(".statusbar-item", { hasText: /spin \d+\.\d/ }).first().textContent({ timeout: 1000 });
+  return t?.trim();
+}
+
+step("open a spun document with nothing configured: squiggles, one count, hover text, the spin note as a code lens", async () => {
   await openFile("spun-news.txt");
+  const opened = Date.now(); // the file's text is on screen
+  await waitFor("warning squiggles", async () => (await count(".squiggly-warning")) >= 1, 90_000);
+  const squiggled = Date.now();
+  // from the moment the extension starts (VS Code activates it for the first plain-text file) to the first
+  // squiggle: finding Python, checking it, starting the server, its first analysis (a fresh profile: nothing
+  // cached by an earlier start)
+  const activated = activationTime();
+  const sinceActivation = activated === undefined ? NaN : (squiggled - activated) / 1000;
+  const sinceText = (squiggled - opened) / 1000;
+  console.log(`  first squiggles ${sinceActivation.toFixed(1)} s after the extension was activated by the file's opening (${sinceText.toFixed(1)} s after its text showed)`);
+  fs.writeFileSync(path.join(artifacts, "first-squiggles.txt"), `activation to first squiggles: ${sinceActivation.toFixed(2)} s\ntext shown to first squiggles: ${sinceText.toFixed(2)} s\n`);
   await waitFor("warning squiggles", async () => (await count(".squiggly-warning")) >= 3, 90_000);
   await waitFor("information squiggles", async () => (await count(".squiggly-info")) >= 3);
   // the score the command line gives for the same text is what the status bar must show
   const score = exampleReport().spin_score.toFixed(1);
   const expected = `spin ${score}`;
-  const status = page.locator(".statusbar-item", { hasText: /spin \d+\.\d/ });
   const statusText = await waitFor(`"${expected}" in the status bar`, async () => {
-    const t = await status.first().textContent({ timeout: 1000 });
-    return t && t.includes(expected) ? t.trim() : undefined;
+    const t = await unspunStatus();
+    return t && t.includes(expected) ? t : undefined;
   });
   console.log(`  status bar: ${statusText}`);
+  // one count: the status bar says what the Problems panel lists (only unspun reports anything here)
+  const counts = await waitFor("the status bar's count to equal the Problems count", async () => {
+    const mine = /(\d+) findings?/.exec((await unspunStatus()) ?? "");
+    const theirs = await problemsCount();
+    return mine && Number(mine[1]) === theirs && theirs > 0 ? theirs : undefined;
+  });
+  console.log(`  ${counts} findings in the status bar and in the Problems count`);
+  // the document-level note is a code lens above the first line, not a diagnostic underlining it
+  const lens = page.locator(".editor-group-container.active .contentWidgets .codelens-decoration, .editor-group-container.active .codelens-decoration").first();
+  await lens.waitFor({ state: "visible", timeout: 20_000 });
+  const wanted = [`This text looks machine-spun: ${score} likely substitutions per 100 words`, "Fix all safe findings"];
+  let lensText = "";
+  // (VS Code redraws code lenses a moment after they change: the score of a first, lexicon-only analysis
+  // may still show)
+  await waitFor(`the code lens to read ${JSON.stringify(wanted)}`, async () => {
+    lensText = (await lens.innerText()).replace(/\s+/g, " ");
+    return wanted.every((part) => lensText.includes(part));
+  }, 20_000).catch(() => {
+    throw new Error(`the code lens reads: ${lensText}`);
+  });
 
   // hover over the last tortured phrase ("a second information convention", line 3)
   await focusEditor();
@@ -305,13 +393,20 @@ step("open a spun document: squiggles, hover text, spin score in the status bar"
   await hover.waitFor({ state: "visible", timeout: 20_000 });
   const text = (await hover.innerText()).replace(/\s+/g, " ");
   for (const expected of [
-    "is likely a garbled \u201cnews conference\u201d",
-    "tortured phrase: flagged wherever it occurs",
-    `Spin score ${score}`,
+    "\u201cinformation convention\u201d \u2192 \u201cnews conference\u201d (tortured phrase)",
+    "why this is a tortured phrase",
+    "is a known tortured phrase, a garbled \u201cnews conference\u201d",
+    "Fix-all replaces it",
+    `${score} likely substitutions per 100 words`,
     "this text looks machine-spun",
   ]) {
     if (!text.includes(expected)) {
       throw new Error(`hover lacks "${expected}": ${text}`);
+    }
+  }
+  for (const unwanted of ["log10", "This text looks machine-spun:"]) {
+    if (text.includes(unwanted)) {
+      throw new Error(`hover has "${unwanted}" (plain words; the document's note is not stacked onto it): ${text}`);
     }
   }
   await page.waitForTimeout(300);
@@ -387,6 +482,10 @@ step("apply a quick fix (line 1: \u201cmentioned\u201d -> \u201csaid\u201d, not 
   }
   await page.keyboard.press("Enter");
   await page.locator(".tab.dirty").first().waitFor({ timeout: 10_000 });
+  // the cursor goes to the end of the replacement, not inside it
+  const column = example.split("\n")[0].indexOf("mentioned") + "said".length + 1;
+  const cursor = `Ln 1, Col ${column}`;
+  await waitFor(`"${cursor}" in the status bar`, async () => (await page.locator(".statusbar-item", { hasText: cursor }).count()) > 0, 10_000);
   const disk = fs.readFileSync(path.join(dirs.workspace, "spun-news.txt"), "utf8");
   if (disk !== example) {
     throw new Error("the file changed on disk before saving");
@@ -400,7 +499,7 @@ step("save with fix-all on save: the file on disk has every safe fix and the qui
   const scratch = path.join(dirs.tmp, "expected.txt");
   fs.writeFileSync(scratch, afterQuickFix);
   try {
-    execFileSync(python, ["-m", "unspun", "fix", scratch], { env, stdio: "ignore" });
+    execFileSync(python, [launcher, "fix", scratch], { env, stdio: "ignore" });
   } catch (err) {
     if ((err as { status?: number }).status !== 1) {
       throw err; // 1 means "findings": the ones that are not safe to fix stay
@@ -427,6 +526,61 @@ step("save with fix-all on save: the file on disk has every safe fix and the qui
   await shot("03-after-fix-all-on-save.png");
 });
 
+/** The text of the extension's output channel (its log file). */
+function outputChannel(): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        walk(p);
+      } else if (/unspun/i.test(e.name) && e.name.endsWith(".log")) {
+        found.push(fs.readFileSync(p, "utf8"));
+      }
+    }
+  };
+  walk(path.join(dirs.userData, "logs"));
+  return found.join("\n");
+}
+
+step("type, hover, ask for fixes and save: the output channel shows no traceback and no error", async () => {
+  if (!/server started/.test(outputChannel())) {
+    throw new Error("the output channel's log file was not found (or the server never started)");
+  }
+  await focusEditor();
+  await quickOpen(":2:1");
+  const squiggles = page.locator(".editor-group-container.active .monaco-editor .squiggly-info");
+  for (let round = 0; round < 4; round++) {
+    // typing: every key changes the document while the last analysis, hovers and code actions are under way
+    await page.keyboard.type(" the minister mentioned it at an information convention", { delay: 15 });
+    const boxes = (await Promise.all((await squiggles.all()).slice(0, 3).map((l) => l.boundingBox()))).filter((b) => b !== null);
+    for (const b of boxes) {
+      await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 2 });
+    }
+    // the cursor is at the end of the phrase just typed (the hovers moved the mouse only): fixes for it
+    await page.keyboard.press("Control+.");
+    const menu = page.locator(".action-widget").first();
+    await menu.waitFor({ state: "visible", timeout: 10_000 });
+    await page.keyboard.press("Escape");
+    await menu.waitFor({ state: "hidden", timeout: 10_000 });
+    await quickOpen(":2:1");
+    await page.keyboard.press("Control+S");
+  }
+  await waitFor("the editor to be saved", async () => (await page.locator(".tab.dirty").count()) === 0, 15_000);
+  // (fix-all on save restored the typed phrases) a last one, left as typed
+  await page.keyboard.type(" an information convention", { delay: 15 });
+  await waitFor("a squiggle on the typed phrase", async () => (await count(".squiggly-warning")) >= 1, 20_000);
+  await page.keyboard.press("Control+S");
+  await waitFor("the editor to be saved", async () => (await page.locator(".tab.dirty").count()) === 0, 15_000);
+  await page.mouse.move(5, 500);
+  await page.waitForTimeout(1000); // what the server logs after the last save reaches the channel
+  const log = outputChannel();
+  const bad = log.split("\n").filter((line) => /\[error\]|Traceback|never retrieved|Cancel notification/.test(line));
+  if (bad.length > 0) {
+    throw new Error(`the output channel shows:\n${bad.slice(0, 20).join("\n")}`);
+  }
+});
+
 step("change a setting: unspun.severity makes tortured phrases errors", async () => {
   await openFile("second-copy.md");
   await waitFor("warning squiggles in the second document", async () => (await count(".squiggly-warning")) >= 3, 60_000);
@@ -448,25 +602,53 @@ step("change a setting: unspun.severity makes tortured phrases errors", async ()
   await shot("05-setting-kinds-article.png");
 });
 
-step("an interpreter without unspun: a notification with the exact pip command", async () => {
+step("an interpreter without numpy: a notification with short buttons and the exact pip command; gone once fixed", async () => {
   const bare = path.join(tmp, "bare-venv");
   execFileSync(python, ["-m", "venv", "--without-pip", bare], { env, stdio: "ignore" });
   const barePython = path.join(bare, "bin", "python");
   writeJson(wsSettings, { ...baseWorkspaceSettings, "unspun.interpreter": barePython });
-  const expected = `${barePython} -m pip install --upgrade unspun`;
-  const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "is not installed" }).first();
+  const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "unspun needs numpy" }).first();
   await toast.waitFor({ state: "visible", timeout: 60_000 });
   const text = (await toast.innerText()).replace(/\s+/g, " ");
-  for (const part of [`unspun is not installed for the Python interpreter ${barePython}`, expected, "Install in Terminal", "Copy Command"]) {
+  for (const part of [`unspun needs numpy in the Python interpreter ${barePython}`, `${barePython} -m pip install --upgrade 'numpy>=1.24'`]) {
     if (!text.includes(part)) {
       throw new Error(`notification lacks "${part}": ${text}`);
     }
   }
   await page.waitForTimeout(600); // let the toast finish fading in
-  await shot("06-not-installed-notification.png");
-  // and back: the server starts again with the working interpreter
+  // every button reads in full
+  const buttons = toast.locator(".monaco-button");
+  const labels = (await buttons.allInnerTexts()).map((t) => t.trim());
+  for (const wanted of ["Install", "Settings", "Output"]) {
+    if (!labels.includes(wanted)) {
+      throw new Error(`the notification's buttons are ${JSON.stringify(labels)}; "${wanted}" is missing`);
+    }
+  }
+  for (const b of await buttons.all()) {
+    const cut = await b.evaluate((el) => {
+      const label = (el.querySelector(".monaco-button-label, span") as HTMLElement | null) ?? (el as HTMLElement);
+      return label.scrollWidth > label.clientWidth + 1 || (el as HTMLElement).scrollWidth > (el as HTMLElement).clientWidth + 1;
+    });
+    if (cut) {
+      throw new Error(`a notification button is cut off: ${await b.innerText()}`);
+    }
+  }
+  await shot("06-numpy-missing-notification.png");
+  if (process.env.UNSPUN_E2E_INSTALL === "1") {
+    // (needs the package index) the Install button: pip for the bare interpreter (made without pip: ensurepip
+    // first), then the server starts with it
+    await toast.locator(".monaco-button", { hasText: "Install" }).first().click();
+    await waitFor("squiggles with the interpreter numpy was installed into", async () => (await count(".squiggly-warning")) >= 3, 600_000);
+    const log = outputChannel();
+    if (!log.includes(`runs with ${barePython}`)) {
+      throw new Error(`the server does not run with ${barePython}:\n${log.split("\n").slice(-15).join("\n")}`);
+    }
+    console.log(`  Install put numpy into ${barePython}; the server runs with it`);
+  }
+  // and back: the server starts again with the interpreter on PATH, and the notification goes
   writeJson(wsSettings, baseWorkspaceSettings);
   await waitFor("squiggles again", async () => (await count(".squiggly-warning")) >= 3, 60_000);
+  await waitFor("the notification to go", async () => (await page.locator(".notifications-toasts .notification-toast", { hasText: "unspun needs numpy" }).count()) === 0, 20_000);
 });
 
 step("the command \u201cunspun: Fix All Safe Findings\u201d fixes the active document", async () => {
@@ -489,6 +671,55 @@ step("the command \u201cunspun: Fix All Safe Findings\u201d fixes the active doc
   }
   await shot("07-fix-all-command.png");
 });
+
+// -- optional: keystroke latency in a long spun document ------------------------------------------------------------
+
+const latencyWords = Number(process.env.UNSPUN_E2E_LATENCY_WORDS || 0);
+
+if (latencyWords > 0) {
+  // (written before code-server starts, so that Quick Open knows it) the example's paragraphs, numbered so that
+  // none repeats word for word, up to the size asked for
+  const paragraphs = example.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  const parts: string[] = [];
+  let words = 0;
+  for (let i = 0; words < latencyWords; i++) {
+    const p = `Item ${i + 1}. ${paragraphs[i % paragraphs.length]}`;
+    parts.push(p);
+    words += p.split(/\s+/).length;
+  }
+  fs.writeFileSync(path.join(dirs.workspace, "long-spun.txt"), "Notes on the meeting.\n\n" + parts.join("\n\n") + "\n");
+  step(`measure: a tortured phrase inserted into a ${latencyWords.toLocaleString("en")}-word spun document, to its squiggle`, async () => {
+    await openFile("long-spun.txt");
+    await waitFor("squiggles in the long document", async () => (await count(".squiggly-warning")) >= 1, 300_000);
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.press("End"); // end of "Notes on the meeting."
+    const top = page.locator(".editor-group-container.active .monaco-editor .view-overlays > div").first();
+    await top.waitFor();
+    const onFirstLine = async () => {
+      // a squiggle on the first line: the first line's overlay holds it
+      const first = page.locator(".editor-group-container.active .monaco-editor .view-overlays > div").first();
+      return (await first.locator(".squiggly-warning").count()) > 0;
+    };
+    if (await onFirstLine()) {
+      throw new Error("the first line has a squiggle before anything was typed");
+    }
+    const times: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      await page.keyboard.insertText(" An information convention"); // one edit (as a paste)
+      const typed = Date.now();
+      await waitFor("the squiggle of the typed phrase", onFirstLine, 60_000);
+      times.push(Date.now() - typed);
+      for (let k = 0; k < " An information convention".length; k++) {
+        await page.keyboard.press("Backspace");
+      }
+      await waitFor("the squiggle to go", async () => !(await onFirstLine()), 60_000);
+    }
+    times.sort((a, b) => a - b);
+    const line = `${latencyWords} words: edit to squiggle ${times.map((t) => `${t} ms`).join(", ")} (median ${times[2]} ms)`;
+    console.log(`  ${line}`);
+    fs.appendFileSync(path.join(artifacts, "keystroke-latency.txt"), line + "\n");
+  });
+}
 
 // -- run ----------------------------------------------------------------------------------------------------------
 

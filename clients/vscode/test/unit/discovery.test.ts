@@ -7,6 +7,7 @@ import {
   DiscoveryInput,
   expandPath,
   findOnPath,
+  pipInstallArgs,
   pipInstallCommand,
   RunResult,
   serverArgs,
@@ -164,5 +165,49 @@ describe("pipInstallCommand", () => {
     assert.equal(pipInstallCommand("/home/a b/py", "linux"), "'/home/a b/py' -m pip install --upgrade unspun");
     assert.equal(pipInstallCommand("C:\\Program Files\\Python\\python.exe", "win32"), '& "C:\\Program Files\\Python\\python.exe" -m pip install --upgrade unspun');
     assert.equal(shellQuote("it's", "linux"), `'it'\\''s'`);
+  });
+});
+
+describe("the bundled launcher", () => {
+  const launcher = "/ext/bundled/tool/unspun_server.py";
+  const report = (over: Record<string, unknown>) =>
+    JSON.stringify({ python: "3.11.7", missing: [], recommended: [], unspun: "0.1.0", error: null, ...over });
+  const runner = (r: Partial<RunResult>) => async (command: string, args: string[]): Promise<RunResult> => {
+    assert.deepEqual(args, [launcher, "--check"]);
+    return { code: 0, stdout: "", stderr: "", ...r };
+  };
+
+  it("runs the server through the launcher with whatever interpreter is found", () => {
+    const d = discoverServer(input({ launcher }));
+    assert.deepEqual(d, { ok: true, server: { command: "/usr/bin/python3", args: [launcher, "serve"], python: true, source: "PATH" } });
+    const e = discoverServer(input({ launcher, pythonExtensionInterpreter: "/srv/venv/bin/python", files: ["/srv/venv/bin/python"] }));
+    assert.deepEqual(e.ok && e.server.args, [launcher, "serve"]);
+    assert.equal(e.ok && e.server.source, "Python extension");
+  });
+  it("is ready when nothing required is missing, and passes on what is recommended", async () => {
+    const r = await checkInstalled("/py", runner({ stdout: report({ recommended: ["rapidfuzz>=3.5"] }) + "\n" }), launcher);
+    assert.deepEqual(r, { ok: true, version: "0.1.0", recommended: ["rapidfuzz>=3.5"] });
+  });
+  it("lists the compiled packages the interpreter lacks", async () => {
+    const r = await checkInstalled("/py", runner({ stdout: report({ missing: ["numpy>=1.24"], details: ["numpy: No module named 'numpy'"] }) }), launcher);
+    assert.deepEqual(r, { ok: false, reason: "missing", missing: ["numpy>=1.24"], recommended: [], detail: "numpy: No module named 'numpy'" });
+  });
+  it("tells an interpreter that is too old", async () => {
+    const r = await checkInstalled("/py", runner({ stdout: report({ python: "3.8.10", error: "Python 3.10 or later is needed", unspun: null }) }), launcher);
+    assert.equal(!r.ok && r.reason, "old-python");
+    assert.match(!r.ok ? r.detail : "", /3\.8\.10/);
+    const py2 = await checkInstalled("/py", runner({ code: 1, stderr: "  File \"x\", line 1\nSyntaxError: invalid syntax\n" }), launcher);
+    assert.equal(!py2.ok && py2.reason, "old-python");
+  });
+  it("reports a launcher that prints no report", async () => {
+    const r = await checkInstalled("/py", runner({ code: 1, stderr: "Fatal Python error: init_fs_encoding\n" }), launcher);
+    assert.equal(!r.ok && r.reason, "broken");
+  });
+  it("installs the packages into that interpreter, quoted for the shell", () => {
+    assert.equal(
+      pipInstallCommand("/srv/venv/bin/python", "linux", ["numpy>=1.24", "rapidfuzz>=3.5"]),
+      "/srv/venv/bin/python -m pip install --upgrade 'numpy>=1.24' 'rapidfuzz>=3.5'",
+    );
+    assert.deepEqual(pipInstallArgs(["numpy>=1.24"]), ["-m", "pip", "install", "--upgrade", "numpy>=1.24"]);
   });
 });

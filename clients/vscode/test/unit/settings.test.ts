@@ -11,6 +11,9 @@ import {
   DEFAULT_LANGUAGES,
   documentSelector,
   SERVER_KEYS,
+  effectiveLogLevel,
+  isNote,
+  noteOf,
   serverLogLevel,
   spinScoreFromHover,
   spinSummary,
@@ -176,6 +179,11 @@ describe("toServerSettings", () => {
     assert.deepEqual(toServerSettings(null), {});
     assert.deepEqual(toServerSettings("x"), {});
   });
+  it("adds the server's log level unless unspun.logLevel sets one", () => {
+    assert.deepEqual(toServerSettings({ logLevel: "" }, "info"), { logLevel: "info" });
+    assert.deepEqual(toServerSettings({ logLevel: "warning" }, "debug"), { logLevel: "warning" });
+    assert.deepEqual(toServerSettings({}), {});
+  });
   it("passes bad values through for the server to report by name", () => {
     assert.deepEqual(toServerSettings({ minConfidence: "high" }), { minConfidence: "high" });
   });
@@ -184,6 +192,12 @@ describe("toServerSettings", () => {
 describe("log levels and tracing", () => {
   it("maps VS Code's log level to the server's", () => {
     assert.deepEqual([0, 1, 2, 3, 4, 5].map(serverLogLevel), ["error", "debug", "debug", "info", "warning", "error"]);
+  });
+  it("logs at debug while unspun.trace.server traces, else at the channel's level", () => {
+    assert.equal(effectiveLogLevel("verbose", 3), "debug");
+    assert.equal(effectiveLogLevel("messages", 4), "debug");
+    assert.equal(effectiveLogLevel("off", 3), "info");
+    assert.equal(effectiveLogLevel(undefined, 4), "warning");
   });
   it("traces messages when asked, or at Trace level", () => {
     assert.equal(traceSetting("off", 1), "verbose");
@@ -213,34 +227,51 @@ describe("documentSelector", () => {
   });
 });
 
-describe("spin score", () => {
+describe("count and spin score", () => {
   const note = {
     source: "unspun",
     code: "spin-score",
     message: "This text looks machine-spun: 5.5 likely substitutions per 100 words (threshold 2.5)",
     data: { spinScore: 5.4637, findings: 12 },
   };
-  const finding = { source: "unspun", code: "fingerprint/news", message: "Tortured phrase" };
-  it("reads the note's data", () => {
-    assert.deepEqual(spinSummary([note, finding, finding]), { score: 5.4637, spun: true, findings: 12 });
+  const warning = { source: "unspun", code: "fingerprint/news", message: "x", severity: 1, data: { safe: true } };
+  const info = { source: "unspun", code: "substitution/news", message: "x", severity: 2, data: { safe: false } };
+  const hint = { source: "unspun", code: "substitution/news", message: "x", severity: 3, data: { safe: false } };
+  it("tells the notes from the findings", () => {
+    assert.ok(isNote(note));
+    assert.ok(isNote({ ...note, code: { value: "document-too-large" } }));
+    assert.ok(!isNote(warning));
+    assert.ok(!isNote({ ...note, source: "other" }));
   });
-  it("reads the note's text when it has no data", () => {
-    assert.deepEqual(spinSummary([{ ...note, data: undefined, code: { value: "spin-score" } }, finding]), { score: 5.5, spun: true, findings: 1 });
+  it("reads the note's data, or its text", () => {
+    assert.deepEqual(noteOf(note, 2), { message: note.message, line: 2, spinScore: 5.4637, spun: true, findings: 12 });
+    assert.equal(noteOf({ ...note, data: undefined }, 0).spinScore, 5.5);
+    const limit = noteOf({ source: "unspun", code: "too-many-findings", message: "Showing the first 1 of 3 findings", data: { spinScore: 1, findings: 3 } }, 0);
+    assert.equal(limit.spun, false);
+  });
+  it("counts what the Problems panel lists: every finding but the hints", () => {
+    const summary = spinSummary([warning, info, hint, hint, note, { source: "other", message: "y", severity: 1 }], noteOf(note, 0));
+    assert.deepEqual(summary, { score: 5.4637, spun: true, problems: 2, hints: 2, safe: 1, total: 12 });
+    assert.deepEqual(spinSummary([warning], undefined, 1.25), { score: 1.25, spun: false, problems: 1, hints: 0, safe: 1, total: undefined });
   });
   it("knows no score for findings in a text that is not spun, and 0 for a clean one", () => {
-    assert.deepEqual(spinSummary([finding, { source: "other", message: "x" }]), { score: undefined, spun: false, findings: 1 });
-    assert.deepEqual(spinSummary([]), { score: 0, spun: false, findings: 0 });
+    assert.equal(spinSummary([info]).score, undefined);
+    assert.deepEqual(spinSummary([]), { score: 0, spun: false, problems: 0, hints: 0, safe: 0, total: undefined });
   });
   it("reads the score from a hover", () => {
-    assert.equal(spinScoreFromHover("...\n\nSpin score 1.2 likely substitutions per 100 words (threshold 2.5): this text does not look spun as a whole."), 1.2);
+    assert.equal(spinScoreFromHover("...\n\nFlagged because this text looks machine-spun: spin score 1.2 likely substitutions per 100 words (threshold 2.5)."), 1.2);
+    assert.equal(spinScoreFromHover("Spin score 3.0 likely substitutions per 100 words"), 3);
     assert.equal(spinScoreFromHover("nothing"), undefined);
   });
-  it("renders the status bar item", () => {
-    const spun = { score: 5.46, spun: true, findings: 12 };
-    assert.equal(statusText(spun), "$(warning) spin 5.5");
-    assert.equal(statusText({ score: 1, spun: false, findings: 2 }), "$(eye) spin 1.0");
-    assert.equal(statusText({ score: 0, spun: false, findings: 0 }), "$(check) spin 0.0");
-    assert.equal(statusTooltip(spun, 2.5), "unspun: Spin score 5.5 likely substitutions per 100 words (threshold 2.5): this text looks machine-spun. 12 findings.");
-    assert.match(statusTooltip({ score: undefined, spun: false, findings: 1 }, 2.5), /not known yet.*1 finding\./);
+  it("renders the status bar item with the Problems panel's count", () => {
+    const spun = { score: 5.46, spun: true, problems: 12, hints: 3, safe: 9 };
+    assert.equal(statusText(spun), "$(warning) spin 5.5 \u00b7 12 findings");
+    assert.equal(statusText({ score: 1, spun: false, problems: 1, hints: 0, safe: 0 }), "$(eye) spin 1.0 \u00b7 1 finding");
+    assert.equal(statusText({ score: 0, spun: false, problems: 0, hints: 0, safe: 0 }), "$(check) spin 0.0 \u00b7 0 findings");
+    const tip = statusTooltip(spun, 2.5);
+    assert.match(tip, /^unspun: 12 findings in the Problems panel; fix-all .* changes 9 of them\./);
+    assert.match(tip, /3 weak suggestions shown as hints only/);
+    assert.match(tip, /Spin score 5\.5 likely substitutions per 100 words \(threshold 2\.5\): this text looks machine-spun\./);
+    assert.match(statusTooltip({ score: undefined, spun: false, problems: 1, hints: 0, safe: 0 }, 2.5), /none is safe.*\nSpin score not known yet/s);
   });
 });
