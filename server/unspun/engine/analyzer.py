@@ -10,7 +10,6 @@ Analysis runs in two passes so that editors can re-analyse only what changed:
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
@@ -20,21 +19,21 @@ from pathlib import Path
 from typing import NamedTuple
 
 from unspun.engine import lmcheck, spinscore
-from unspun.engine.casing import apply_case
 from unspun.engine.inflect import article_for
-from unspun.engine.estimate import Estimator, feature_vector
+from unspun.engine.estimate import Estimator
 from unspun.engine.lexicon import Lexicon, Problem, builtin_lexicons, load_lexicon
-from unspun.engine.matcher import TYPO_PENALTY, Match, PhraseIndex
-from unspun.engine.model import Analysis, Evidence, Finding, Findings, Kind, ParagraphScores, Placement
+from unspun.engine.matcher import Match, PhraseIndex
+from unspun.engine.model import Analysis, Finding, Findings, Kind, ParagraphScores, Placement
 from unspun.engine.lmcheck import Query
 from unspun.engine.openvocab import OpenVocabulary, Restoration
+from unspun.engine.rules import DETECTORS, Paragraph
+from unspun.engine.rules.common import ARTICLE_GAP as _ARTICLE_GAP
 from unspun.engine.tokenize import Token, paragraphs, paragraphs_after_edit, phrase_words, tokenize
 
 _DEFAULT = object()
 #: open-vocabulary restorations are scored in batches of paragraphs of about this many words
 RESTORE_BATCH_WORDS = 2000
 
-_ARTICLE_GAP = re.compile(r"[ \t\u00a0]+|[ \t\u00a0]*(?:\r\n|\r|\n)[ \t\u00a0]*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”)\]]\s*)$")
 
 
@@ -154,9 +153,10 @@ class _Pass2:
     fkey: tuple | None = None
     #: findings with offsets relative to the paragraph, sorted
     relative: list[Finding] = field(default_factory=list)
-    #: the lexicon findings among them, and what they were made for (see `Engine._paragraph_findings`)
-    lexicon: list[Finding] = field(default_factory=list)
-    lexicon_key: tuple | None = None
+    #: the findings of the detectors that are not deferred, and what they were made for (see
+    #: `Engine._paragraph_findings`)
+    found: list[Finding] = field(default_factory=list)
+    found_key: tuple | None = None
     #: where they were last placed in a document (see `Findings`)
     cell: Placement = field(default_factory=Placement)
 
@@ -690,22 +690,27 @@ class Engine:
         self, chunk: str, scan: ParagraphScan, memo: _Pass2, runs, factor: float, shown: str, spun: bool,
         open_stage: bool, near: bool = False,
     ) -> list[Finding]:
-        """The findings of one paragraph, relative to it, sorted (with its open-vocabulary ones: `open_stage`).
+        """The findings of one paragraph, relative to it, sorted: those of every detector (`rules.DETECTORS`),
+        the deferred ones (open vocabulary) only with `open_stage`.
 
-        The lexicon findings are kept for the next call with the same `shown`, `factor` and `spun` (after a
-        quick analysis, the complete one adds the open-vocabulary findings to the same objects)."""
+        The findings of the detectors that are not deferred are kept for the next call with the same `shown`,
+        `factor`, `spun` and `near` (after a quick analysis, the complete one adds the deferred detectors'
+        findings to the same objects)."""
+        ctx = Paragraph(chunk, scan, memo.accepted, runs, factor, shown, spun, near, self.options, self.estimator)
         lkey = (factor, shown, spun, near)
-        if memo.lexicon_key != lkey:
+        if memo.found_key != lkey:
             found: list[Finding] = []
-            for mi, article in memo.accepted:
-                f = self._finding(chunk, 0, scan.matches[mi], article, scan.gains.get(mi), factor, shown, spun, near)
-                if f is not None:
-                    found.append(f)
+            for detector in DETECTORS:
+                if not detector.deferred:
+                    found += detector.findings(self, ctx, found)
             found.sort(key=_place)
-            memo.lexicon, memo.lexicon_key = found, lkey
+            memo.found, memo.found_key = found, lkey
         if not open_stage:
-            return memo.lexicon
-        out = memo.lexicon + self._open_findings(chunk, scan, shown, memo.lexicon, _Runs(runs) if runs else None)
+            return memo.found
+        out = list(memo.found)
+        for detector in DETECTORS:
+            if detector.deferred:
+                out += detector.findings(self, ctx, out)
         out.sort(key=_place)
         return out
 
@@ -743,177 +748,10 @@ class Engine:
                     ]
                 batch, size = [], 0
 
-    def _open_findings(
-        self, chunk: str, scan: ParagraphScan, shown: str, taken: list[Finding], blocked: _Runs | None
-    ) -> list[Finding]:
-        """Open-vocabulary findings of one paragraph (relative offsets) that overlap no lexicon finding."""
-        ov = self.open_vocabulary
-        if ov is None:
-            return []
-        opts = self.options
-        if scan.restorations is None:
-            self._restore([(chunk, scan)])
-        assert scan.restorations is not None
-        out: list[Finding] = []
-        for r, article in scan.restorations:
-            start, end = r.start, r.end
-            if any(f.start < end and start < f.end for f in taken) or opts.allows(chunk[start:end]):
-                continue
-            conf = r.confidence
-            written = chunk[start:end]
-            features = feature_vector(
-                {
-                    "open_vocabulary": 1.0, "prior": conf, "alternatives": len(r.candidates) - 1, "gain": r.gains[0],
-                    "margin": r.gains[0] - r.gains[1] if len(r.gains) > 1 else 6.0, "spin_rate": float(shown),
-                    "words": len(written.split()), "capitalised": float(written[:1].isupper()),
-                }
-            )
-            if conf < opts.min_confidence:
-                continue  # the stage's own estimate, before any other
-            safe = conf >= opts.safe_confidence
-            est = self.estimator
-            if est is not None:
-                conf, safe = _estimated(est, features)
-                if conf < est.report_threshold or conf < opts.min_confidence:
-                    continue
-            replacements = [apply_case(written, c) for c in r.candidates]
-            matched = written
-            if (
-                article is not None
-                and _ARTICLE_GAP.fullmatch(chunk[article.end : r.start])
-                and not (blocked is not None and blocked(article.start, start))
-            ):
-                start, matched, replacements = _repair_article(chunk, 0, article, start, end, replacements)
-            out.append(
-                Finding(
-                    start=start, end=end, text=matched, replacements=tuple(dict.fromkeys(replacements)),
-                    confidence=conf, kind=Kind.SUBSTITUTION, rule="substitution/open-vocabulary",
-                    message=(
-                        f"{'Likely' if safe else 'Possible'} spinner substitution: \u201c{written}\u201d, perhaps for"
-                        f" \u201c{r.candidates[0]}\u201d (this text looks machine-spun: {shown} per 100 words)"
-                    ),
-                    evidence=(
-                        Evidence("thesaurus", "moby", f"{r.candidates[0]!r} lists {written.lower()!r} as a synonym"),
-                        Evidence("language-model", "cmu-trigram", f"log10 gain {r.gains[0]:+.2f}"),
-                    ),
-                    key=written.lower(),
-                    safe_fix=safe,
-                    features=features,
-                )
-            )
-        return out
-
-    def _finding(
-        self, text: str, base: int, m: Match, article: Token | None, gains: list[float] | None, factor: float,
-        shown: str, spun: bool, near_text: bool = False,
-    ) -> Finding | None:
-        opts = self.options
-        entry = m.variant.entry
-        if entry.kind not in opts.kinds:
-            return None
-        conf = entry.confidence * (TYPO_PENALTY**m.typos)
-        hint = False
-        # a learned entry in a text just under the threshold (lightly spun) is reported when the estimates are
-        # sure of it (NEAR_SPIN)
-        near = near_text and entry.support is not None
-        if entry.kind is Kind.SUBSTITUTION:
-            if opts.substitutions == "never" or (opts.substitutions == "gated" and not spun and not near):
-                return None
-            if opts.substitutions == "hint" and not spun:
-                hint = True  # as confident as in a spun text: the severity says how much to trust it
-            else:
-                conf *= factor
-        elif spun:
-            conf += (1.0 - conf) * 0.3
-        start, end = base + m.start, base + m.end
-        matched = text[start:end]
-        expected = list(m.variant.expected)
-        evidence = [Evidence("lexicon", entry.lexicon, f"entry {entry.tortured!r} (line {entry.line})")]
-        if gains is not None:
-            best = max(range(len(gains)), key=lambda i: (gains[i], -i))
-            if best != 0 and gains[best] - gains[0] >= lmcheck.RERANK_MARGIN:
-                expected.insert(0, expected.pop(best))
-            top = max(gains)
-            if entry.kind is Kind.SUBSTITUTION:
-                conf *= 0.5 + lmcheck.gain_confidence(top)  # x0.5 (LM strongly against) .. x1.5 (strongly for)
-            evidence.append(Evidence("language-model", "cmu-trigram", f"log10 gain {top:+.2f} for {expected[0]!r}"))
-        replacements = [apply_case(matched, r) for r in expected]
-        if m.typos:
-            evidence.append(Evidence("lexicon", entry.lexicon, f"matched with {m.typos} typo(s)"))
-        if article is not None:
-            art = article.text.lower()
-            fits_written = art == article_for(matched.split()[0] if matched.split() else matched)
-            fits_best = art == article_for(replacements[0].split()[0])
-            if not fits_written and fits_best:
-                conf += (1.0 - conf) * 0.5
-                evidence.append(Evidence("article", "grammar", f"{article.text!r} fits {replacements[0]!r}, not {matched!r}"))
-            start, matched, replacements = _repair_article(text, base, article, start, end, replacements)
-        conf = round(min(conf, 0.99), 3)
-        support = entry.support
-        top_gain = max(gains) if gains else 0.0
-        ranked_gains = sorted(gains or (), reverse=True)
-        features = feature_vector(
-            {
-                "learned": float(support is not None), "fingerprint": float(entry.kind is Kind.FINGERPRINT),
-                "prior": entry.confidence, "log_changed": math.log1p(support[0]) if support else 0.0,
-                "log_pairs": math.log1p(support[2]) if support else 0.0,
-                "honest_share": (support[1] - support[0]) / support[1] if support and support[1] else 0.0,
-                "consistency": support[3] / support[0] if support and support[0] else 0.0,
-                "alternatives": len(expected) - 1, "gain": top_gain,
-                "margin": ranked_gains[0] - ranked_gains[1] if len(ranked_gains) > 1 else 6.0,
-                "typos": m.typos, "article": float(any(e.layer == "article" for e in evidence)),
-                "spin_rate": float(shown), "words": len(m.variant.words),
-                "capitalised": float(text[base + m.start : base + m.start + 1].isupper()),
-            }
-        )
-        safe = conf >= opts.safe_confidence
-        est = self.estimator
-        if est is not None and est.covers(entry.lexicon, support is not None, entry.kind is Kind.FINGERPRINT):
-            conf, safe = _estimated(est, features)
-            if conf < (NEAR_SPIN if near and opts.substitutions == "gated" else est.report_threshold):
-                return None
-        elif near and opts.substitutions == "gated":
-            return None
-        safe = safe and not hint
-        if conf < opts.min_confidence:
-            return None
-        if entry.kind is Kind.FINGERPRINT:
-            msg = f"Tortured phrase: \u201c{text[base + m.start:end]}\u201d is likely a garbled \u201c{expected[0]}\u201d"
-        elif hint:
-            msg = (
-                f"Possible spinner substitution: \u201c{text[base + m.start:end]}\u201d for \u201c{expected[0]}\u201d"
-                f" (a hint: this text does not look spun, {shown} per 100 words)"
-            )
-        else:
-            why = "this text looks machine-spun" if spun else "reported everywhere; this text does not look spun"
-            msg = (
-                f"{'Likely' if safe else 'Possible'} spinner substitution: \u201c{text[base + m.start:end]}\u201d for \u201c{expected[0]}\u201d"
-                f" ({why}: {shown} per 100 words)"
-            )
-        if len(expected) > 1:
-            msg += " (or " + ", ".join(f"\u201c{e}\u201d" for e in expected[1:]) + ")"
-        return Finding(
-            start=start,
-            end=end,
-            text=matched,
-            replacements=tuple(dict.fromkeys(replacements)),
-            confidence=conf,
-            kind=entry.kind,
-            rule=f"{entry.kind.value}/{entry.lexicon}",
-            message=msg,
-            evidence=tuple(evidence),
-            key=" ".join(m.variant.words),
-            safe_fix=safe,
-            hint=hint,
-            features=features,
-        )
-
-
 #: a learned substitution in a text whose score is at least NEAR_FACTOR times the threshold (but under it) is
-#: reported when its estimated probability of being a spin is at least NEAR_SPIN: a lightly spun page (13-20%
-#: of its words changed) scores just under the threshold
+#: reported when its estimated probability of being a spin is at least `rules.lexicon.NEAR_SPIN`: a lightly spun
+#: page (13-20% of its words changed) scores just under the threshold
 NEAR_FACTOR = 0.6
-NEAR_SPIN = 0.9
 #: ... in a text of at least this many words with strong evidence (`spinscore.MIN_STRONG_EVIDENCE`)
 NEAR_WORDS = 200
 
@@ -952,25 +790,6 @@ def _locally_spun(evidence: Sequence[float], words: Sequence[int], opts: Options
 def _shifted(indices: frozenset[int], hi: int, new_hi: int) -> frozenset[int]:
     """Paragraph indices after an edit that replaced paragraphs up to `hi` by paragraphs up to `new_hi`."""
     return frozenset(k + new_hi - hi if k >= hi else k for k in indices)
-
-
-def _estimated(est: Estimator, features: tuple[float, ...]) -> tuple[float, bool]:
-    """A finding's confidence (the estimated probability that it is a spin) and whether it is safe to fix."""
-    return round(min(est.spin(features), 0.99), 3), est.restores(features) >= est.fix_threshold
-
-
-def _repair_article(
-    text: str, base: int, article: Token, start: int, end: int, replacements: list[str]
-) -> tuple[int, str, list[str]]:
-    """If a replacement needs the other indefinite article, the span takes in the article and every
-    replacement carries the article it needs ("an information convention" -> "a news conference")."""
-    art = article.text.lower()
-    if all(article_for(r.split()[0]) == art for r in replacements if r.split()):
-        return start, text[start:end], replacements
-    gap = text[base + article.end : start]
-    fixed = [apply_case(article.text, article_for(r.split()[0])) + gap + r if r.split() else r for r in replacements]
-    start = base + article.start
-    return start, text[start:end], fixed
 
 
 def _section_evidence(passes: Sequence[_Pass2]) -> tuple[list[float], float]:
