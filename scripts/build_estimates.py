@@ -10,7 +10,6 @@ thresholds are fitted on all of them (`unspun.learn.fit`). Run scripts/build_new
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -21,20 +20,15 @@ sys.path.insert(0, str(ROOT / "server"))
 from unspun.engine.lexicon import builtin_lexicon  # noqa: E402
 from unspun.learn.crossval import NAME, finding_rows  # noqa: E402
 from unspun.learn.fit import fit_estimator  # noqa: E402
-from unspun.learn.pairs import find_pairs  # noqa: E402
+from unspun.learn.pairs import pairs_from_command_line  # noqa: E402
 
 WRITTEN = ROOT / "scripts" / "lexicons" / "news-written.tsv"
 OUT = ROOT / "server" / "unspun" / "data" / "estimates.json"
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--pairs", type=Path, default=ROOT.parent / "shared" / "eval" / "news-dev")
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args()
-    pairs = find_pairs(args.pairs) if args.pairs.is_dir() else []
+    args, pairs = pairs_from_command_line(__doc__.split("\n\n")[0], ROOT.parent / "shared" / "eval" / "news-dev", OUT)
     if not pairs:
-        print(f"no aligned pairs in {args.pairs}", file=sys.stderr)
         return 2
     rows = finding_rows(WRITTEN.read_text(encoding="utf-8"), pairs, [builtin_lexicon("science")])
     est = fit_estimator(rows, [NAME])

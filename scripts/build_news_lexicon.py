@@ -10,7 +10,6 @@ builds the same lexicon with the same function, one group of pairs left out at a
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -19,20 +18,15 @@ sys.path.insert(0, str(ROOT / "server"))
 
 from unspun.learn import align_pair  # noqa: E402
 from unspun.learn.crossval import news_lexicon_text  # noqa: E402
-from unspun.learn.pairs import find_pairs  # noqa: E402
+from unspun.learn.pairs import pairs_from_command_line  # noqa: E402
 
 WRITTEN = ROOT / "scripts" / "lexicons" / "news-written.tsv"
 OUT = ROOT / "server" / "unspun" / "data" / "lexicons" / "news.tsv"
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--pairs", type=Path, default=ROOT.parent / "shared" / "eval" / "news-dev")
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args()
-    pairs = find_pairs(args.pairs) if args.pairs.is_dir() else []
+    args, pairs = pairs_from_command_line(__doc__.split("\n\n")[0], ROOT.parent / "shared" / "eval" / "news-dev", OUT)
     if not pairs:
-        print(f"no aligned pairs in {args.pairs}", file=sys.stderr)
         return 2
     text = news_lexicon_text(WRITTEN.read_text(encoding="utf-8"), [align_pair(p.spun, p.original, p.name) for p in pairs])
     args.out.write_text(text, encoding="utf-8")

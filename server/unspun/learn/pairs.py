@@ -137,3 +137,19 @@ def changed_spans(spun: str, original: str) -> list[tuple[int, int]]:
 def on_spans(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     """Whether [start, end) overlaps one of `spans` (an empty span counts when it lies inside)."""
     return any((s < end and start < e) or (s == e and start <= s < end) for s, e in spans)
+
+
+def pairs_from_command_line(description: str, default_pairs: Path, default_out: Path):
+    """(arguments, pairs) for a build script taking `--pairs DIR` and `--out FILE`; the pairs are empty (and a
+    line says so on standard error) when DIR holds none."""
+    import argparse
+    import sys
+
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--pairs", type=Path, default=default_pairs, help="folder of NAME.spun.txt beside NAME.original.txt")
+    ap.add_argument("--out", type=Path, default=default_out)
+    args = ap.parse_args()
+    pairs = find_pairs(args.pairs) if args.pairs.is_dir() else []
+    if not pairs:
+        print(f"no aligned pairs in {args.pairs}", file=sys.stderr)
+    return args, pairs
