@@ -11,6 +11,7 @@ export const SERVER_KEYS = [
   "substitutions",
   "spinNote",
   "lexicons",
+  "lexiconFolders",
   "builtinLexicons",
   "languageModel",
   "openVocabulary",
