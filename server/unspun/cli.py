@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument(
         "-j", "--jobs", type=int, default=0, metavar="N",
-        help="check files in N processes (default: one per core when there are 8 files or more, else 1)",
+        help="check files in N processes, at most one per core (default: one per core when the files hold 200 KB or more, else 1)",
     )
     scale = c.add_argument_group("corpus scale")
     scale.add_argument("--dask", metavar="ADDRESS", help="check the files on this Dask scheduler's workers (tcp://host:8786); they must see the same paths")
@@ -385,15 +385,59 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
     return result
 
 
-#: with --jobs 0, files are checked in parallel from this many on (a worker costs a start-up of ~0.5 s)
-PARALLEL_FROM = 8
+#: with --jobs 0, files are checked in parallel when there are at least two and they hold this many bytes in all
+#: (about 35,000 words: a forked worker starts in milliseconds, but below this the work is too small to share)
+PARALLEL_BYTES = 200_000
 
 _worker_run: "_Run | None" = None
 
 
 def _worker_init(args) -> None:
+    """A worker's start: a forked worker inherits the parent's run (its engine loaded, its model and synonym
+    index mapped: shared copy-on-write); a spawned one (where fork is not available) makes its own."""
     global _worker_run
-    _worker_run = _Run(args)
+    if _worker_run is None:
+        _worker_run = _Run(args)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _jobs(args, paths: list[str]) -> int:
+    """How many processes check `paths`: --jobs N (at most one per file and per core: more would only compete
+    for the cores), or with --jobs 0 one per core when the work is large enough to share."""
+    if len(paths) < 2 or "-" in paths:
+        return 1
+    if args.jobs:
+        return max(1, min(args.jobs, len(paths), _cores()))
+    total = 0
+    for p in paths:
+        try:
+            total += os.path.getsize(p)
+        except OSError:
+            pass
+    return min(_cores(), len(paths)) if total >= PARALLEL_BYTES else 1
+
+
+def _pool(run: "_Run", jobs: int):
+    """A process pool of `jobs` workers forked from this process once its engine is loaded (copy-on-write:
+    nothing is loaded again); spawned workers that load their own where fork is not available."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _worker_run
+    if "fork" in multiprocessing.get_all_start_methods():
+        engine = run.engine(())
+        engine.open_vocabulary  # noqa: B018 - load the model and the synonym index before forking
+        _worker_run = run
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(run.args,))
 
 
 def _worker_check(path: str):
@@ -489,7 +533,7 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
     paths, excluded = run.walk(args.paths)
     if args.jobs < 0:
         raise _Usage("--jobs must be 0 (automatic) or more")
-    jobs = args.jobs or ((os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1)
+    jobs = _jobs(args, paths)
     results: list[FileResult] = []
     resume = None
     if getattr(args, "resume", None):
@@ -519,11 +563,9 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
             from unspun.cluster import on_cluster
 
             stream = on_cluster(paths, args, args.dask)
-        elif jobs > 1 and len(paths) > 1 and "-" not in paths:
-            from concurrent.futures import ProcessPoolExecutor
-
-            pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_worker_init, initargs=(args,))
-            stream = pool.map(_worker_check, paths, chunksize=4)
+        elif jobs > 1:
+            pool = _pool(run, jobs)
+            stream = pool.map(_worker_check, paths, chunksize=max(1, min(4, len(paths) // (4 * jobs))))
         else:
             stream = (_check_one(run, p) for p in paths)
         for result in stream:
