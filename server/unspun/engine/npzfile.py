@@ -1,5 +1,8 @@
 """Reading the per-user caches (the language model, the synonym index), which are uncompressed ``.npz`` files.
 
+The shipped language model is a folder of ``.npy`` files instead (`NpyFolder`: no single file too large to
+ship), read the same way.
+
 ``np.load`` reads each member through ``zipfile``, in pieces, checking its CRC as it goes: for the 39 MB
 model that costs more than everything else a short run does. `StoredNpz` reads each stored member straight
 into its array, one read per member, and checks it against the zip directory (offsets, sizes, the ``.npy``
@@ -110,3 +113,61 @@ class StoredNpz:
         if len(data) != count:
             raise ValueError(f"{name}: the file ends inside the array")
         return data.reshape(shape, order=order)
+
+
+class NpyFolder:
+    """The arrays of a folder of ``.npy`` files by name (the file name without ``.npy``), with the interface of
+    `StoredNpz`: how the shipped language model is stored, each array a file of its own, read as it is stored
+    (mapped when `map_members` asks for it, else read into memory). A damaged file raises ValueError."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.is_dir():
+            raise FileNotFoundError(f"no such folder: {self.path}")
+        self.files = sorted(p.name[:-4] for p in self.path.iterdir() if p.name.endswith(".npy"))
+        self._maps: list[mmap.mmap] = []
+
+    def __enter__(self) -> NpyFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass  # arrays over a mapping keep it open; files are closed as soon as they are read
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self.files:
+            raise KeyError(name)
+        with open(self.path / f"{name}.npy", "rb") as f:
+            try:
+                version = np.lib.format.read_magic(f)
+            except EOFError as exc:
+                raise ValueError(f"{name}: the file ends inside the array header") from exc
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+            else:
+                raise ValueError(f"{name}: .npy format {version} is not read")
+            if dtype.hasobject:
+                raise ValueError(f"{name}: object arrays are not read")
+            offset = f.tell()
+            count = int(np.prod(shape, dtype=np.int64))
+            order = "F" if fortran else "C"
+            size = count * dtype.itemsize
+            if _mapped and size:
+                mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                if offset + size > len(mapping):
+                    raise ValueError(f"{name}: the file ends inside the array")
+                return np.frombuffer(mapping, dtype=dtype, count=count, offset=offset).reshape(shape, order=order)
+            data = np.fromfile(f, dtype=dtype, count=count)
+            if len(data) != count:
+                raise ValueError(f"{name}: the file ends inside the array")
+            return data.reshape(shape, order=order)
+
+
+def open_arrays(path: Path) -> StoredNpz | NpyFolder:
+    """`NpyFolder` for a folder, `StoredNpz` for an ``.npz`` file."""
+    path = Path(path)
+    return NpyFolder(path) if path.is_dir() else StoredNpz(path)
