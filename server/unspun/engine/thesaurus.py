@@ -87,6 +87,8 @@ class Thesaurus:
         self._indptr = indptr
         self._ids = ids
         self.source = source
+        #: the `digest_of` the file this index was loaded from (None for one made in memory or read directly)
+        self.digest: str | None = None
         self._heads_count = int(heads.sum())
         self._reverse: tuple[np.ndarray, np.ndarray] | None = None
         self._reverse_lock = threading.Lock()
@@ -191,13 +193,16 @@ class Thesaurus:
         if shipped.is_file():
             t = cls._from_index(shipped, label, digest)
             if t is not None:
+                t.digest = digest
                 return t
         cached = cache_dir() / f"thesaurus-{_CACHE_FORMAT}-{digest}.npz"
         if cached.is_file():
             t = cls._from_index(cached, label)
             if t is not None:
+                t.digest = digest
                 return t
         t = cls._read(path, label)
+        t.digest = digest
         try:
             t.write_index(cached, digest)  # the reverse lists too: computing them is most of a short run's start-up
             remove_stale(cached.parent, f"thesaurus-*-{digest}.npz", keep=cached)
