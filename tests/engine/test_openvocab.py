@@ -297,6 +297,9 @@ def test_the_shipped_candidate_table_holds_what_is_made_afresh():
         pytest.skip("no language model")
     table = ov._load_table()
     assert table is not None, "the candidate table is missing or stale: run scripts/build_indexes.py"
+    from unspun.engine.npzfile import is_mapped
+
+    assert is_mapped(table.forms) and is_mapped(table.ptr)  # mapped, not read: shared by forked workers
     vocab = [w for w in ov.model.vocab if w.isalpha()]
     sample = random.Random(5).sample(vocab, 3000)
     sample += sorted({t.norm for t in tokenize(EXAMPLE.read_text(encoding="utf-8")) if t.text.isalpha()})

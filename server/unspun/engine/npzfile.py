@@ -47,8 +47,10 @@ class StoredNpz:
     as ``np.load`` reads them). Members are checked against the zip directory, not against their CRC; a
     damaged file raises ValueError (OSError when it cannot be read at all)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, mapped: bool | None = None):
+        """`mapped`: map the members (True) or read them (False) whatever `map_members` says."""
         self.path = path
+        self._mapped = mapped
         try:
             self._zip = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:  # damage is a ValueError here, whatever part of the file it is in
@@ -102,7 +104,7 @@ class StoredNpz:
             raise ValueError(f"{name}: the array does not fill its zip entry")
         order = "F" if fortran else "C"
         count = size // dtype.itemsize if dtype.itemsize else 0
-        if _mapped and count:
+        if (_mapped if self._mapped is None else self._mapped) and count:
             if self._map is None:
                 self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
             if offset + size > len(self._map):

@@ -139,7 +139,8 @@ class CandidateTable:
         if signature is None or not path.is_file():
             return None
         try:
-            with StoredNpz(path) as z:
+            # mapped, always: a document touches a small part of it, and forked workers share it
+            with StoredNpz(path, mapped=True) as z:
                 if str(z["signature"][()]) != signature:
                     log.info("the candidate table %s was built for other data; not used", path)
                     return None
