@@ -423,6 +423,27 @@ def _jobs(args, paths: list[str]) -> int:
     return min(_cores(), len(paths)) if total >= PARALLEL_BYTES else 1
 
 
+#: a spun sentence analysed before forking workers, so that what the engine builds on first use is built once
+_WARM_UP = (
+    "The UN Secretary-Common mentioned at an information convention that international locations face a"
+    " profound learning curve in counterfeit consciousness."
+)
+
+
+def _warm(engine) -> None:
+    """Load and build, in the parent, everything the engine otherwise makes on first use in each worker: the
+    model, the synonym index and the candidate table, their word look-up dicts, the lexicon structures."""
+    ov = engine.open_vocabulary
+    if ov is not None:
+        ov.model.index_words()
+        ov.thesaurus.index_words()
+        ov._from_table([])  # loads the candidate table
+        table = ov._table
+        if table:
+            table.names  # noqa: B018 - decoded once
+    engine.analyze(_WARM_UP)
+
+
 def _pool(run: "_Run", jobs: int):
     """A process pool of `jobs` workers forked from this process once its engine is loaded (copy-on-write:
     nothing is loaded again); spawned workers that load their own where fork is not available."""
@@ -431,8 +452,7 @@ def _pool(run: "_Run", jobs: int):
 
     global _worker_run
     if "fork" in multiprocessing.get_all_start_methods():
-        engine = run.engine(())
-        engine.open_vocabulary  # noqa: B018 - load the model and the synonym index before forking
+        _warm(run.engine(()))
         _worker_run = run
         context = multiprocessing.get_context("fork")
     else:

@@ -124,6 +124,12 @@ class TrigramModel:
             index = self._ids = {w: i for i, w in enumerate(self.vocab)}
         return index.get(word, default)
 
+    def index_words(self) -> None:
+        """Build the word -> id dict now rather than after `SEARCHED_LOOKUPS` look-ups (before forking workers
+        that will all need it: built once, shared copy-on-write)."""
+        if self._ids is None:
+            self._ids = {w: i for i, w in enumerate(self.vocab)}
+
     def __repr__(self) -> str:
         V, B, T = self.counts
         return f"TrigramModel({self.name!r}, {V} unigrams, {B} bigrams, {T} trigrams)"

@@ -277,6 +277,12 @@ class Thesaurus:
             index = self._index = {w: i for i, w in enumerate(words)}
         return index.get(word, -1)
 
+    def index_words(self) -> None:
+        """Build the word -> number dict now rather than after `SEARCHED_LOOKUPS` look-ups (see
+        `TrigramModel.index_words`)."""
+        if self._index is None:
+            self._index = {w: i for i, w in enumerate(self._words)}
+
     @property
     def size(self) -> int:
         """How many word numbers there are (words with a list, and words only listed)."""
