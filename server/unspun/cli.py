@@ -289,6 +289,24 @@ class _Run:
         engine = self.engine(cfg.lexicons).with_options(options)
         return engine.analyze(text, segments=prose.segments), options
 
+    def analyze_for_report(self, path: str, text: str):
+        """(the analysis of one file's prose, the options it was made with), as `check` and `report` want it: a
+        file of more than LARGE_CHARS characters is analysed section by section (`_SectionedAnalysis`), so
+        that memory stays bounded whatever its size."""
+        if len(text) <= LARGE_CHARS:
+            return self.analyze_with_options(path, text)
+        from dataclasses import replace
+
+        from unspun import markup
+
+        cfg = self.config(path)
+        fmt = self.language or markup.format_for_path(path) or "plain"
+        prose = markup.extract(text, fmt)
+        options = cfg.options(self.base)
+        options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow | prose.ignored)
+        engine = self.engine(cfg.lexicons).with_options(options)
+        return _SectionedAnalysis(engine, text, prose.segments), options
+
     def walk(self, paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
         """(files to check, files named on the command line that --force-exclude leaves out, with why); see
         `unspun.walk`."""
@@ -315,6 +333,74 @@ class _Run:
 
 class _Usage(Exception):
     pass
+
+
+#: `check` and `report` analyse a file of more characters than this (about 500,000 words) section by section
+LARGE_CHARS = 3_000_000
+#: the size of those sections (about 100,000 words), cut at a blank line where there is one near, else at a
+#: line end, else at a space
+SECTION_CHARS = 600_000
+
+
+def section_bounds(text: str, size: int) -> list[tuple[int, int]]:
+    """`text` cut into consecutive spans of about `size` characters (at least `size`, except the last), each
+    cut after a paragraph break at or after `size` characters into the span, else after a line end, else after
+    white space, else at the end."""
+    import re
+
+    out: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    while n - start > size:
+        at = start + size
+        m = re.compile(r"\n[ \t]*\r?\n").search(text, at, min(n, at + size))
+        if m is None:
+            m = re.compile(r"\n").search(text, at, min(n, at + size)) or re.compile(r"\s").search(text, at)
+        end = n if m is None else m.end()
+        out.append((start, end))
+        start = end
+    if start < n or not out:
+        out.append((start, n))
+    return out
+
+
+class _SectionedAnalysis:
+    """The analysis of a large file, made one section (`section_bounds`, SECTION_CHARS) at a time so that only
+    one section's analysis is in memory at once: its findings and paragraphs with offsets in the whole text.
+    Each section is analysed as a document of its own, so the spin score of a section decides whether its
+    substitutions are shown (a long file that is spun in places is judged place by place); the file's spin
+    score is its most spun section's, and it looks spun when a section does."""
+
+    def __init__(self, engine, text: str, segments):
+        from dataclasses import replace
+
+        self.findings: list = []
+        self._paragraphs: list[tuple[int, int, float]] = []
+        self.word_count = 0
+        self.spin_score = 0.0
+        self.spun = False
+        segs = sorted(segments)
+        k = 0
+        for a, b in section_bounds(text, SECTION_CHARS):
+            while k < len(segs) and segs[k][1] <= a:
+                k += 1
+            mine = []
+            j = k
+            while j < len(segs) and segs[j][0] < b:
+                s, e = max(segs[j][0], a), min(segs[j][1], b)
+                if e > s:
+                    mine.append((s - a, e - a))
+                j += 1
+            analysis = engine.analyze(text[a:b], segments=mine)
+            self.findings += [replace(f, start=f.start + a, end=f.end + a) for f in analysis.findings]
+            self._paragraphs += [(s + a, e + a, score) for s, e, score in analysis.worded_paragraphs()]
+            self.word_count += analysis.word_count
+            if analysis.spin_score > self.spin_score:
+                self.spin_score = analysis.spin_score
+            self.spun = self.spun or analysis.spun
+            del analysis
+
+    def worded_paragraphs(self):
+        return iter(self._paragraphs)
 
 
 def _rule_list(values: list[str]) -> list[str]:
@@ -358,7 +444,7 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
         text = _read(path)
     except InputError as e:
         return FileResult(name, SKIPPED, e.reason, error=not e.skipped)
-    analysis, options = run.analyze_with_options(path, text)
+    analysis, options = run.analyze_for_report(path, text)
     findings = run.selection.filter(analysis.findings)
     applicable = {(e.start, e.end) for e in fix_edits(findings, only_safe=True)}
     index = LineIndex(text)
