@@ -371,14 +371,26 @@ class _SectionedAnalysis:
     score is its most spun section's, and it looks spun when a section does."""
 
     def __init__(self, engine, text: str, segments):
-        from dataclasses import replace
-
-        self.findings: list = []
+        self._engine, self._text, self._segments = engine, text, segments
         self._paragraphs: list[tuple[int, int, float]] = []
         self.word_count = 0
         self.spin_score = 0.0
         self.spun = False
-        segs = sorted(segments)
+        self._done = False
+
+    @property
+    def findings(self) -> list:
+        """All the findings (for a caller that wants them at once; `sections` gives them a section at a time)."""
+        return [f for found in self.sections() for f in found]
+
+    def sections(self):
+        """Analyse the file section by section, yielding each section's findings (offsets in the whole text);
+        the spin score, words and paragraphs are complete once the last has been yielded."""
+        from dataclasses import replace
+
+        engine, text = self._engine, self._text
+        self._paragraphs, self.word_count, self.spin_score, self.spun = [], 0, 0.0, False
+        segs = sorted(self._segments)
         k = 0
         for a, b in section_bounds(text, SECTION_CHARS):
             while k < len(segs) and segs[k][1] <= a:
@@ -391,15 +403,21 @@ class _SectionedAnalysis:
                     mine.append((s - a, e - a))
                 j += 1
             analysis = engine.analyze(text[a:b], segments=mine)
-            self.findings += [replace(f, start=f.start + a, end=f.end + a) for f in analysis.findings]
+            found = [replace(f, start=f.start + a, end=f.end + a) for f in analysis.findings]
             self._paragraphs += [(s + a, e + a, score) for s, e, score in analysis.worded_paragraphs()]
             self.word_count += analysis.word_count
             if analysis.spin_score > self.spin_score:
                 self.spin_score = analysis.spin_score
             self.spun = self.spun or analysis.spun
             del analysis
+            yield found
+            del found  # (the caller has made its records: not kept while the next section is analysed)
+        self._done = True
 
     def worded_paragraphs(self):
+        if not self._done:
+            for _ in self.sections():
+                pass
         return iter(self._paragraphs)
 
 
@@ -445,13 +463,19 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
     except InputError as e:
         return FileResult(name, SKIPPED, e.reason, error=not e.skipped)
     analysis, options = run.analyze_for_report(path, text)
-    findings = run.selection.filter(analysis.findings)
-    applicable = {(e.start, e.end) for e in fix_edits(findings, only_safe=True)}
     index = LineIndex(text)
+    records: list[dict] = []
+    # a large file's findings come section by section, each section's turned into records before the next is
+    # analysed (sections never share a finding, so the fixes chosen per section are those chosen for the file)
+    for found in analysis.sections() if isinstance(analysis, _SectionedAnalysis) else (analysis.findings,):
+        findings = run.selection.filter(found)
+        applicable = {(e.start, e.end) for e in fix_edits(findings, only_safe=True)}
+        records += [finding_record(f, index, (f.start, f.end) in applicable) for f in findings]
+        del found, findings
     result = FileResult(
         name, spin_score=analysis.spin_score, spun=analysis.spun, spin_threshold=options.spin_threshold,
         words=analysis.word_count,
-        findings=[finding_record(f, index, (f.start, f.end) in applicable) for f in findings],
+        findings=records,
         paragraphs=[
             {"start": s, "end": e, "line": index.position(s)[0], "end_line": index.position(e)[0], "spin_score": score}
             for s, e, score in analysis.worded_paragraphs()
