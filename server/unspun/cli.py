@@ -465,12 +465,18 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
     analysis, options = run.analyze_for_report(path, text)
     index = LineIndex(text)
     records: list[dict] = []
+    strings: dict[str, str] = {}
     # a large file's findings come section by section, each section's turned into records before the next is
     # analysed (sections never share a finding, so the fixes chosen per section are those chosen for the file)
     for found in analysis.sections() if isinstance(analysis, _SectionedAnalysis) else (analysis.findings,):
         findings = run.selection.filter(found)
         applicable = {(e.start, e.end) for e in fix_edits(findings, only_safe=True)}
-        records += [finding_record(f, index, (f.start, f.end) in applicable) for f in findings]
+        for f in findings:
+            rec = finding_record(f, index, (f.start, f.end) in applicable)
+            # one copy of each message and written text (a spun file repeats them thousands of times)
+            rec["message"] = strings.setdefault(rec["message"], rec["message"])
+            rec["text"] = strings.setdefault(rec["text"], rec["text"])
+            records.append(rec)
         del found, findings
     result = FileResult(
         name, spin_score=analysis.spin_score, spun=analysis.spun, spin_threshold=options.spin_threshold,
