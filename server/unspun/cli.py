@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument(
         "-j", "--jobs", type=int, default=0, metavar="N",
-        help="check files in N processes, at most one per core (default: one per core when the files hold 200 KB or more, else 1)",
+        help="check files in N processes, at most one per core (default: one per core when the files hold 500 KB or more, else 1)",
     )
     scale = c.add_argument_group("corpus scale")
     scale.add_argument("--dask", metavar="ADDRESS", help="check the files on this Dask scheduler's workers (tcp://host:8786); they must see the same paths")
@@ -502,8 +502,9 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
 
 
 #: with --jobs 0, files are checked in parallel when there are at least two and they hold this many bytes in all
-#: (about 35,000 words: a forked worker starts in milliseconds, but below this the work is too small to share)
-PARALLEL_BYTES = 200_000
+#: (about 85,000 words: a forked worker starts in a fraction of a second, but below this clean prose takes less
+#: than that to check)
+PARALLEL_BYTES = 500_000
 
 _worker_run: "_Run | None" = None
 
@@ -570,6 +571,12 @@ def _pool(run: "_Run", jobs: int):
     if "fork" in multiprocessing.get_all_start_methods():
         _warm(run.engine(()))
         _worker_run = run
+        import gc
+
+        # what the parent holds stays out of the workers' garbage collections, which would otherwise touch (and
+        # so copy) every page of it in each worker
+        gc.collect()
+        gc.freeze()
         context = multiprocessing.get_context("fork")
     else:
         context = multiprocessing.get_context("spawn")
@@ -720,6 +727,9 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
             resume.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+            import gc
+
+            gc.unfreeze()  # (frozen before forking, see `_pool`)
     for path, why in excluded:
         result = FileResult(_display(path), SKIPPED, why)
         renderer.file(result)
