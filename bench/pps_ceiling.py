@@ -44,7 +44,7 @@ def main() -> int:
 
     model, thesaurus = default_model(), default_thesaurus()
     if model is None:
-        print("no language model (pocketsphinx is not installed)")
+        print("no language model (the shipped model is missing: scripts/build_lm.py)")
         return 1
     n = known = covered = both = 0
     with open(tsv, encoding="utf-8", newline="") as f:

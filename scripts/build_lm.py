@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Convert the CMU US-English trigram model shipped with pocketsphinx into unspun's ``.npz`` arrays.
+"""Convert the CMU US-English trigram model distributed with pocketsphinx into the arrays unspun reads.
 
-The input is ``model/en-us/en-us.lm.bin`` inside the installed ``pocketsphinx`` package (``pip install
-pocketsphinx``), or any sphinx trie binary or ARPA trigram model given with ``--input``. The output is one
-uncompressed ``.npz`` that `unspun.engine.langmodel.TrigramModel.load` reads. The engine does the same conversion
-by itself on first use (into the per-user cache, see `unspun.engine.langmodel.default_model`); this script is for
-building it ahead of time or somewhere else.
+A packaging-time step: the package ships the result (``server/unspun/data/lm/en-us-trigram/``, one ``.npy`` file
+per array, the largest 13 MB), so that nothing is converted on a user's machine and the package does not depend
+on pocketsphinx. Run it (with pocketsphinx installed: ``pip install 'unspun[build]'``) when the model or the
+array format (`unspun.engine.lmbuild.FORMAT_VERSION`) changes, and commit the folder.
 
-Usage: python scripts/build_lm.py [--input MODEL] [--out PATH]   (default --out: the per-user cache file)
+The input is ``model/en-us/en-us.lm.bin`` inside the installed ``pocketsphinx`` package, or any sphinx trie
+binary or ARPA trigram model given with ``--input``. The output is that folder (default), or with ``--out
+PATH.npz`` one uncompressed ``.npz`` (the form of the per-user cache a checkout without the folder converts
+into; `unspun.engine.langmodel.TrigramModel.load` reads either).
+
+Usage: python scripts/build_lm.py [--input MODEL] [--out PATH]
 """
 
 from __future__ import annotations
@@ -25,23 +29,23 @@ except ImportError:  # running from a checkout without installing the package
     sys.path.insert(0, str(ROOT / "server"))
 
 from unspun.engine import lmbuild  # noqa: E402
-from unspun.engine.langmodel import TrigramModel, default_model_path  # noqa: E402
+from unspun.engine.langmodel import TrigramModel, shipped_model_path  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--input", type=Path,
                         help="sphinx trie binary or ARPA model (default: pocketsphinx's en-us.lm.bin)")
-    parser.add_argument("--out", type=Path, help=f"output .npz (default: {default_model_path()})")
+    parser.add_argument("--out", type=Path, help="output folder, or a .npz file (default: the package's shipped model)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
     source = args.input or lmbuild.find_pocketsphinx_lm()
     if source is None:
         parser.error("pocketsphinx is not installed (`pip install pocketsphinx`), or pass --input MODEL")
-    out = args.out or default_model_path()
+    out = args.out or shipped_model_path()
     try:
-        arrays, stats = lmbuild.build(source, out)
+        arrays, stats = lmbuild.build(source, out, folder=out.suffix != ".npz")
     except (lmbuild.LMFormatError, OSError) as exc:
         print(f"build_lm: {exc}", file=sys.stderr)
         return 1

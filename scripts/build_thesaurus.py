@@ -263,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
         + (f" (ranked with {model.name})" if model is not None else " --no-lm"),
     ]
     size = write_index(index, args.out, header)
+    if args.out == DEFAULT_OUT:  # the shipped index: its arrays ship too (scripts/build_indexes.py)
+        import build_indexes
+
+        build_indexes.main()
     t4 = time.perf_counter()
 
     n_entries = sum(len(v) for v in lists.values())

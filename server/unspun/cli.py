@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.add_argument(
         "-j", "--jobs", type=int, default=0, metavar="N",
-        help="check files in N processes (default: one per core when there are 8 files or more, else 1)",
+        help="check files in N processes, at most one per core (default: one per core when the files hold 500 KB or more, else 1)",
     )
     scale = c.add_argument_group("corpus scale")
     scale.add_argument("--dask", metavar="ADDRESS", help="check the files on this Dask scheduler's workers (tcp://host:8786); they must see the same paths")
@@ -289,6 +289,24 @@ class _Run:
         engine = self.engine(cfg.lexicons).with_options(options)
         return engine.analyze(text, segments=prose.segments), options
 
+    def analyze_for_report(self, path: str, text: str):
+        """(the analysis of one file's prose, the options it was made with), as `check` and `report` want it: a
+        file of more than LARGE_CHARS characters is analysed section by section (`_SectionedAnalysis`), so
+        that memory stays bounded whatever its size."""
+        if len(text) <= LARGE_CHARS:
+            return self.analyze_with_options(path, text)
+        from dataclasses import replace
+
+        from unspun import markup
+
+        cfg = self.config(path)
+        fmt = self.language or markup.format_for_path(path) or "plain"
+        prose = markup.extract(text, fmt)
+        options = cfg.options(self.base)
+        options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow | prose.ignored)
+        engine = self.engine(cfg.lexicons).with_options(options)
+        return _SectionedAnalysis(engine, text, prose.segments), options
+
     def walk(self, paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
         """(files to check, files named on the command line that --force-exclude leaves out, with why); see
         `unspun.walk`."""
@@ -315,6 +333,92 @@ class _Run:
 
 class _Usage(Exception):
     pass
+
+
+#: `check` and `report` analyse a file of more characters than this (about 500,000 words) section by section
+LARGE_CHARS = 3_000_000
+#: the size of those sections (about 100,000 words), cut at a blank line where there is one near, else at a
+#: line end, else at a space
+SECTION_CHARS = 600_000
+
+
+def section_bounds(text: str, size: int) -> list[tuple[int, int]]:
+    """`text` cut into consecutive spans of about `size` characters (at least `size`, except the last), each
+    cut after a paragraph break at or after `size` characters into the span, else after a line end, else after
+    white space, else at the end."""
+    import re
+
+    out: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    while n - start > size:
+        at = start + size
+        m = re.compile(r"\n[ \t]*\r?\n").search(text, at, min(n, at + size))
+        if m is None:
+            m = re.compile(r"\n").search(text, at, min(n, at + size)) or re.compile(r"\s").search(text, at)
+        end = n if m is None else m.end()
+        out.append((start, end))
+        start = end
+    if start < n or not out:
+        out.append((start, n))
+    return out
+
+
+class _SectionedAnalysis:
+    """The analysis of a large file, made one section (`section_bounds`, SECTION_CHARS) at a time so that only
+    one section's analysis is in memory at once: its findings and paragraphs with offsets in the whole text.
+    Each section is analysed as a document of its own, so the spin score of a section decides whether its
+    substitutions are shown (a long file that is spun in places is judged place by place); the file's spin
+    score is its most spun section's, and it looks spun when a section does."""
+
+    def __init__(self, engine, text: str, segments):
+        self._engine, self._text, self._segments = engine, text, segments
+        self._paragraphs: list[tuple[int, int, float]] = []
+        self.word_count = 0
+        self.spin_score = 0.0
+        self.spun = False
+        self._done = False
+
+    @property
+    def findings(self) -> list:
+        """All the findings (for a caller that wants them at once; `sections` gives them a section at a time)."""
+        return [f for found in self.sections() for f in found]
+
+    def sections(self):
+        """Analyse the file section by section, yielding each section's findings (offsets in the whole text);
+        the spin score, words and paragraphs are complete once the last has been yielded."""
+        from dataclasses import replace
+
+        engine, text = self._engine, self._text
+        self._paragraphs, self.word_count, self.spin_score, self.spun = [], 0, 0.0, False
+        segs = sorted(self._segments)
+        k = 0
+        for a, b in section_bounds(text, SECTION_CHARS):
+            while k < len(segs) and segs[k][1] <= a:
+                k += 1
+            mine = []
+            j = k
+            while j < len(segs) and segs[j][0] < b:
+                s, e = max(segs[j][0], a), min(segs[j][1], b)
+                if e > s:
+                    mine.append((s - a, e - a))
+                j += 1
+            analysis = engine.analyze(text[a:b], segments=mine)
+            found = [replace(f, start=f.start + a, end=f.end + a) for f in analysis.findings]
+            self._paragraphs += [(s + a, e + a, score) for s, e, score in analysis.worded_paragraphs()]
+            self.word_count += analysis.word_count
+            if analysis.spin_score > self.spin_score:
+                self.spin_score = analysis.spin_score
+            self.spun = self.spun or analysis.spun
+            del analysis
+            yield found
+            del found  # (the caller has made its records: not kept while the next section is analysed)
+        self._done = True
+
+    def worded_paragraphs(self):
+        if not self._done:
+            for _ in self.sections():
+                pass
+        return iter(self._paragraphs)
 
 
 def _rule_list(values: list[str]) -> list[str]:
@@ -358,14 +462,26 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
         text = _read(path)
     except InputError as e:
         return FileResult(name, SKIPPED, e.reason, error=not e.skipped)
-    analysis, options = run.analyze_with_options(path, text)
-    findings = run.selection.filter(analysis.findings)
-    applicable = {(e.start, e.end) for e in fix_edits(findings, only_safe=True)}
+    analysis, options = run.analyze_for_report(path, text)
     index = LineIndex(text)
+    records: list[dict] = []
+    strings: dict[str, str] = {}
+    # a large file's findings come section by section, each section's turned into records before the next is
+    # analysed (sections never share a finding, so the fixes chosen per section are those chosen for the file)
+    for found in analysis.sections() if isinstance(analysis, _SectionedAnalysis) else (analysis.findings,):
+        findings = run.selection.filter(found)
+        applicable = {(e.start, e.end) for e in fix_edits(findings, only_safe=True)}
+        for f in findings:
+            rec = finding_record(f, index, (f.start, f.end) in applicable)
+            # one copy of each message and written text (a spun file repeats them thousands of times)
+            rec["message"] = strings.setdefault(rec["message"], rec["message"])
+            rec["text"] = strings.setdefault(rec["text"], rec["text"])
+            records.append(rec)
+        del found, findings
     result = FileResult(
         name, spin_score=analysis.spin_score, spun=analysis.spun, spin_threshold=options.spin_threshold,
         words=analysis.word_count,
-        findings=[finding_record(f, index, (f.start, f.end) in applicable) for f in findings],
+        findings=records,
         paragraphs=[
             {"start": s, "end": e, "line": index.position(s)[0], "end_line": index.position(e)[0], "spin_score": score}
             for s, e, score in analysis.worded_paragraphs()
@@ -385,15 +501,86 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
     return result
 
 
-#: with --jobs 0, files are checked in parallel from this many on (a worker costs a start-up of ~0.5 s)
-PARALLEL_FROM = 8
+#: with --jobs 0, files are checked in parallel when there are at least two and they hold this many bytes in all
+#: (about 85,000 words: a forked worker starts in a fraction of a second, but below this clean prose takes less
+#: than that to check)
+PARALLEL_BYTES = 500_000
 
 _worker_run: "_Run | None" = None
 
 
 def _worker_init(args) -> None:
+    """A worker's start: a forked worker inherits the parent's run (its engine loaded, its model and synonym
+    index mapped: shared copy-on-write); a spawned one (where fork is not available) makes its own."""
     global _worker_run
-    _worker_run = _Run(args)
+    if _worker_run is None:
+        _worker_run = _Run(args)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _jobs(args, paths: list[str]) -> int:
+    """How many processes check `paths`: --jobs N (at most one per file and per core: more would only compete
+    for the cores), or with --jobs 0 one per core when the work is large enough to share."""
+    if len(paths) < 2 or "-" in paths:
+        return 1
+    if args.jobs:
+        return max(1, min(args.jobs, len(paths), _cores()))
+    total = 0
+    for p in paths:
+        try:
+            total += os.path.getsize(p)
+        except OSError:
+            pass
+    return min(_cores(), len(paths)) if total >= PARALLEL_BYTES else 1
+
+
+#: a spun sentence analysed before forking workers, so that what the engine builds on first use is built once
+_WARM_UP = (
+    "The UN Secretary-Common mentioned at an information convention that international locations face a"
+    " profound learning curve in counterfeit consciousness."
+)
+
+
+def _warm(engine) -> None:
+    """Load and build, in the parent, everything the engine otherwise makes on first use in each worker: the
+    model, the synonym index and the candidate table, their word look-up dicts, the lexicon structures."""
+    ov = engine.open_vocabulary
+    if ov is not None:
+        ov.model.index_words()
+        ov.thesaurus.index_words()
+        ov._from_table([])  # loads the candidate table
+        table = ov._table
+        if table:
+            table.names  # noqa: B018 - decoded once
+    engine.analyze(_WARM_UP)
+
+
+def _pool(run: "_Run", jobs: int):
+    """A process pool of `jobs` workers forked from this process once its engine is loaded (copy-on-write:
+    nothing is loaded again); spawned workers that load their own where fork is not available."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _worker_run
+    if "fork" in multiprocessing.get_all_start_methods():
+        _warm(run.engine(()))
+        _worker_run = run
+        import gc
+
+        # what the parent holds stays out of the workers' garbage collections, which would otherwise touch (and
+        # so copy) every page of it in each worker
+        gc.collect()
+        gc.freeze()
+        context = multiprocessing.get_context("fork")
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init, initargs=(run.args,))
 
 
 def _worker_check(path: str):
@@ -489,7 +676,7 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
     paths, excluded = run.walk(args.paths)
     if args.jobs < 0:
         raise _Usage("--jobs must be 0 (automatic) or more")
-    jobs = args.jobs or ((os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1)
+    jobs = _jobs(args, paths)
     results: list[FileResult] = []
     resume = None
     if getattr(args, "resume", None):
@@ -519,11 +706,9 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
             from unspun.cluster import on_cluster
 
             stream = on_cluster(paths, args, args.dask)
-        elif jobs > 1 and len(paths) > 1 and "-" not in paths:
-            from concurrent.futures import ProcessPoolExecutor
-
-            pool = ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_worker_init, initargs=(args,))
-            stream = pool.map(_worker_check, paths, chunksize=4)
+        elif jobs > 1:
+            pool = _pool(run, jobs)
+            stream = pool.map(_worker_check, paths, chunksize=max(1, min(4, len(paths) // (4 * jobs))))
         else:
             stream = (_check_one(run, p) for p in paths)
         for result in stream:
@@ -542,6 +727,9 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
             resume.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+            import gc
+
+            gc.unfreeze()  # (frozen before forking, see `_pool`)
     for path, why in excluded:
         result = FileResult(_display(path), SKIPPED, why)
         renderer.file(result)

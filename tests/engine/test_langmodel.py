@@ -386,9 +386,10 @@ def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_
     assert langmodel.cache_dir() == Path.home() / ".cache" / "unspun"
 
 
-def test_default_model_is_none_without_pocketsphinx(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_default_model_is_none_without_any_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("UNSPUN_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(lmbuild, "find_pocketsphinx_lm", lambda: None)
+    monkeypatch.setattr(langmodel, "shipped_model_path", lambda: tmp_path / "not-shipped")
     reset_default_model()
     try:
         assert default_model() is None
@@ -398,15 +399,51 @@ def test_default_model_is_none_without_pocketsphinx(monkeypatch: pytest.MonkeyPa
         reset_default_model()
 
 
+def test_default_model_is_the_shipped_one_and_converts_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The model ships in the form it is read: a first-ever start neither needs pocketsphinx nor writes a cache."""
+    shipped = langmodel.shipped_model_path()
+    assert shipped.is_dir(), "the shipped model is missing: build it with scripts/build_lm.py"
+    assert max(p.stat().st_size for p in shipped.iterdir()) < 20e6  # no file too large to commit
+    monkeypatch.setenv("UNSPUN_CACHE_DIR", str(tmp_path))
+
+    def no_conversion():
+        raise AssertionError("the model was converted")
+
+    monkeypatch.setattr(lmbuild, "find_pocketsphinx_lm", no_conversion)
+    reset_default_model()
+    try:
+        model = default_model()
+        assert model is not None and model.counts[0] == 72_547
+        assert model.logprob(["the", "united", "states"]) > model.logprob(["the", "united", "potato"])
+        assert not list(tmp_path.iterdir())
+    finally:
+        reset_default_model()
+
+
+def test_folder_and_npz_forms_read_the_same(tmp_path: Path) -> None:
+    (tmp_path / "tiny.arpa").write_text(TINY_ARPA)
+    arrays = lmbuild.read_model(tmp_path / "tiny.arpa")
+    lmbuild.save_npz(arrays, tmp_path / "m.npz")
+    lmbuild.save_folder(arrays, tmp_path / "m")
+    (tmp_path / "m" / "NOTE").write_text("kept")
+    lmbuild.save_folder(arrays, tmp_path / "m")  # replaced whole; what is not an array stays
+    assert (tmp_path / "m" / "NOTE").read_text() == "kept"
+    a, b = TrigramModel.load(tmp_path / "m.npz"), TrigramModel.load(tmp_path / "m")
+    windows = [["the", "cat", "sat"], ["a", "dog", "ran", "home"], ["unknown", "words", "here"]]
+    assert a.score_windows(windows).tolist() == b.score_windows(windows).tolist()
+    (tmp_path / "m" / "tri_keys.npy").write_bytes((tmp_path / "m" / "tri_keys.npy").read_bytes()[:100])
+    with pytest.raises(LMFormatError):
+        TrigramModel.load(tmp_path / "m")
+
+
 # ------------------------------------------------------------------------------------------------ the CMU model
 
 
 @pytest.fixture(scope="session")
 def lm() -> TrigramModel:
-    pytest.importorskip("pocketsphinx")
     reset_default_model()
     model = default_model()
-    assert model is not None, "pocketsphinx is installed, but its language model could not be loaded"
+    assert model is not None, "the shipped language model could not be loaded"
     return model
 
 
@@ -482,6 +519,10 @@ def test_cmu_model_agrees_with_pocketsphinx(lm: TrigramModel) -> None:
 def test_default_model_builds_the_cache_when_missing_or_damaged(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, lm: TrigramModel
 ) -> None:
+    """A checkout without the shipped model converts pocketsphinx's into the per-user cache; what it builds is
+    the shipped model (`lm`)."""
+    pytest.importorskip("pocketsphinx")
+    monkeypatch.setattr(langmodel, "shipped_model_path", lambda: tmp_path / "not-shipped")
     cache = tmp_path / "cache"
     monkeypatch.setenv("UNSPUN_CACHE_DIR", str(cache))
     cache.mkdir()

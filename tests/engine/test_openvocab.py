@@ -282,3 +282,63 @@ def test_a_capitalised_word_in_a_title_is_restored_and_a_name_in_a_sentence_is_n
     lower = "Is venture capital the proper path for your company?\n"
     c = engine.analyze(lower + body)
     assert [f.replacements[:1] for f in c.findings if lower[f.start : f.end] == "proper"] == [("right",)]
+
+
+def test_the_shipped_candidate_table_holds_what_is_made_afresh():
+    """The precomputed candidates (scripts/build_indexes.py) equal those `_make_candidates_many` makes now, for
+    a sample of the vocabulary and every word of the examples: a change to how candidates are made that is not
+    followed by rebuilding the table fails here."""
+    import random
+
+    from unspun.engine.openvocab import CandidateTable
+
+    ov = default_engine().open_vocabulary
+    if ov is None:
+        pytest.skip("no language model")
+    table = ov._load_table()
+    assert table is not None, "the candidate table is missing or stale: run scripts/build_indexes.py"
+    from unspun.engine.npzfile import is_mapped
+
+    assert is_mapped(table.forms) and is_mapped(table.ptr)  # mapped, not read: shared by forked workers
+    vocab = [w for w in ov.model.vocab if w.isalpha()]
+    sample = random.Random(5).sample(vocab, 3000)
+    sample += sorted({t.norm for t in tokenize(EXAMPLE.read_text(encoding="utf-8")) if t.text.isalpha()})
+    sample += ["studying", "assaulted", "locations", "organizations", "bushes"]
+    sample = [w for w in dict.fromkeys(sample) if ov.model.vocab[ov.model.word_id(w)] == w]
+    made = ov._make_candidates_many(sample)
+    looked_up = table.take([ov.model.word_id(w) for w in sample])
+    nonempty = 0
+    for word, a, b in zip(sample, made, looked_up):
+        assert b.words == a.words, word
+        assert b.ids.tolist() == a.ids.tolist(), word
+        assert b.priors.tolist() == a.priors.tolist(), word  # exactly: computed the same way
+        assert b.an.tolist() == a.an.tolist(), word
+        nonempty += bool(len(a))
+    assert nonempty > 500
+    # a table built for other data is not used
+    from pathlib import Path
+
+    from unspun.engine.openvocab import SHIPPED_TABLE
+
+    assert CandidateTable.load(Path(ov.thesaurus._reverse_file).with_name(SHIPPED_TABLE), "{}") is None
+
+
+def test_candidates_come_from_the_table_and_match(monkeypatch):
+    ov = default_engine().open_vocabulary
+    if ov is None:
+        pytest.skip("no language model")
+    _fresh(ov)
+    words = ["organization", "studying", "bushes", "zzqxv", "locations", "thought"]
+    calls = []
+    real = ov._make_candidates_many
+
+    def counting(ws, *a, **kw):
+        calls.extend(ws)
+        return real(ws, *a, **kw)
+
+    monkeypatch.setattr(ov, "_make_candidates_many", counting)
+    got = ov._candidates_of(words)
+    assert calls == ["zzqxv"]  # the only one the model does not know: made, not looked up
+    for word, c in zip(words, got):
+        want = real([word])[0]
+        assert c.words == want.words and c.priors.tolist() == want.priors.tolist(), word

@@ -163,3 +163,21 @@ def test_case_of_the_text_copied_onto_the_replacement() -> None:
     assert apply_case("Information Convention", "news conference") == "News Conference"
     assert apply_case("NASA", "space agency") == "SPACE AGENCY"
     assert apply_case("", "x") == "x" and apply_case("x", "") == ""
+
+
+def test_sentence_ends_before_answers_as_the_regular_expression_did():
+    """`sentence_ends_before` looks back over white space only; it answers what the search over the whole
+    prefix that it replaces answered."""
+    import random
+    import re
+
+    from unspun.engine.tokenize import sentence_ends_before
+
+    old = re.compile(r"(?:^|[.!?:;\"“”)\]]\s*)$")
+    rng = random.Random(3)
+    alphabet = ["a", "B", " ", "\n", "\t", ".", "!", "?", ":", ";", '"', "“", "”", ")", "]", ",", "\u00a0", "\r", "x"]
+    cases = ["", "\n", " ", "\n\n", "a", "a.", "a. ", "a.\n", "(a)", "x]\t\n "]
+    cases += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 8))) for _ in range(5000)]
+    for text in cases:
+        for pos in range(len(text) + 1):
+            assert sentence_ends_before(text, pos) == bool(old.search(text[:pos])), (text, pos)

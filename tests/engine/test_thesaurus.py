@@ -186,7 +186,11 @@ def test_build_script_filters_ranks_and_writes_a_loadable_file(tmp_path: Path) -
 
 def test_the_shipped_index_is_cached_as_arrays(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The first load parses the shipped file and writes the per-user cache; later loads read the cache and
-    give the same index; a damaged cache is rebuilt, not trusted."""
+    give the same index; a damaged cache is rebuilt, not trusted. (Without the shipped index, as in a checkout
+    that has not built it.)"""
+    from unspun.engine import thesaurus
+
+    monkeypatch.setattr(thesaurus, "SHIPPED_INDEX", "not-shipped.npz")
     monkeypatch.setenv("UNSPUN_CACHE_DIR", str(tmp_path))
     first = Thesaurus.load()
     (cached,) = tmp_path.glob("thesaurus-*.npz")
@@ -207,6 +211,31 @@ def test_the_shipped_index_is_cached_as_arrays(monkeypatch: pytest.MonkeyPatch, 
     assert third.synonyms("said") == first.synonyms("said")
     assert cached.stat().st_size > 1_000_000  # rewritten
     assert not list(tmp_path.glob(".*tmp*"))  # no temporary file left behind
+
+
+def test_the_shipped_index_is_read_as_it_ships(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The package ships the arrays of its synonym index (scripts/build_indexes.py): a first-ever start reads
+    them and writes no cache; they hold what parsing the shipped file gives; an index built from another file
+    is not used."""
+    from unspun.engine import thesaurus
+
+    monkeypatch.setenv("UNSPUN_CACHE_DIR", str(tmp_path / "cache"))
+    t = Thesaurus.load()
+    assert t._reverse_file is not None and t._reverse_file.name == thesaurus.SHIPPED_INDEX
+    assert t._reverse_file.stat().st_size < 20e6
+    assert not (tmp_path / "cache").exists()
+    source = t._reverse_file.with_name(DEFAULT_RESOURCE[-1])
+    parsed = Thesaurus._read(source, "x")
+    assert parsed._words == t._words
+    assert np.array_equal(parsed._indptr, t._indptr) and np.array_equal(parsed._ids, t._ids)
+    for a, b in zip(parsed._reverse_arrays(), t._reverse_arrays()):
+        assert np.array_equal(a, b)
+    # a stale index (built from other data) is left alone
+    other = tmp_path / "moby-synonyms.tsv.gz"
+    other.write_bytes(gzip.compress("big\tlarge|huge\n".encode()))
+    t.write_index(tmp_path / thesaurus.SHIPPED_INDEX, "0" * 16)
+    small = Thesaurus._cached(other, "other")
+    assert small.synonyms("big") == ("large", "huge") and len(small) == 1
 
 
 def test_compact_index_matches_its_mapping() -> None:

@@ -28,13 +28,14 @@ from unspun.engine.lmcheck import Query
 from unspun.engine.openvocab import OpenVocabulary, Restoration
 from unspun.engine.rules import DETECTORS, Paragraph
 from unspun.engine.rules.common import ARTICLE_GAP as _ARTICLE_GAP
-from unspun.engine.tokenize import Token, paragraphs, paragraphs_after_edit, phrase_words, tokenize
+from unspun.engine.tokenize import (
+    Token, paragraphs, paragraphs_after_edit, phrase_words, sentence_ends_before, tokenize,
+)
 
 _DEFAULT = object()
 #: open-vocabulary restorations are scored in batches of paragraphs of about this many words
 RESTORE_BATCH_WORDS = 2000
 
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”)\]]\s*)$")
 
 
 def _paragraph_rate(evidence: float, words: int) -> float:
@@ -333,7 +334,7 @@ class Engine:
             a, b = tokens[k], tokens[k + 1]
             if not _is_article(a) or not _ARTICLE_GAP.fullmatch(text[a.end : b.start]):
                 continue
-            if not b.text[0].isalpha() or (a.text[0] == "A" and not _SENTENCE_END.search(text[: a.start])):
+            if not b.text[0].isalpha() or (a.text[0] == "A" and not sentence_ends_before(text, a.start)):
                 continue  # "an 8-bit", "Type A blood"
             if a.text.lower() != article_for(b.text):
                 scan.articles.append(ArticleSlip(a.start, b.end, a.text, b.text))

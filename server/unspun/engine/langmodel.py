@@ -15,9 +15,11 @@ lowercase ASCII). A word outside the vocabulary maps to ``<unk>`` when the model
 floor (`TrigramModel.unk_logprob`) and breaks the history, so the words after it are scored with a shorter
 context.
 
-`default_model()` returns the process-wide model: the CMU US-English trigram model shipped with the
-``pocketsphinx`` package, converted once into a per-user cache. It returns None when pocketsphinx is not installed
-(callers degrade gracefully). See docs/data-pipeline.md.
+`default_model()` returns the process-wide model: the CMU US-English trigram model, shipped in the package as
+the arrays this module reads (``unspun/data/lm/``, a folder of ``.npy`` files built by ``scripts/build_lm.py``
+at packaging time), so nothing is converted on a user's machine. A checkout without those files falls back to
+converting the ``pocketsphinx`` package's copy of the model once into a per-user cache. It returns None when
+neither is there (callers degrade gracefully). See docs/data-pipeline.md.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ class TrigramModel:
         Raises FileNotFoundError when `path` does not exist and `LMFormatError` when it is not such a file.
         """
         path = Path(path)
-        if not path.is_file():
+        if not path.exists():
             raise FileNotFoundError(f"language model file not found: {path} (build it with scripts/build_lm.py)")
         return cls(lmbuild.load_npz(path), unk_logprob=unk_logprob, name=path.name)
 
@@ -121,6 +123,12 @@ class TrigramModel:
                 return i if i < self._V and vocab[i] == word else default
             index = self._ids = {w: i for i, w in enumerate(self.vocab)}
         return index.get(word, default)
+
+    def index_words(self) -> None:
+        """Build the word -> id dict now rather than after `SEARCHED_LOOKUPS` look-ups (before forking workers
+        that will all need it: built once, shared copy-on-write)."""
+        if self._ids is None:
+            self._ids = {w: i for i, w in enumerate(self.vocab)}
 
     def __repr__(self) -> str:
         V, B, T = self.counts
@@ -513,8 +521,20 @@ def remove_stale(folder: Path, pattern: str, keep: Path) -> None:
 
 
 def default_model_path() -> Path:
-    """Where `default_model` keeps the converted model."""
+    """Where `default_model` keeps the model it converts (when none is shipped)."""
     return cache_dir() / MODEL_FILENAME
+
+
+#: the shipped model's folder inside the ``unspun.data`` package
+SHIPPED_MODEL = ("lm", "en-us-trigram")
+
+
+def shipped_model_path() -> Path:
+    """The folder of the model shipped with the package (written by ``scripts/build_lm.py``; it may be absent
+    from a checkout that has not built it)."""
+    import unspun.data
+
+    return Path(unspun.data.__file__).parent.joinpath(*SHIPPED_MODEL)
 
 
 _default_lock = threading.Lock()
@@ -547,6 +567,12 @@ def reset_default_model() -> None:
 
 
 def _resolve_default() -> TrigramModel | None:
+    shipped = shipped_model_path()
+    if shipped.is_dir():
+        try:
+            return TrigramModel(lmbuild.load_npz(shipped), name=shipped.name)
+        except (LMFormatError, OSError) as exc:
+            log.warning("ignoring the damaged shipped language model %s (%s)", shipped, exc)
     path = default_model_path()
     if path.is_file():
         try:

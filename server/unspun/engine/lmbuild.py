@@ -22,6 +22,7 @@ import json
 import logging
 import math
 import os
+import shutil
 import struct
 import tempfile
 import time
@@ -31,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from unspun.engine.npzfile import StoredNpz
+from unspun.engine.npzfile import StoredNpz, open_arrays  # noqa: F401 - StoredNpz re-exported
 
 log = logging.getLogger(__name__)
 
@@ -622,12 +623,40 @@ def save_npz(arrays: LMArrays, out: str | os.PathLike[str]) -> int:
     return out.stat().st_size
 
 
+def save_folder(arrays: LMArrays, out: str | os.PathLike[str]) -> int:
+    """Write `arrays` as `save_npz` does, but as a folder of ``.npy`` files, one per member (the form the model
+    ships in: no file larger than its largest array); the folder is replaced whole. Returns the bytes written."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=out.name + ".", suffix=".tmp", dir=out.parent))
+    try:
+        tmp = staging / "model.npz"
+        save_npz(arrays, tmp)
+        with np.load(tmp) as z:
+            for name in z.files:
+                np.save(staging / f"{name}.npy", z[name], allow_pickle=False)
+        tmp.unlink()
+        for p in staging.iterdir():
+            os.chmod(p, 0o644)
+        os.chmod(staging, 0o755)
+        keep = [p for p in out.iterdir() if not p.name.endswith(".npy")] if out.is_dir() else []
+        for p in keep:  # the licence and notes beside the arrays stay
+            os.replace(p, staging / p.name)
+        if out.is_dir():
+            shutil.rmtree(out)
+        os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sum(p.stat().st_size for p in out.glob("*.npy"))
+
+
 def load_npz(path: str | os.PathLike[str]) -> LMArrays:
-    """Read a ``.npz`` written by `save_npz` (see `StoredNpz`). Raises `LMFormatError` on a
-    damaged or foreign file."""
+    """Read a ``.npz`` written by `save_npz`, or a folder written by `save_folder` (see `unspun.engine.npzfile`).
+    Raises `LMFormatError` on a damaged or foreign file."""
     path = Path(path)
     try:
-        with StoredNpz(path) as z:
+        with open_arrays(path) as z:
             missing = [n for n in ("vocab", "meta") if n not in z.files]
             if missing:
                 raise LMFormatError(f"{path}: not an unspun language model (missing {', '.join(missing)})")
@@ -669,13 +698,16 @@ def load_npz(path: str | os.PathLike[str]) -> LMArrays:
 # --------------------------------------------------------------------------------------------------- build
 
 
-def build(source: str | os.PathLike[str], out: str | os.PathLike[str]) -> tuple[LMArrays, BuildStats]:
-    """Read the model at `source` and write the ``.npz`` at `out`."""
+def build(
+    source: str | os.PathLike[str], out: str | os.PathLike[str], *, folder: bool = False
+) -> tuple[LMArrays, BuildStats]:
+    """Read the model at `source` and write the ``.npz`` at `out` (with `folder`, the folder of ``.npy`` files
+    of `save_folder`)."""
     t0 = time.perf_counter()
     arrays = read_model(source)
     arrays.meta.update(source_meta(Path(source)))
     t1 = time.perf_counter()
-    size = save_npz(arrays, out)
+    size = save_folder(arrays, out) if folder else save_npz(arrays, out)
     t2 = time.perf_counter()
     V, B, T = arrays.counts()
     stats = BuildStats(

@@ -71,6 +71,9 @@ class PhraseIndex:
             lst.sort(key=lambda v: -len(v.words))
         self._lengths = {w: sorted({len(v.words) for v in lst}, reverse=True) for w, lst in self._by_first.items()}
         self._by_key = by_key
+        #: the first two words of every entry of two words or more: an exact match longer than one word needs
+        #: its first two there (the second possibly with "'s"), so most starts try no longer entry at all
+        self._pairs: set[tuple[str, ...]] | _Everything = {k[:2] for k in by_key if len(k) > 1}
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -106,9 +109,15 @@ class PhraseIndex:
             return None
         n = len(tokens)
         by_key = self._by_key
+        pairs = self._pairs
+        if i + 1 < n:
+            second = norms[i + 1]
+            longer = (first, second) in pairs or (second.endswith("'s") and (first, second[:-2]) in pairs)
+        else:
+            longer = False
         # exact matches first: one dictionary look-up per entry length, longest first
         for L in self._lengths[first]:
-            if i + L > n:
+            if i + L > n or (L > 1 and not longer):
                 continue
             key = tuple(norms[i : i + L])
             v = by_key.get(key)
@@ -149,6 +158,13 @@ class PhraseIndex:
     @staticmethod
     def _joined(text: str, tokens: Sequence[Token], i: int, L: int) -> bool:
         return all(is_joiner(text[tokens[k - 1].end : tokens[k].start]) for k in range(i + 1, i + L))
+
+
+class _Everything:
+    """A set that holds everything (`PhraseIndex._pairs` with its filter turned off, for tests)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 def _near(want: str, got: str) -> bool:

@@ -1,5 +1,8 @@
 """Reading the per-user caches (the language model, the synonym index), which are uncompressed ``.npz`` files.
 
+The shipped language model is a folder of ``.npy`` files instead (`NpyFolder`: no single file too large to
+ship), read the same way.
+
 ``np.load`` reads each member through ``zipfile``, in pieces, checking its CRC as it goes: for the 39 MB
 model that costs more than everything else a short run does. `StoredNpz` reads each stored member straight
 into its array, one read per member, and checks it against the zip directory (offsets, sizes, the ``.npy``
@@ -44,8 +47,10 @@ class StoredNpz:
     as ``np.load`` reads them). Members are checked against the zip directory, not against their CRC; a
     damaged file raises ValueError (OSError when it cannot be read at all)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, mapped: bool | None = None):
+        """`mapped`: map the members (True) or read them (False) whatever `map_members` says."""
         self.path = path
+        self._mapped = mapped
         try:
             self._zip = zipfile.ZipFile(path)
         except zipfile.BadZipFile as exc:  # damage is a ValueError here, whatever part of the file it is in
@@ -99,7 +104,7 @@ class StoredNpz:
             raise ValueError(f"{name}: the array does not fill its zip entry")
         order = "F" if fortran else "C"
         count = size // dtype.itemsize if dtype.itemsize else 0
-        if _mapped and count:
+        if (_mapped if self._mapped is None else self._mapped) and count:
             if self._map is None:
                 self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
             if offset + size > len(self._map):
@@ -110,3 +115,61 @@ class StoredNpz:
         if len(data) != count:
             raise ValueError(f"{name}: the file ends inside the array")
         return data.reshape(shape, order=order)
+
+
+class NpyFolder:
+    """The arrays of a folder of ``.npy`` files by name (the file name without ``.npy``), with the interface of
+    `StoredNpz`: how the shipped language model is stored, each array a file of its own, read as it is stored
+    (mapped when `map_members` asks for it, else read into memory). A damaged file raises ValueError."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.is_dir():
+            raise FileNotFoundError(f"no such folder: {self.path}")
+        self.files = sorted(p.name[:-4] for p in self.path.iterdir() if p.name.endswith(".npy"))
+        self._maps: list[mmap.mmap] = []
+
+    def __enter__(self) -> NpyFolder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        pass  # arrays over a mapping keep it open; files are closed as soon as they are read
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self.files:
+            raise KeyError(name)
+        with open(self.path / f"{name}.npy", "rb") as f:
+            try:
+                version = np.lib.format.read_magic(f)
+            except EOFError as exc:
+                raise ValueError(f"{name}: the file ends inside the array header") from exc
+            if version == (1, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+            elif version == (2, 0):
+                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+            else:
+                raise ValueError(f"{name}: .npy format {version} is not read")
+            if dtype.hasobject:
+                raise ValueError(f"{name}: object arrays are not read")
+            offset = f.tell()
+            count = int(np.prod(shape, dtype=np.int64))
+            order = "F" if fortran else "C"
+            size = count * dtype.itemsize
+            if _mapped and size:
+                mapping = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                if offset + size > len(mapping):
+                    raise ValueError(f"{name}: the file ends inside the array")
+                return np.frombuffer(mapping, dtype=dtype, count=count, offset=offset).reshape(shape, order=order)
+            data = np.fromfile(f, dtype=dtype, count=count)
+            if len(data) != count:
+                raise ValueError(f"{name}: the file ends inside the array")
+            return data.reshape(shape, order=order)
+
+
+def open_arrays(path: Path) -> StoredNpz | NpyFolder:
+    """`NpyFolder` for a folder, `StoredNpz` for an ``.npz`` file."""
+    path = Path(path)
+    return NpyFolder(path) if path.is_dir() else StoredNpz(path)

@@ -9,16 +9,23 @@ score says they are spun.
 
 from __future__ import annotations
 
+import json
+import logging
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from unspun.engine.inflect import article_for, is_plural, pluralize, singularize
 from unspun.engine.lmcheck import context_of, sentence_ids
+from unspun.engine.npzfile import StoredNpz
 from unspun.engine.tokenize import Token
+
+log = logging.getLogger("unspun.engine")
 
 #: a word this frequent (log10 unigram probability) is a function word: never a spin candidate
 FUNCTION_WORD_LOGPROB = -2.4
@@ -53,14 +60,170 @@ class Restoration:
         return round(1.0 / (1.0 + math.exp(-(g - MIN_GAIN) * 1.2)) * 0.9, 3)
 
 
-@dataclass(frozen=True)
 class _Candidates:
-    """The restorations considered for one written word, most frequent first."""
+    """The restorations considered for one written word, most frequent first: their names (`words`), their
+    language-model ids (`ids`, int64), the thesaurus evidence for each (`priors`, see
+    `OpenVocabulary._priors_many`, float64) and whether each takes "an" (`an`, bool). Taken from the
+    precomputed table (`CandidateTable`), the names are looked up only when asked for (most windows restore
+    nothing and never need them)."""
 
-    words: tuple[str, ...]
-    ids: np.ndarray  # their language-model ids (int64)
-    priors: np.ndarray  # thesaurus evidence for each (see `OpenVocabulary._priors`), float64
-    an: np.ndarray  # whether each takes "an" (bool)
+    __slots__ = ("_words", "_forms", "_names", "ids", "priors", "an")
+
+    def __init__(self, words, ids, priors, an, forms=None, names=None):
+        self._words: tuple[str, ...] | None = words
+        self._forms = forms  # numbers in `names`, when `words` is None
+        self._names = names
+        self.ids, self.priors, self.an = ids, priors, an
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        if self._words is None:
+            self._words = tuple(map(self._names.__getitem__, self._forms.tolist()))
+        return self._words
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+#: bump when the layout of the candidate table changes
+TABLE_FORMAT = 1
+#: the precomputed candidate table, beside the synonym index it was built from (scripts/build_indexes.py)
+SHIPPED_TABLE = "open-candidates.npz"
+
+
+class CandidateTable:
+    """Every language-model word's restoration candidates, precomputed by `build_candidate_table` (at packaging
+    time, scripts/build_indexes.py) and read as stored, so that a word's candidates and their inflected forms
+    are a look-up: rows by the written word's language-model id (`ptr`), per candidate the number of its name
+    in `names`, its language-model id, the numbers its prior is made of (rank in the list, list length, whether
+    listed both ways: the prior is computed from them exactly as `_priors_many` does) and whether it takes
+    "an". It holds the candidates `_make_candidates_many` makes for every alphabetic vocabulary word, for one
+    synonym index and one model (`signature`); a table made for others is not used."""
+
+    def __init__(self, z) -> None:
+        self.ptr = z["ptr"]
+        self.forms = z["forms"]
+        self.lm = z["lm"]
+        self.rank = z["rank"]
+        self.length = z["length"]
+        self.mutual = z["mutual"]
+        self.an = z["an"]
+        self._blob = z["names"]
+        self._names: list[str] | None = None
+
+    @property
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = self._blob.tobytes().decode("utf-8").split("\n")
+        return self._names
+
+    @staticmethod
+    def signature(model, thesaurus) -> str | None:
+        """What the table must have been built for, or None when the synonym index has no digest (not loaded
+        from a file: no table applies)."""
+        digest = getattr(thesaurus, "digest", None)
+        if digest is None or model is None:
+            return None
+        return json.dumps(
+            {
+                "format": TABLE_FORMAT, "thesaurus": digest, "model": list(model.counts),
+                "vocab": len(model.vocab), "rare": RARE_CANDIDATE_LOGPROB, "max": MAX_CANDIDATES,
+                "rank_weight": RANK_WEIGHT, "mutual_bonus": MUTUAL_BONUS,
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def load(cls, path: Path, signature: str | None) -> CandidateTable | None:
+        """The table at `path` when it was built for `signature`, else None."""
+        if signature is None or not path.is_file():
+            return None
+        try:
+            # mapped, always: a document touches a small part of it, and forked workers share it
+            with StoredNpz(path, mapped=True) as z:
+                if str(z["signature"][()]) != signature:
+                    log.info("the candidate table %s was built for other data; not used", path)
+                    return None
+                table = cls(z)
+            if len(table.ptr) != json.loads(signature)["vocab"] + 1 or table.ptr[-1] != len(table.forms):
+                raise ValueError("inconsistent arrays")
+            return table
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("ignoring unreadable candidate table %s (%s)", path, exc)
+            return None
+
+    def take(self, rows: list[int]) -> list[_Candidates]:
+        """The candidates of the words whose language-model ids are `rows`, in one vectorised pass."""
+        ptr = self.ptr
+        starts = ptr[rows]
+        ends = ptr[np.asarray(rows, dtype=np.int64) + 1]
+        counts = ends - starts
+        total = int(counts.sum())
+        if total:
+            at = np.repeat(ends - np.cumsum(counts), counts) + np.arange(total)
+            rank = self.rank[at]
+            prior = -RANK_WEIGHT * rank / np.maximum(self.length[at], 1)
+            prior = prior + np.where(self.mutual[at], MUTUAL_BONUS, 0.0)
+            forms, lm, an = self.forms[at], self.lm[at].astype(np.int64), self.an[at]
+        else:
+            prior = np.zeros(0)
+            forms = lm = np.zeros(0, dtype=np.int64)
+            an = np.zeros(0, dtype=bool)
+        cuts = np.cumsum(counts)[:-1].tolist()
+        names = self.names
+        return [
+            _Candidates(None, i, p, a, f, names)
+            for f, i, p, a in zip(np.split(forms, cuts), np.split(lm, cuts), np.split(prior, cuts), np.split(an, cuts))
+        ]
+
+
+def build_candidate_table(ov: OpenVocabulary, out: Path, batch: int = 2000) -> dict:
+    """Make the candidates of every alphabetic vocabulary word of `ov`'s model with `ov._make_candidates_many`
+    and store them as `CandidateTable` reads them (an uncompressed ``.npz``, atomically). Returns counts."""
+    model, th = ov.model, ov.thesaurus
+    signature = CandidateTable.signature(model, th)
+    if signature is None:
+        raise ValueError("the synonym index has no digest (load it from a file)")
+    vocab = model.vocab
+    words = [w for w in vocab if w.isalpha()]
+    rows = {w: i for i, w in enumerate(vocab)}
+    names: dict[str, int] = {}
+    per_row: dict[int, tuple] = {}
+    for b in range(0, len(words), batch):
+        chunk = words[b : b + batch]
+        ranked, infos, ranks, lengths, mutual = ov._make_candidates_many(chunk, parts=True)
+        for w, r, info, rk, ln, mu in zip(chunk, ranked, infos, ranks, lengths, mutual):
+            if r:
+                per_row[rows[w]] = (
+                    [names.setdefault(c, len(names)) for c in r], [i[4] for i in info], [i[3] for i in info],
+                    rk, ln, mu,
+                )
+    counts = np.zeros(len(vocab), dtype=np.int64)
+    for i, row in per_row.items():
+        counts[i] = len(row[0])
+    ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    order = sorted(per_row)
+
+    def flat(k: int, dtype) -> np.ndarray:
+        return np.asarray([x for i in order for x in per_row[i][k]], dtype=dtype)
+
+    arrays = {
+        "ptr": ptr, "forms": flat(0, np.int32), "lm": flat(1, np.int32), "an": flat(2, bool),
+        "rank": flat(3, np.int32), "length": flat(4, np.int32), "mutual": flat(5, bool),
+        "names": np.frombuffer("\n".join(names).encode("utf-8"), dtype=np.uint8),
+        "signature": np.array(signature),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.npz")
+    try:
+        np.savez(tmp, **arrays)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return {"words": len(per_row), "candidates": int(ptr[-1]), "names": len(names)}
 
 
 #: restorations of a window (left context, word, right context, article) are remembered: after an edit, the
@@ -79,6 +242,8 @@ class OpenVocabulary:
         self.thesaurus = thesaurus
         self._cands: dict[str, _Candidates] = {}
         self._cands_old: dict[str, _Candidates] = {}
+        #: the precomputed candidates (`CandidateTable`): None until first needed, False when there are none
+        self._table: CandidateTable | None | bool = None
         self._plain: np.ndarray | None = None
         self._infos: dict[str, tuple[int, int, int, bool, int]] = {}
         #: per way of inflecting (`_AS_IS`, `_PLURAL`, `_ING`, `_ED`): the unigram log probability of each
@@ -103,11 +268,41 @@ class OpenVocabulary:
                     self._remember(word, hit)
             out.append(hit)
         if todo:
-            made = dict(zip(todo, self._make_candidates_many(list(todo))))
+            made = self._from_table(todo)
+            rest = [w for w in todo if w not in made]
+            if rest:
+                made.update(zip(rest, self._make_candidates_many(rest)))
             for word in todo:
                 self._remember(word, made[word])
             out = [made[w] if c is None else c for w, c in zip(words, out)]
         return out  # type: ignore[return-value]
+
+    def _from_table(self, words) -> dict[str, _Candidates]:
+        """The candidates of those of `words` the precomputed table holds (see `CandidateTable`)."""
+        table = self._table
+        if table is False:
+            return {}
+        if table is None:
+            table = self._table = self._load_table() or False
+            if table is False:
+                return {}
+        model = self.model
+        vocab = model.vocab
+        hits, rows = [], []
+        for w in words:
+            i = model.word_id(w)
+            if i >= 0 and vocab[i] == w and w.isalpha():
+                hits.append(w)
+                rows.append(i)
+        return dict(zip(hits, table.take(rows))) if rows else {}
+
+    def _load_table(self) -> CandidateTable | None:
+        reverse_file = getattr(self.thesaurus, "_reverse_file", None)
+        if reverse_file is None:
+            return None
+        return CandidateTable.load(
+            Path(reverse_file).with_name(SHIPPED_TABLE), CandidateTable.signature(self.model, self.thesaurus)
+        )
 
     def _remember(self, word: str, cands: _Candidates) -> None:
         self._cands[word] = cands
@@ -117,7 +312,7 @@ class OpenVocabulary:
     def _make_candidates(self, word: str) -> _Candidates:
         return self._make_candidates_many([word])[0]
 
-    def _make_candidates_many(self, words: Sequence[str]) -> list[_Candidates]:
+    def _make_candidates_many(self, words: Sequence[str], parts: bool = False) -> list[_Candidates]:
         """The words each of `words` may have replaced: those whose synonym lists hold it; for a plural, also
         those holding its singular, pluralized; for a verb form in -ing or -ed, also those holding its stem,
         given the same ending ("studying": "read" lists "study", so "reading"). Not rarer than
@@ -192,6 +387,8 @@ class OpenVocabulary:
                         if len(names) == MAX_CANDIDATES:
                             break
         infos = [[self._info(c, k) for c, k in zip(names, by)] for names, by in zip(ranked, ranked_by)]
+        if parts:  # what `build_candidate_table` stores
+            return (ranked, infos, *self._priors_many(words, bases, infos, parts=True))  # type: ignore[return-value]
         priors = self._priors_many(words, bases, infos)
         return [
             _Candidates(
@@ -285,7 +482,8 @@ class OpenVocabulary:
         return hit
 
     def _priors_many(
-        self, words: Sequence[str], bases: Sequence[str], infos: Sequence[Sequence[tuple[int, int, int, bool, int]]]
+        self, words: Sequence[str], bases: Sequence[str], infos: Sequence[Sequence[tuple[int, int, int, bool, int]]],
+        parts: bool = False,
     ) -> list[np.ndarray]:
         """Thesaurus evidence that a spinner would turn each candidate into its word (log10 units, at most
         MUTUAL_BONUS): minus RANK_WEIGHT times how far down the candidate's synonym list the word (or its
@@ -293,6 +491,8 @@ class OpenVocabulary:
         th = self.thesaurus
         counts = [len(info) for info in infos]
         if not sum(counts):
+            if parts:
+                return [[[] for _ in words]] * 3
             return [np.zeros(0, dtype=np.float64) for _ in words]
         owners = np.array([i[0] for info in infos for i in info], dtype=np.int64)
         targets = np.repeat(
@@ -306,6 +506,11 @@ class OpenVocabulary:
             if info:
                 own = self._own(word, base) - {-1}
                 mutual.extend(i[1] in own or i[2] in own for i in info)
+        if parts:  # the numbers the prior is made of, per word (see `CandidateTable`)
+            cuts = np.cumsum(counts)[:-1]
+            return [
+                [a.tolist() for a in np.split(np.asarray(x), cuts)] for x in (rank, lengths, np.array(mutual, dtype=bool))
+            ]
         prior = prior + np.where(np.array(mutual, dtype=bool), MUTUAL_BONUS, 0.0)
         return np.split(prior, np.cumsum(counts)[:-1])
 
@@ -416,7 +621,7 @@ class OpenVocabulary:
                 if not mask.any():
                     new[key] = None
                     continue
-            elif not cands.words:
+            elif not len(cands):
                 new[key] = None
                 continue
             pending.append((p, i, key))

@@ -34,6 +34,8 @@ log = logging.getLogger("unspun.engine")
 
 #: the shipped index, relative to the ``unspun.data`` package
 DEFAULT_RESOURCE = ("thesaurus", "moby-synonyms.tsv.gz")
+#: the index built from the shipped file, stored beside it in the form it is read (scripts/build_thesaurus.py)
+SHIPPED_INDEX = "moby-synonyms.index.npz"
 #: look-ups answered by binary search before the word -> number dict is built (see `Thesaurus._init`)
 SEARCHED_LOOKUPS = 8192
 #: bump when the cached array layout changes
@@ -85,6 +87,8 @@ class Thesaurus:
         self._indptr = indptr
         self._ids = ids
         self.source = source
+        #: the `digest_of` the file this index was loaded from (None for one made in memory or read directly)
+        self.digest: str | None = None
         self._heads_count = int(heads.sum())
         self._reverse: tuple[np.ndarray, np.ndarray] | None = None
         self._reverse_lock = threading.Lock()
@@ -134,37 +138,73 @@ class Thesaurus:
             raise FileNotFoundError(f"thesaurus file not found: {path}")
         return cls._read(path, str(path))
 
+    @staticmethod
+    def digest_of(path: Path) -> str:
+        """What names a thesaurus file's content in the name of its cached index and inside a shipped one."""
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+    @classmethod
+    def _from_index(cls, index: Path, label: str, digest: str | None = None) -> Thesaurus | None:
+        """The index stored at `index` (by `write_index`), or None when it cannot be read, does not hold
+        consistent arrays, or (given `digest`) was built from another file."""
+        try:
+            with StoredNpz(index) as z:
+                if digest is not None and ("source" not in z.files or str(z["source"][()]) != digest):
+                    return None
+                words = z["words"].tobytes().decode("utf-8").split("\n")
+                t = cls._from_arrays(words, z["heads"], z["indptr"], z["ids"], label)
+                if "rev_ptr" not in z.files or "rev_ids" not in z.files:
+                    raise KeyError("no reverse lists")
+            if len(t._indptr) == len(words) + 1 and t._indptr[-1] == len(t._ids):
+                t._reverse_file = index  # read on first use: a clean text never needs them
+                return t
+            log.warning("ignoring inconsistent thesaurus index %s", index)
+        except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
+            log.warning("ignoring unreadable thesaurus index %s (%s)", index, exc)
+        return None
+
+    def write_index(self, out: Path, digest: str) -> None:
+        """Store this index (with its reverse lists, and `digest`, the source file's `digest_of`) as the
+        uncompressed ``.npz`` that `_from_index` reads, atomically."""
+        rev = self._reverse_arrays()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.npz")
+        try:
+            np.savez(
+                tmp, words=np.frombuffer("\n".join(self._words).encode("utf-8"), dtype=np.uint8),
+                heads=self._heads, indptr=self._indptr, ids=self._ids, rev_ptr=rev[0], rev_ids=rev[1],
+                source=np.array(digest),
+            )
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, out)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
     @classmethod
     def _cached(cls, path: Path, label: str) -> Thesaurus:
-        """The file's index from the per-user cache (keyed by the file's content), converting it on first use."""
+        """The file's index: the one shipped beside it (`SHIPPED_INDEX`, built by scripts/build_thesaurus.py)
+        when it was built from this very file, else the per-user cache (keyed by the file's content), converting
+        the file on first use."""
         from unspun.engine.langmodel import cache_dir, remove_stale
 
-        raw = path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()[:16]
+        digest = cls.digest_of(path)
+        shipped = path.with_name(SHIPPED_INDEX)
+        if shipped.is_file():
+            t = cls._from_index(shipped, label, digest)
+            if t is not None:
+                t.digest = digest
+                return t
         cached = cache_dir() / f"thesaurus-{_CACHE_FORMAT}-{digest}.npz"
         if cached.is_file():
-            try:
-                with StoredNpz(cached) as z:
-                    words = z["words"].tobytes().decode("utf-8").split("\n")
-                    t = cls._from_arrays(words, z["heads"], z["indptr"], z["ids"], label)
-                    if "rev_ptr" not in z.files or "rev_ids" not in z.files:
-                        raise KeyError("no reverse lists")
-                if len(t._indptr) == len(words) + 1 and t._indptr[-1] == len(t._ids):
-                    t._reverse_file = cached  # read on first use: a clean text never needs them
-                    return t
-                log.warning("ignoring inconsistent thesaurus cache %s; rebuilding it", cached)
-            except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
-                log.warning("ignoring unreadable thesaurus cache %s (%s); rebuilding it", cached, exc)
+            t = cls._from_index(cached, label)
+            if t is not None:
+                t.digest = digest
+                return t
         t = cls._read(path, label)
-        rev = t._reverse_arrays()  # kept in the cache too: computing them is most of a short run's start-up
+        t.digest = digest
         try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp.npz")
-            np.savez(
-                tmp, words=np.frombuffer("\n".join(t._words).encode("utf-8"), dtype=np.uint8),
-                heads=t._heads, indptr=t._indptr, ids=t._ids, rev_ptr=rev[0], rev_ids=rev[1],
-            )
-            os.replace(tmp, cached)
+            t.write_index(cached, digest)  # the reverse lists too: computing them is most of a short run's start-up
             remove_stale(cached.parent, f"thesaurus-*-{digest}.npz", keep=cached)
         except OSError as exc:
             log.warning("cannot cache the thesaurus at %s (%s); using it without a cache", cached, exc)
@@ -236,6 +276,12 @@ class Thesaurus:
                 return i if i < len(words) and words[i] == word else -1
             index = self._index = {w: i for i, w in enumerate(words)}
         return index.get(word, -1)
+
+    def index_words(self) -> None:
+        """Build the word -> number dict now rather than after `SEARCHED_LOOKUPS` look-ups (see
+        `TrigramModel.index_words`)."""
+        if self._index is None:
+            self._index = {w: i for i, w in enumerate(self._words)}
 
     @property
     def size(self) -> int:

@@ -165,3 +165,20 @@ def paragraphs_after_edit(
     new_spans = [*spans[:lo], *local, *[(s + delta, e + delta) for s, e in spans[hi + 1 :]]]
     new_chunks = [*chunks[:lo], *[new[s:e] for s, e in local], *chunks[hi + 1 :]]
     return Cut(new_spans, new_chunks, lo, hi + 1)
+
+
+#: what ends a sentence (or a quotation, or a parenthesis) before the next word
+_SENTENCE_ENDERS = frozenset('.!?:;"“”)]')
+
+
+def sentence_ends_before(text: str, pos: int) -> bool:
+    """Whether `text[:pos]` ends a sentence: its last character other than white space is one of
+    ``.!?:;"“”)]``, or it is empty (or a single line break). What ``re.search(r'(?:^|[.!?:;"“”)\]]\s*)$',
+    text[:pos])`` answers, but looking back only over the white space before `pos` (that search reads the
+    whole prefix: quadratic in a long paragraph)."""
+    j = pos
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    if j > 0:
+        return text[j - 1] in _SENTENCE_ENDERS
+    return pos == 0 or (pos == 1 and text[0] == "\n")

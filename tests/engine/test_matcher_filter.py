@@ -1,0 +1,53 @@
+"""The lexicon matcher's first-two-words filter changes no match: matching with it equals matching with it
+turned off, on texts made of lexicon phrases (exact, with a typo, with 's, hyphenated, cut short) and prose."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from unspun.engine import matcher
+from unspun.engine.analyzer import default_engine
+from unspun.engine.tokenize import tokenize
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _texts() -> list[str]:
+    index = default_engine().index
+    rng = random.Random(7)
+    keys = sorted(index._by_key)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").iterdir())]
+    filler = "the a in of and said that an information most for".split()
+    for _ in range(300):
+        words: list[str] = []
+        for _ in range(rng.randrange(3, 12)):
+            key = list(rng.choice(keys))
+            r = rng.random()
+            if r < 0.2 and len(key) > 1 and len(key[1]) > 5:
+                key[1] = key[1][:-1] + ("x" if key[1][-1] != "x" else "y")  # a typo in a later word
+            elif r < 0.35:
+                key[-1] += "'s"
+            elif r < 0.45 and len(key) > 2:
+                key = key[:-1]  # cut short
+            sep = "-" if rng.random() < 0.2 else " "
+            words.append(sep.join(key))
+            words.append(rng.choice(filler))
+        texts.append(" ".join(words) + ".")
+    return texts
+
+
+def test_the_pair_filter_changes_no_match():
+    index = default_engine().index
+    assert not isinstance(index._pairs, matcher._Everything) and len(index._pairs) > 100
+    texts = _texts()
+    filtered = [index.match(t, tokenize(t)) for t in texts]
+    real = index._pairs
+    index._pairs = matcher._Everything()
+    try:
+        unfiltered = [index.match(t, tokenize(t)) for t in texts]
+    finally:
+        index._pairs = real
+    assert filtered == unfiltered
+    assert sum(map(len, filtered)) > 1000
+    assert any(m.typos for ms in filtered for m in ms)
