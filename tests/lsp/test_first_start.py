@@ -1,5 +1,6 @@
-"""The first start ever: the language model is converted into the per-user cache (seconds). The lexicon
-findings are published first; once the model is ready the findings are published again, confirmed by it."""
+"""The first start ever of a checkout without the shipped model (`UNSPUN_SHIPPED_MODEL=none`): the language
+model is converted into the per-user cache (seconds). The lexicon findings are published first; once the model
+is ready the findings are published again, confirmed by it."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def empty_cache(tmp_path_factory):
 @pytest.fixture(scope="module")
 def config(empty_cache):
     return ClientServerConfig(
-        server_command=SERVER, client_factory=make_client, server_env={**os.environ, "UNSPUN_CACHE_DIR": str(empty_cache)},
+        server_command=SERVER, client_factory=make_client, server_env={**os.environ, "UNSPUN_CACHE_DIR": str(empty_cache), "UNSPUN_SHIPPED_MODEL": "none"},
     )
 
 

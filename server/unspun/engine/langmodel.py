@@ -531,9 +531,13 @@ SHIPPED_MODEL = ("lm", "en-us-trigram")
 
 def shipped_model_path() -> Path:
     """The folder of the model shipped with the package (written by ``scripts/build_lm.py``; it may be absent
-    from a checkout that has not built it)."""
+    from a checkout that has not built it). The environment variable ``UNSPUN_SHIPPED_MODEL`` names another
+    folder, or ``none`` for none (the per-user cache only, as a checkout without the folder has it)."""
     import unspun.data
 
+    override = os.environ.get("UNSPUN_SHIPPED_MODEL")
+    if override:
+        return Path(os.devnull if override.lower() == "none" else override)
     return Path(unspun.data.__file__).parent.joinpath(*SHIPPED_MODEL)
 
 

@@ -316,11 +316,15 @@ class Analyses:
 
 
 def _model_not_cached() -> bool:
-    """Whether the language model would be converted now (pocketsphinx installed, nothing in the cache yet)."""
+    """Whether the language model would be converted now: none shipped (a checkout that has not built it),
+    pocketsphinx installed, nothing in the cache yet."""
     try:
         from unspun.engine import langmodel, lmbuild
 
-        return not langmodel.default_model_path().is_file() and lmbuild.find_pocketsphinx_lm() is not None
+        return (
+            not langmodel.shipped_model_path().is_dir() and not langmodel.default_model_path().is_file()
+            and lmbuild.find_pocketsphinx_lm() is not None
+        )
     except Exception:  # noqa: BLE001 - when in doubt, build as usual
         return False
 
