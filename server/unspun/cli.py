@@ -277,6 +277,12 @@ class _Run:
 
     def analyze_with_options(self, path: str, text: str):
         """(the analysis of one file's prose, the options it was made with)."""
+        engine, segments, options = self._prepared(path, text)
+        return engine.analyze(text, segments=segments), options
+
+    def _prepared(self, path: str, text: str):
+        """(the engine with the file's options, its prose segments, the options): the file's configuration,
+        format, markup and command-line options, as every analysis of a file uses them."""
         from dataclasses import replace
 
         from unspun import markup
@@ -286,8 +292,7 @@ class _Run:
         prose = markup.extract(text, fmt)
         options = cfg.options(self.base)
         options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow | prose.ignored)
-        engine = self.engine(cfg.lexicons).with_options(options)
-        return engine.analyze(text, segments=prose.segments), options
+        return self.engine(cfg.lexicons).with_options(options), prose.segments, options
 
     def analyze_for_report(self, path: str, text: str):
         """(the analysis of one file's prose, the options it was made with), as `check` and `report` want it: a
@@ -295,17 +300,8 @@ class _Run:
         that memory stays bounded whatever its size."""
         if len(text) <= LARGE_CHARS:
             return self.analyze_with_options(path, text)
-        from dataclasses import replace
-
-        from unspun import markup
-
-        cfg = self.config(path)
-        fmt = self.language or markup.format_for_path(path) or "plain"
-        prose = markup.extract(text, fmt)
-        options = cfg.options(self.base)
-        options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow | prose.ignored)
-        engine = self.engine(cfg.lexicons).with_options(options)
-        return _SectionedAnalysis(engine, text, prose.segments), options
+        engine, segments, options = self._prepared(path, text)
+        return _SectionedAnalysis(engine, text, segments), options
 
     def walk(self, paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
         """(files to check, files named on the command line that --force-exclude leaves out, with why); see

@@ -86,18 +86,7 @@ class StoredNpz:
         name_len, extra_len = struct.unpack("<HH", local[26:30])
         start = info.header_offset + 30 + name_len + extra_len
         f.seek(start)
-        try:
-            version = np.lib.format.read_magic(f)
-        except EOFError as exc:
-            raise ValueError(f"{name}: the file ends inside the array header") from exc
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-        elif version == (2, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-        else:
-            raise ValueError(f"{name}: .npy format {version} is not read")
-        if dtype.hasobject:
-            raise ValueError(f"{name}: object arrays are not read")
+        shape, fortran, dtype = _npy_header(f, name)
         offset = f.tell()
         size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
         if offset - start + size != info.file_size:
@@ -142,18 +131,7 @@ class NpyFolder:
         if name not in self.files:
             raise KeyError(name)
         with open(self.path / f"{name}.npy", "rb") as f:
-            try:
-                version = np.lib.format.read_magic(f)
-            except EOFError as exc:
-                raise ValueError(f"{name}: the file ends inside the array header") from exc
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-            elif version == (2, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-            else:
-                raise ValueError(f"{name}: .npy format {version} is not read")
-            if dtype.hasobject:
-                raise ValueError(f"{name}: object arrays are not read")
+            shape, fortran, dtype = _npy_header(f, name)
             offset = f.tell()
             count = int(np.prod(shape, dtype=np.int64))
             order = "F" if fortran else "C"
@@ -173,3 +151,21 @@ def open_arrays(path: Path) -> StoredNpz | NpyFolder:
     """`NpyFolder` for a folder, `StoredNpz` for an ``.npz`` file."""
     path = Path(path)
     return NpyFolder(path) if path.is_dir() else StoredNpz(path)
+
+
+def _npy_header(f, name: str):
+    """(shape, Fortran order, dtype) of the .npy array whose header starts at `f`'s position; `f` is left at
+    the data. Raises ValueError for a cut header, an unknown format version or an object array."""
+    try:
+        version = np.lib.format.read_magic(f)
+    except EOFError as exc:
+        raise ValueError(f"{name}: the file ends inside the array header") from exc
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+    else:
+        raise ValueError(f"{name}: .npy format {version} is not read")
+    if dtype.hasobject:
+        raise ValueError(f"{name}: object arrays are not read")
+    return shape, fortran, dtype
