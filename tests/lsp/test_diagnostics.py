@@ -105,6 +105,18 @@ async def test_document_note_when_text_looks_spun(client: Client, workspace):
     doc.close()
 
 
+async def test_the_document_note_names_the_threshold_the_analysis_used(client: Client, workspace):
+    """A project's unspun.toml sets the threshold over the editor setting: the note says that one (it once said
+    the editor setting's while the analysis and the hover used the project's)."""
+    folder = workspace / "strict-project"
+    folder.mkdir(exist_ok=True)
+    (folder / "unspun.toml").write_text("[unspun]\nspin_threshold = 2.0\n", encoding="utf-8")
+    doc = Doc(client, folder / "note.md", "\n\n" + SPUN)
+    (note,) = [d for d in await doc.diagnostics() if d.code == "spin-score"]
+    assert "(threshold 2)" in note.message, note.message
+    doc.close()
+
+
 async def test_rapid_typing_is_debounced_and_never_goes_back_in_version(client: Client, workspace):
     doc = Doc(client, workspace / "typing.md", "Start. ")
     await doc.diagnostics()

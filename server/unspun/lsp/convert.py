@@ -253,10 +253,13 @@ def _first_line_range(index: PositionIndex) -> types.Range:
     )
 
 
-def diagnostics(analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None) -> list[dict]:
+def diagnostics(
+    analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None, threshold: float | None = None
+) -> list[dict]:
     """The document's diagnostics as the LSP's JSON (plain dicts, sent as they are: building and serialising a
-    thousand protocol objects took longer than the analysis of an edit)."""
-    notes, shown = _notes(analysis, index, settings, version)
+    thousand protocol objects took longer than the analysis of an edit). `threshold`: the spin threshold the
+    analysis was made with (the editor setting, or the project's configuration over it); the setting's when None."""
+    notes, shown = _notes(analysis, index, settings, version, threshold)
     severities = _severities(settings)
     low = settings.low_confidence
     range_json = index.range_json
@@ -291,8 +294,11 @@ class DiagnosticsText:
         self._items: dict[int, tuple[Finding, tuple[int, int, int, int], str]] = {}
         self._settings: tuple | None = None
 
-    def json(self, analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None) -> str:
-        notes, shown = _notes(analysis, index, settings, version)
+    def json(
+        self, analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None,
+        threshold: float | None = None,
+    ) -> str:
+        notes, shown = _notes(analysis, index, settings, version, threshold)
         stamp = (tuple(sorted(settings.severity.items())), settings.low_confidence, index.encoding)
         if stamp != self._settings:
             self._chunks, self._items = {}, {}
@@ -355,7 +361,7 @@ def _severities(settings: Settings) -> dict[tuple[Kind, bool], int]:
 
 
 def _notes(
-    analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None
+    analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None, threshold: float | None = None
 ) -> tuple[list[dict], int]:
     """The whole-document note (spun, too large, too many findings) if any, and how many findings to show
     (the first ones)."""
@@ -367,7 +373,7 @@ def _notes(
     if analysis.spun and settings.spin_note:
         notes.append(
             f"This text looks machine-spun: {analysis.spin_score:.1f} likely substitutions per 100 words"
-            f" (threshold {settings.spin_threshold:g})"
+            f" (threshold {settings.spin_threshold if threshold is None else threshold:g})"
         )
     code = SPIN_CODE if notes else LIMIT_CODE
     size, most = len(index.text), settings.max_document_size

@@ -64,7 +64,10 @@ class Publisher:
         if doc.published == stamp:
             return  # already sent exactly this
         doc.published = stamp
-        items = doc.diagnostics_text.json(res.analysis, res.index, settings, version) if res is not None else "[]"
+        items = (
+            doc.diagnostics_text.json(res.analysis, res.index, settings, version, res.key[2].spin_threshold)
+            if res is not None else "[]"
+        )
         self._send(doc, version, items)
 
     def _push_early(self, doc: DocumentState, version: int, res: Result) -> None:
@@ -73,7 +76,8 @@ class Publisher:
         srv = self.server
         if srv.docs.get(doc.uri) is not doc or doc.version != version or res.key != srv.current_key(doc):
             return
-        self._send(doc, version, doc.diagnostics_text.json(res.analysis, res.index, srv.settings_for(doc), version))
+        settings = srv.settings_for(doc)
+        self._send(doc, version, doc.diagnostics_text.json(res.analysis, res.index, settings, version, res.key[2].spin_threshold))
         log.debug("pushed %d early diagnostic(s) for %s v%s", len(res.analysis.findings), doc.uri, version)
 
     def _send(self, doc: DocumentState, version: int, items: str) -> None:
@@ -123,5 +127,5 @@ class Publisher:
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         # the report as JSON (its items are plain dicts, see `convert.diagnostics`)
-        items = convert.diagnostics(res.analysis, res.index, settings, res.key[0])
+        items = convert.diagnostics(res.analysis, res.index, settings, res.key[0], res.key[2].spin_threshold)
         return {"kind": "full", "resultId": result_id, "items": items}  # type: ignore[return-value]
