@@ -122,13 +122,17 @@ def learn_entries(
     return out
 
 
-def lexicon_text(entries: Sequence[LearnedEntry], name: str, header_comments: Sequence[str] = ()) -> str:
-    """A lexicon file (docs/lexicon-format.md) holding these entries."""
+def lexicon_text(
+    entries: Sequence[LearnedEntry], name: str, header_comments: Sequence[str] = (), rows_before: Sequence[str] = ()
+) -> str:
+    """A lexicon file (docs/lexicon-format.md) holding these entries, after `rows_before` (rows already in the
+    file's format)."""
     from unspun.engine.lexicon import COLUMNS, FORMAT_VERSION
 
     lines = ["# unspun lexicon", f"# format: {FORMAT_VERSION}", f"# name: {name}"]
     lines += [f"# {c}" for c in header_comments]
     lines.append("\t".join(COLUMNS))
+    lines += rows_before
     lines += [e.row() for e in entries]
     return "\n".join(lines) + "\n"
 
@@ -141,13 +145,4 @@ def merged_lexicon_text(written: str, entries: Sequence[LearnedEntry], name: str
     lex, _ = parse_lexicon(written, "<written>", name)
     have = {" ".join(e.words) for e in lex.entries}
     rows = [ln for ln in written.splitlines() if ln.strip() and not ln.startswith("#")][1:]  # after the header
-    learned = [e for e in entries if e.tortured not in have]
-    text = lexicon_text(learned, name, comments)
-    head, _, tail = text.partition("\n".join(("\t".join(_columns()),)) + "\n")
-    return head + "\t".join(_columns()) + "\n" + "".join(r + "\n" for r in rows) + tail
-
-
-def _columns() -> tuple[str, ...]:
-    from unspun.engine.lexicon import COLUMNS
-
-    return COLUMNS
+    return lexicon_text([e for e in entries if e.tortured not in have], name, comments, rows)
