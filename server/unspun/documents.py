@@ -8,7 +8,7 @@ import tempfile
 from bisect import bisect_right
 from pathlib import Path
 
-#: file extensions `unspun check DIR` looks at when walking a folder
+#: the file extensions of prose documents (the server checks these by default, its `fileExtensions` setting)
 PROSE_EXTENSIONS = frozenset(
     {".txt", ".text", ".md", ".markdown", ".rst", ".tex", ".html", ".htm", ".adoc", ".asciidoc", ".org", ".bib"}
 )
@@ -113,22 +113,6 @@ def _codec_of(path: Path, text: str) -> str:
         except OSError:
             pass
     return "utf-8"
-
-
-def iter_documents(paths: list[str]) -> list[str]:
-    """Expand folders (recursively, prose file types, skipping hidden entries); keep files and '-' as given."""
-    out: list[str] = []
-    for raw in paths:
-        p = Path(raw)
-        if raw != "-" and p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
-                for f in sorted(files):
-                    if not f.startswith(".") and Path(f).suffix.lower() in PROSE_EXTENSIONS:
-                        out.append(os.path.join(root, f))
-        else:
-            out.append(raw)
-    return out
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -16,11 +16,20 @@ from collections.abc import Sequence
 from itertools import accumulate
 from dataclasses import dataclass
 
-from unspun.engine.tokenize import Token, phrase_words
+from unspun.engine.tokenize import Token
 
 #: log10 probability a word is worth when comparing restorations of different lengths
 WORD_BONUS = 0.5
 CONTEXT = 2
+#: a substitution whose best restoration gains less than this is taken as an ordinary use and dropped
+MIN_SUBSTITUTION_GAIN = 0.0
+#: a substitution whose restoration gains at least this much is confirmed: it counts fully towards the spin score
+CONFIRMED_GAIN = 1.0
+#: an alternative must beat the lexicon's first choice by this much to be offered first
+RERANK_MARGIN = 0.5
+#: score a restoration beside its neighbours' restorations (when they are spins) rather than beside the spun
+#: words: "to purchase and promote" is judged as "to buy and sell", not against "promote"
+JOINT_CONTEXT = True
 _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
 
 
@@ -113,11 +122,6 @@ def _gains_of(paragraphs, layouts, scores) -> list[list[list[float]]]:
     return out
 
 
-#: score a restoration beside its neighbours' restorations (when they are spins) rather than beside the spun
-#: words: "to purchase and promote" is judged as "to buy and sell", not against "promote"
-JOINT_CONTEXT = True
-
-
 def _rescore_beside_restorations(model, paragraphs, sids: list[list[int]], out: list[list[list[float]]]) -> None:
     """Second round of `gains_many`: a query with a spin in its context (a fingerprint, or a restoration that
     gains) is scored again with that neighbour restored (its best alternative); its gains are replaced."""
@@ -190,18 +194,6 @@ def _restored_side(tokens, sid, spans, own: int, j: int, step: int, sentence: in
     if not changed:
         return None
     return words[-CONTEXT:] if step < 0 else words[:CONTEXT]
-
-
-def words_of(phrase: str) -> tuple[str, ...]:
-    return phrase_words(phrase)
-
-
-#: a substitution whose best restoration gains less than this is taken as an ordinary use and dropped
-MIN_SUBSTITUTION_GAIN = 0.0
-#: a substitution whose restoration gains at least this much is confirmed: it counts fully towards the spin score
-CONFIRMED_GAIN = 1.0
-#: an alternative must beat the lexicon's first choice by this much to be offered first
-RERANK_MARGIN = 0.5
 
 
 def gain_confidence(gain: float) -> float:
