@@ -21,7 +21,8 @@ class Kind(str, Enum):
     #: an ordinary word or phrase that is only wrong in context ("mentioned" for "said"); flagged only
     #: when the document as a whole looks spun
     SUBSTITUTION = "substitution"
-    #: an indefinite article that fits the word the spinner removed, not the one it wrote ("a information")
+    #: accepted in old configurations (kinds, severities), never emitted: an article that fits the word the
+    #: spinner removed ("a information convention") is evidence of a lexicon finding, not a finding of its own
     ARTICLE = "article"
 
     def __str__(self) -> str:  # pragma: no cover - trivial

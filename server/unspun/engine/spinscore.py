@@ -48,8 +48,6 @@ def evidence_weight(kind: str, confidence: float, confirmed: bool = False) -> fl
         return FINGERPRINT_WEIGHT * confidence
     if kind == "substitution":
         return CONFIRMED_SUBSTITUTION_WEIGHT if confirmed else SUBSTITUTION_WEIGHT * confidence
-    if kind == "article":
-        return ARTICLE_WEIGHT
     return 0.0
 
 

@@ -202,8 +202,6 @@ def severity_of(kind: Kind, low_confidence: bool, settings: Settings) -> types.D
 def _kind_label(f: Finding) -> str:
     if f.kind is Kind.FINGERPRINT:
         return "tortured phrase"
-    if f.kind is Kind.ARTICLE:
-        return "article"
     if f.hint or f.rule.endswith("/open-vocabulary"):
         return "possible spinner substitution"
     return "spinner substitution"
@@ -405,14 +403,12 @@ def _notes(
 
 _FLAGGED = {
     Kind.FINGERPRINT: "Flagged wherever it occurs: it is a known tortured phrase.",
-    Kind.ARTICLE: "The indefinite article fits the replacement, not the word written.",
 }
 
 _WHY = {
     "tortured phrase": "why this is a tortured phrase",
     "spinner substitution": "why this looks like a spinner substitution",
     "possible spinner substitution": "why this may be a spinner substitution",
-    "article": "why the article is flagged",
 }
 
 _LEXICON_ENTRY = re.compile(r"entry (['\"])(.*)\1 \(line (\d+)\)")
