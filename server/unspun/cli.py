@@ -567,12 +567,11 @@ def _pool(run: "_Run", jobs: int):
     if "fork" in multiprocessing.get_all_start_methods():
         _warm(run.engine(()))
         _worker_run = run
-        import gc
+        from unspun.process import settle_heap
 
         # what the parent holds stays out of the workers' garbage collections, which would otherwise touch (and
         # so copy) every page of it in each worker
-        gc.collect()
-        gc.freeze()
+        settle_heap()
         context = multiprocessing.get_context("fork")
     else:
         context = multiprocessing.get_context("spawn")
@@ -723,9 +722,9 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
             resume.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-            import gc
+            from unspun.process import thaw_heap
 
-            gc.unfreeze()  # (frozen before forking, see `_pool`)
+            thaw_heap()  # (settled before forking, see `_pool`)
     for path, why in excluded:
         result = FileResult(_display(path), SKIPPED, why)
         renderer.file(result)

@@ -63,7 +63,7 @@ def test_settling_after_a_large_text_collects_garbage_before_freezing():
     import gc
     import weakref
 
-    from unspun.lsp.analysis import _settle
+    from unspun.process import settle_heap
 
     class Node:
         pass
@@ -76,7 +76,7 @@ def test_settling_after_a_large_text_collects_garbage_before_freezing():
     del cycle
     before = gc.get_freeze_count()
     try:
-        _settle()
+        settle_heap()
         assert dead() is None  # collected, not frozen
         assert gc.get_freeze_count() > before
         assert alive() is kept

@@ -19,7 +19,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 import threading
@@ -36,6 +35,7 @@ from unspun.engine.model import Analysis, Finding
 from unspun.lsp.convert import PositionIndex
 from unspun.lsp.documents import DocumentState
 from unspun.lsp.settings import Settings
+from unspun.process import settle_heap
 
 log = logging.getLogger("unspun.lsp")
 
@@ -43,7 +43,7 @@ log = logging.getLogger("unspun.lsp")
 PROGRESS_CHARS = 200_000
 #: paragraphs scanned together (one batched language-model call) between checks for cancellation
 SCAN_BATCH = 32
-#: an analysis that scanned at least this many paragraphs is followed by a full collection and `gc.freeze`
+#: an analysis that scanned at least this many paragraphs is followed by `settle_heap` (collect, then freeze)
 SETTLE_PARAGRAPHS = 200
 #: seconds after such an analysis that the collection runs (it holds the message loop for 30-100 ms)
 SETTLE_DELAY = 1.0
@@ -121,7 +121,7 @@ class Analyses:
             self.generation += 1
             # the lexicons, model and thesaurus live as long as the server: keep them out of the cyclic
             # collector's full passes, which would otherwise walk them all (~0.1 s) every so often mid-typing
-            gc.freeze()
+            settle_heap()
             log.info(
                 "engine ready: %d lexicon(s), %d phrase variants (generation %d)%s",
                 len(engine.lexicons), len(engine.index), self.generation,
@@ -150,7 +150,7 @@ class Analyses:
                 return  # settings changed meanwhile: their own build is in place
             self.engine, self._lexicon_stamps = engine, stamps
             self.generation += 1
-            gc.freeze()
+            settle_heap()
         for p in problems:
             if p not in told:
                 log.warning("%s", p)
@@ -300,7 +300,7 @@ class Analyses:
                 # a large text was read: what it left (scans, findings) lives as long as the document, so
                 # take it out of the collector's full passes too, or each would walk it (about 40 ms for a
                 # 100,000-word spun text) every few keystrokes. A second later: after the diagnostics are out
-                loop.call_later(SETTLE_DELAY, _settle)
+                loop.call_later(SETTLE_DELAY, settle_heap)
             log.debug(
                 "analysed %s v%s: %d paragraph(s), %d scanned, %d from cache, %d finding(s), spin %.2f, %.1f ms",
                 doc.uri, key[0], len(analysis.paragraphs), scanned, len(analysis.paragraphs) - scanned,
@@ -360,14 +360,6 @@ def _on_loop(loop, early: Callable[[Result], None], index: PositionIndex, key: t
         done.wait(EARLY_WAIT)
 
     return hand_over
-
-
-def _settle() -> None:
-    """Collect what is garbage now, then freeze the survivors (see `gc.freeze`): only cyclic garbage is found
-    by the collector, and having collected first, none is frozen. Frozen objects are still freed when nothing
-    refers to them any more (a closed document's scans go as before)."""
-    gc.collect()
-    gc.freeze()
 
 
 def format_of(doc: DocumentState) -> str:
