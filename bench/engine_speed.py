@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from unspun.engine import default_engine  # noqa: E402
+from unspun.engine import Incremental, default_engine  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval" / "clean-dev"
 
@@ -75,17 +75,17 @@ def main() -> int:
         full, cpu = [], []
         for _ in range(runs):
             c, t = time.process_time(), time.perf_counter()
-            eng.analyze(doc, cache={})
+            eng.analyze(doc, incremental=Incremental({}))
             full.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
         cache: dict = {}
-        eng.analyze(doc, cache=cache)
+        eng.analyze(doc, incremental=Incremental(cache))
         edits = []
         mid = doc.rfind("\n\n", 0, len(doc) // 2) + 2
         for k in range(runs):
             changed = doc[:mid] + f"edit{k} " + doc[mid:]
             t = time.perf_counter()
-            eng.analyze(changed, cache=cache)
+            eng.analyze(changed, incremental=Incremental(cache))
             edits.append(time.perf_counter() - t)
         med = statistics.median(full)
         print(
@@ -123,7 +123,7 @@ def spun(eng, args) -> int:
             if args.forget:
                 forget(eng)
             c, t = time.process_time(), time.perf_counter()
-            eng.analyze(doc, cache={})
+            eng.analyze(doc, incremental=Incremental({}))
             times.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
         med = statistics.median(times)

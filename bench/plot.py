@@ -41,7 +41,7 @@ def measure_engine(sizes: list[int], runs: int = 3) -> list[dict]:
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(ROOT / "server"))
     import inputs
-    from unspun.engine import default_engine
+    from unspun.engine import Incremental, default_engine
 
     eng = default_engine()
     eng.analyze(inputs.document("clean", 2000))
@@ -51,7 +51,7 @@ def measure_engine(sizes: list[int], runs: int = 3) -> list[dict]:
         times = []
         for _ in range(runs if size <= 100_000 else 1):
             t = time.perf_counter()
-            eng.analyze(doc, cache={})
+            eng.analyze(doc, incremental=Incremental({}))
             times.append(time.perf_counter() - t)
         out.append({"words": len(doc.split()), "wall": statistics.median(times)})
         print(f"  engine {len(doc.split()):,}: {statistics.median(times):.3f} s", file=sys.stderr)

@@ -1,6 +1,6 @@
 import pytest
 
-from unspun.engine import Engine, Kind, Options, fix_edits, fix_text
+from unspun.engine import Engine, Incremental, Kind, Options, fix_edits, fix_text
 from unspun.engine.lexicon import parse_lexicon
 from unspun.engine.tokenize import paragraphs
 
@@ -169,9 +169,9 @@ def test_article_slips_count_as_evidence(mini_engine):
 def test_paragraph_cache_gives_same_result(mini_engine):
     text = "Jap Europe.\n\nSome counterfeit consciousness.\n\nMore text."
     cache = {}
-    first = mini_engine.analyze(text, cache=cache)
+    first = mini_engine.analyze(text, incremental=Incremental(cache))
     assert len(cache) == 3
-    again = mini_engine.analyze(text.replace("More", "Less"), cache=cache)
+    again = mini_engine.analyze(text.replace("More", "Less"), incremental=Incremental(cache))
     assert len(cache) == 4
     assert [f.start for f in first.findings] == [f.start for f in again.findings]
 
@@ -196,7 +196,7 @@ def test_an_analysis_prepared_from_the_previous_version_equals_a_fresh_one(mini_
         fresh = mini_engine.prepare(text)
         assert prepared.paragraphs == fresh.paragraphs and prepared.chunks == fresh.chunks
         spliced += previous is not None and prepared.chunks[0] is previous.chunks[0]
-        got = mini_engine.analyze(text, cache=cache, prepared=prepared)
+        got = mini_engine.analyze(text, incremental=Incremental(cache, prepared))
         expected = mini_engine.analyze(text)
         assert got.findings == expected.findings
         assert list(got.paragraphs) == list(expected.paragraphs)
@@ -286,25 +286,25 @@ def test_cached_pass_two_equals_a_fresh_analysis_through_every_kind_of_edit():
     ]
     cache: dict = {}
     for text in versions:
-        _same(eng.analyze(text, cache=cache), eng.analyze(text))
+        _same(eng.analyze(text, incremental=Incremental(cache)), eng.analyze(text))
     # masked parts inside a paragraph (offsets relative to the paragraph must follow them)
     text = versions[-1]
     cut = text.index("information")
     segments = [(0, cut), (cut + len("information"), len(text))]
-    _same(eng.analyze(text, cache=cache, segments=segments), eng.analyze(text, segments=segments))
-    _same(eng.analyze(text, cache=cache), eng.analyze(text))
+    _same(eng.analyze(text, segments=segments, incremental=Incremental(cache)), eng.analyze(text, segments=segments))
+    _same(eng.analyze(text, incremental=Incremental(cache)), eng.analyze(text))
     # other options on the same cache
     allowing = eng.with_options(Options(allow=frozenset({"information convention"})))
-    _same(allowing.analyze(text, cache=cache), allowing.analyze(text))
-    _same(eng.analyze(text, cache=cache), eng.analyze(text))
+    _same(allowing.analyze(text, incremental=Incremental(cache)), allowing.analyze(text))
+    _same(eng.analyze(text, incremental=Incremental(cache)), eng.analyze(text))
     assert any(f.kind is Kind.SUBSTITUTION for f in eng.analyze(text).findings)  # the edits did reach the gating
 
 
 def test_condition_terms_found_per_paragraph_answer_as_a_search_of_the_document_would():
-    from unspun.engine.analyzer import _ConditionTerms, _DocWords
+    from unspun.engine.incremental import ConditionTerms, DocWords
 
     eng = Engine([])
-    terms = _ConditionTerms(["Series A", "investor", "funding round", "machine learning", "GPU", "x-ray"])
+    terms = ConditionTerms(["Series A", "investor", "funding round", "machine learning", "GPU", "x-ray"])
     texts = [
         "The startup closed its Series A.\n\nAn investor said the funding round was large.",
         "Machine   learning on a GPU.\n\nNothing else here.",
@@ -313,12 +313,54 @@ def test_condition_terms_found_per_paragraph_answer_as_a_search_of_the_document_
     ]
     for text in texts:
         scans = [eng.scan_paragraph(text[s:e]) for s, e in paragraphs(text)]
-        fast, slow = _DocWords(scans, terms), _DocWords(scans)
+        fast, slow = DocWords(scans, terms), DocWords(scans)
         for phrase in [*terms.words, "report", "series a", "a series", "learning on"]:
             assert fast.contains(phrase) == slow.contains(phrase), (text, phrase)
         # asked again after the per-paragraph terms were kept: the same answers
-        again = _DocWords(scans, terms)
+        again = DocWords(scans, terms)
         assert all(again.contains(p) == slow.contains(p) for p in terms.words)
+
+
+def test_what_engines_share_is_built_once_when_threads_ask_for_it_together(monkeypatch):
+    """Engines made by `with_options` share the model and the condition terms; threads that analyse with them at
+    the same time, before either is built, get one object, built once."""
+    import threading
+    import time
+
+    from unspun.engine import analyzer, langmodel
+
+    built: list[str] = []
+    real_terms = analyzer.ConditionTerms
+
+    def slow_terms(terms):
+        built.append("terms")
+        time.sleep(0.05)  # long enough for every thread to arrive while it is being built
+        return real_terms(terms)
+
+    def slow_model():
+        built.append("model")
+        time.sleep(0.05)
+        return None
+
+    monkeypatch.setattr(analyzer, "ConditionTerms", slow_terms)
+    monkeypatch.setattr(langmodel, "default_model", slow_model)
+    lex, _ = parse_lexicon(HEADER + "information convention\tnews conference\tsubstitution\t0.9\t\tpress\t\t\n", "t")
+    base = Engine([lex], estimator=None)
+    engines = [base.with_options(Options(min_confidence=0.1 * k)) for k in range(4)]
+    start = threading.Barrier(len(engines))
+    got: list[tuple] = []
+
+    def ask(eng):
+        start.wait()
+        got.append((eng._condition_terms(), eng.model))
+
+    threads = [threading.Thread(target=ask, args=(eng,)) for eng in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(built) == ["model", "terms"]
+    assert len(got) == len(engines) and all(g[0] is got[0][0] and g[1] is None for g in got)
 
 
 def test_equal_options_built_anew_reuse_each_paragraphs_second_pass(mini_engine, monkeypatch):
@@ -333,15 +375,16 @@ def test_equal_options_built_anew_reuse_each_paragraphs_second_pass(mini_engine,
     assert mini_engine.with_options(Options()).options is mini_engine.with_options(Options()).options
     assert mini_engine.with_options(Options(min_confidence=0.2)).options == Options(min_confidence=0.2)
     cache: dict = {}
-    mini_engine.with_options(Options()).analyze(text, cache=cache)
+    mini_engine.with_options(Options()).analyze(text, incremental=Incremental(cache))
     fresh = mini_engine.analyze(text)
     calls = []
     real = Engine._pass2
     monkeypatch.setattr(Engine, "_pass2", lambda self, *a: calls.append(1) or real(self, *a))
-    again = mini_engine.with_options(Options()).analyze(text, cache=cache)
+    again = mini_engine.with_options(Options()).analyze(text, incremental=Incremental(cache))
     assert calls == []
     assert again.findings == fresh.findings
-    changed = mini_engine.with_options(replace(Options(), allow=frozenset({"jap europe"}))).analyze(text, cache=cache)
+    allowing = mini_engine.with_options(replace(Options(), allow=frozenset({"jap europe"})))
+    changed = allowing.analyze(text, incremental=Incremental(cache))
     assert len(calls) == 20
     assert all(f.key != "jap europe" for f in changed.findings)
 
@@ -360,17 +403,17 @@ def test_words_kept_from_a_quick_analysis_serve_the_complete_one(monkeypatch, sp
     monkeypatch.setattr(analyzer, "tokenize", lambda *a: calls.append(1) or real(*a))
     cache: dict = {}
     tokens: dict = {}
-    quick = engine.analyze(text, cache, quick=True, tokens=tokens)
+    quick = engine.analyze(text, incremental=Incremental(cache, tokens=tokens), quick=True)
     assert quick.deferred_words > 0 and len(tokens) == len(cache)
     scanned = len(calls)
-    complete = engine.analyze(text, cache, tokens=tokens)
+    complete = engine.analyze(text, incremental=Incremental(cache, tokens=tokens))
     assert len(calls) == scanned  # no paragraph read again
     assert complete.findings == expected.findings
     # without the kept words, the complete analysis finds them again, with the same result
     cache = {}
-    engine.analyze(text, cache, quick=True)
+    engine.analyze(text, incremental=Incremental(cache), quick=True)
     scanned = len(calls)
-    assert engine.analyze(text, cache).findings == expected.findings
+    assert engine.analyze(text, incremental=Incremental(cache)).findings == expected.findings
     assert len(calls) > scanned
 
 
@@ -398,9 +441,9 @@ def test_kept_section_evidence_through_edits_equals_a_fresh_analysis(spun_paragr
         text = text[:i] + rnd.choice(["", "x", " mentioned ", "\n\n", " information convention ", ". "]) + text[j:]
         prepared = engine.prepare(text, None, previous)
         before = dict(prepared.kept or {})
-        got = engine.analyze(text, cache=cache, prepared=prepared)
+        got = engine.analyze(text, incremental=Incremental(cache, prepared))
         reused += sum(1 for k in prepared.kept if k in before)
-        expected = engine.analyze(text, cache=plain_cache)
+        expected = engine.analyze(text, incremental=Incremental(plain_cache))
         assert got.spin_score == expected.spin_score and got.spun == expected.spun
         assert list(got.paragraphs) == list(expected.paragraphs)
         assert got.findings == expected.findings
@@ -436,7 +479,7 @@ def test_context_conditions_through_edits_with_kept_terms_equal_a_fresh_analysis
             at = rnd.choice(spots)
             text = text[:at] + text[at + len(word) :]
         prepared = eng.prepare(text, None, previous)
-        got = eng.analyze(text, cache=cache, prepared=prepared)
+        got = eng.analyze(text, incremental=Incremental(cache, prepared))
         expected = eng.analyze(text)
         assert got.findings == expected.findings
         outcomes.add(tuple(f.text for f in got.findings))
@@ -483,7 +526,7 @@ def test_prepare_with_a_changed_stretch_equals_prepare_afresh():
             if want.blocked is not None:
                 assert (got.blocked._starts, got.blocked._ends) == (want.blocked._starts, want.blocked._ends)
             hinted += prose.changed is not None
-            a = engine.analyze(text, segments=prose.segments, prepared=got)
+            a = engine.analyze(text, segments=prose.segments, incremental=Incremental(prepared=got))
             b = engine.analyze(text, segments=prose.segments)
             assert [(f.start, f.end, f.replacements) for f in a.findings] == [
                 (f.start, f.end, f.replacements) for f in b.findings
@@ -493,17 +536,18 @@ def test_prepare_with_a_changed_stretch_equals_prepare_afresh():
 
 
 def test_a_changed_stretch_is_ignored_unless_it_can_be_relied_on():
-    from unspun.engine.analyzer import Engine, _usable_hint
+    from unspun.engine.analyzer import Engine
+    from unspun.engine.incremental import usable_hint
 
     old = "One `code` two.\n\nThree four."
     new = "One `code` twos.\n\nThree four."
     prev = Engine.prepare(old, [(0, 4), (10, 15), (17, 28)])
     segs = [(0, 4), (10, 16), (18, 29)]
-    assert _usable_hint((0, 15, 16), new, segs, prev) == (0, 15, 16)  # from a text start to a line break
-    assert _usable_hint((12, 15, 16), new, segs, prev) is None  # begins inside a word
-    assert _usable_hint((0, 14, 16), new, segs, prev) is None  # lengths that do not add up
-    assert _usable_hint((0, 15, 16), new, None, prev) is None  # no segments
-    assert _usable_hint((0, 15, 16), new, segs, Engine.prepare(old)) is None  # nothing masked before
+    assert usable_hint((0, 15, 16), new, segs, prev) == (0, 15, 16)  # from a text start to a line break
+    assert usable_hint((12, 15, 16), new, segs, prev) is None  # begins inside a word
+    assert usable_hint((0, 14, 16), new, segs, prev) is None  # lengths that do not add up
+    assert usable_hint((0, 15, 16), new, None, prev) is None  # no segments
+    assert usable_hint((0, 15, 16), new, segs, Engine.prepare(old)) is None  # nothing masked before
 
 
 def test_an_edit_goes_through_its_own_paragraphs_only_and_equals_a_fresh_analysis(monkeypatch, spun_paragraphs):
@@ -537,7 +581,7 @@ def test_an_edit_goes_through_its_own_paragraphs_only_and_equals_a_fresh_analysi
     widths: list[int] = []  # paragraphs gone through by each edit's analysis
     prose = markup.extract(text, "markdown")
     prepared = engine.prepare(text, prose.segments)
-    engine.analyze(text, cache=cache, segments=prose.segments, prepared=prepared)
+    engine.analyze(text, segments=prose.segments, incremental=Incremental(cache, prepared))
     eng = engine
     for step in range(60):
         at = rnd.randrange(len(text) + 1)
@@ -552,9 +596,9 @@ def test_an_edit_goes_through_its_own_paragraphs_only_and_equals_a_fresh_analysi
         prose = markup.extract(text, "markdown", previous=prose)
         prepared = eng.prepare(text, prose.segments, prepared, prose.changed)
         if rnd.random() < 0.2:
-            eng.analyze(text, cache=cache, segments=prose.segments, prepared=prepared, quick=True)
+            eng.analyze(text, segments=prose.segments, incremental=Incremental(cache, prepared), quick=True)
         ranges.clear()
-        got = eng.analyze(text, cache=cache, segments=prose.segments, prepared=prepared)
+        got = eng.analyze(text, segments=prose.segments, incremental=Incremental(cache, prepared))
         widths.append(sum(b - a for a, b, _ in ranges))
         want = eng.analyze(text, segments=markup.extract(text, "markdown").segments)
         _same(got, want)
@@ -582,7 +626,7 @@ def test_plain_text_is_not_copied_to_be_masked():
         prepared = engine.prepare(new, prose.segments, prepared, prose.changed)
         assert prose.changed is not None or typed == ""
         assert prepared.masked is new
-        got = engine.analyze(new, segments=prose.segments, prepared=prepared)
+        got = engine.analyze(new, segments=prose.segments, incremental=Incremental(prepared=prepared))
         assert got.findings == engine.analyze(new).findings
         text = new
     marked = "Some `code` here.\n"
@@ -611,12 +655,12 @@ def test_an_analysis_stops_between_batches_of_restorations_and_keeps_what_it_fou
 
     cache: dict = {}
     with pytest.raises(Stopped):
-        engine.analyze(text, cache=cache, stop=stop)
+        engine.analyze(text, incremental=Incremental(cache), stop=stop)
     restored = [scan.restorations is not None for scan in cache.values()]
     assert any(restored) and not all(restored)
     assert len(asked) == 2
-    _same(engine.analyze(text, cache=cache), engine.analyze(text))
-    assert engine.analyze(text, cache={}, stop=lambda: False).findings == engine.analyze(text).findings
+    _same(engine.analyze(text, incremental=Incremental(cache)), engine.analyze(text))
+    assert engine.analyze(text, incremental=Incremental({}), stop=lambda: False).findings == engine.analyze(text).findings
 
 
 def test_paragraph_at_finds_the_paragraph_holding_an_offset(mini_engine):

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from unspun.engine import Finding, Findings, Kind, default_engine
+from unspun.engine import Finding, Findings, Incremental, Kind, default_engine
 from unspun.engine.model import Placement
 
 
@@ -70,9 +70,9 @@ def test_an_analysis_keeps_its_offsets_after_later_edits_move_its_paragraphs():
     eng = default_engine()
     text = "Intro line.\n\nThe counterfeit consciousness of Jap Europe.\n\nAnd an information convention."
     cache: dict = {}
-    old = eng.analyze(text, cache=cache)
+    old = eng.analyze(text, incremental=Incremental(cache))
     longer = "A much longer intro line.\n\n" + text.split("\n\n", 1)[1]
-    new = eng.analyze(longer, cache=cache)
+    new = eng.analyze(longer, incremental=Incremental(cache))
     for analysis, t in ((new, longer), (old, text)):
         assert analysis.findings
         assert all(t[f.start : f.end] == f.text for f in analysis.findings)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from unspun.engine import default_engine
+from unspun.engine import Incremental, default_engine
 from unspun.engine.tokenize import paragraphs, tokenize
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "spun-news.txt"
@@ -199,25 +199,25 @@ def test_quick_analysis_leaves_out_only_open_vocabulary_findings_and_the_full_on
         pytest.skip("no language model")
     text = _numbered(EXAMPLE.read_text(encoding="utf-8"), 6)
     cache: dict = {}
-    quick = engine.analyze(text, cache, quick=True)
+    quick = engine.analyze(text, incremental=Incremental(cache), quick=True)
     assert quick.spun and quick.deferred_words == quick.word_count > 0
     rules = {f.rule for f in quick.findings}
     assert quick.findings and "substitution/open-vocabulary" not in rules
-    full = engine.analyze(text, cache)
+    full = engine.analyze(text, incremental=Incremental(cache))
     alone = engine.analyze(text)
     assert full.deferred_words == 0 == alone.deferred_words
     assert list(full.findings) == list(alone.findings)
     assert any(f.rule == "substitution/open-vocabulary" for f in full.findings)
     assert {(f.start, f.end, f.rule) for f in quick.findings} < {(f.start, f.end, f.rule) for f in full.findings}
     # once the open-vocabulary stage has run, a quick analysis has nothing left to leave out
-    again = engine.analyze(text, cache, quick=True)
+    again = engine.analyze(text, incremental=Incremental(cache), quick=True)
     assert again.deferred_words == 0 and list(again.findings) == list(full.findings)
 
 
 def test_quick_analysis_of_clean_text_is_complete():
     engine = default_engine()
     text = "The committee met on Tuesday to discuss the budget.\n\nIt agreed to meet again next month.\n"
-    quick = engine.analyze(text, {}, quick=True)
+    quick = engine.analyze(text, incremental=Incremental({}), quick=True)
     assert not quick.spun and quick.deferred_words == 0
     assert list(quick.findings) == list(engine.analyze(text).findings)
 

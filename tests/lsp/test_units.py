@@ -93,7 +93,7 @@ def test_pushed_json_text_equals_the_diagnostics_through_edits_and_settings():
     also when text before a finding changes without moving it (a space turned into a line break)."""
     import json
 
-    from unspun.engine import default_engine
+    from unspun.engine import Incremental, default_engine
     from unspun.lsp.convert import DiagnosticsText, diagnostics
 
     engine = default_engine()
@@ -116,7 +116,7 @@ def test_pushed_json_text_equals_the_diagnostics_through_edits_and_settings():
             text = text[:i] + text[i + 1 :]
         elif step == "settings":
             conf = replace(conf, low_confidence=rng.choice([0.3, 0.6, 0.9]), max_diagnostics=rng.choice([0, 3, 100]))
-        analysis = engine.analyze(text, cache=cache)
+        analysis = engine.analyze(text, incremental=Incremental(cache))
         for encoding in ("utf-16", "utf-8"):
             index = PositionIndex(text, encoding)
             expected = diagnostics(analysis, index, conf, version)
@@ -129,7 +129,7 @@ def test_pushed_json_reuses_unmoved_paragraphs_and_keeps_repeated_ones_apart(mon
     paragraph twice in a document (one list of findings at two places) gets two correct ranges."""
     import json
 
-    from unspun.engine import default_engine
+    from unspun.engine import Incremental, default_engine
     from unspun.lsp.convert import DiagnosticsText, diagnostics
 
     engine = default_engine()
@@ -145,7 +145,7 @@ def test_pushed_json_reuses_unmoved_paragraphs_and_keeps_repeated_ones_apart(mon
         if edit is not None:
             i = text.index(edit)
             text = text[:i] + "x" + text[i:]  # a letter typed into a paragraph without findings
-        analysis = engine.analyze(text, cache=cache)
+        analysis = engine.analyze(text, incremental=Incremental(cache))
         index = PositionIndex(text)
         got = json.loads(pushed.json(analysis, index, conf, version))
         assert got == diagnostics(analysis, index, conf, version)
@@ -157,7 +157,7 @@ def test_pushed_json_reuses_unmoved_paragraphs_and_keeps_repeated_ones_apart(mon
             assert made == [], made  # nothing moved: every paragraph's text was kept
         made.clear()
     text = "New first line.\n" + text  # every paragraph moves down a line: all rebuilt
-    analysis = engine.analyze(text, cache=cache)
+    analysis = engine.analyze(text, incremental=Incremental(cache))
     index = PositionIndex(text)
     assert json.loads(pushed.json(analysis, index, conf, 9)) == diagnostics(analysis, index, conf, 9)
     assert len(made) == len(analysis.findings)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from unspun import markup
-from unspun.engine import Engine
+from unspun.engine import Engine, Incremental
 from unspun.engine.analyzer import mask
 from unspun.markup import code
 
@@ -92,10 +92,10 @@ def test_masked_text_has_no_words_and_cache_works(engine):
     text = "```\ninformation convention counterfeit consciousness\n```\n\nPlain words here.\n"
     segs = markup.extract(text, "markdown").segments
     cache: dict = {}
-    a1 = engine.analyze(text, cache, segments=segs)
+    a1 = engine.analyze(text, segments=segs, incremental=Incremental(cache))
     assert a1.word_count == 3 and not a1.findings
     assert all("information" not in k for k in cache)
-    a2 = engine.analyze(text, cache, segments=segs)
+    a2 = engine.analyze(text, segments=segs, incremental=Incremental(cache))
     assert a2.findings == a1.findings
 
 

@@ -5,22 +5,28 @@ Analysis runs in two passes so that editors can re-analyse only what changed:
 1. per paragraph (cacheable, depends only on the paragraph's text): lexicon matches, indefinite-article
    checks, word counts;
 2. per document (cheap): context conditions (require / exclude), the spin score, gating of ambiguous
-   substitutions, confidence, messages.
+   substitutions, confidence, then the findings of every detector in `rules.DETECTORS`.
+
+What is kept from one analysis of a document to the next, and how an edit's paragraphs are found, is
+`unspun.engine.incremental`.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left, bisect_right
+import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
 
 from unspun.engine import lmcheck, spinscore
 from unspun.engine.inflect import article_for
 from unspun.engine.estimate import Estimator
+from unspun.engine.incremental import (
+    LAST, ConditionTerms, DocWords, Incremental, LastAnalysis, ParagraphState, Prepared, Runs, SecondPass,
+    evidence_by_section, last_analysis, mask, prepare, shifted,
+)
 from unspun.engine.lexicon import Lexicon, Problem, builtin_lexicons, load_lexicon
 from unspun.engine.matcher import Match, PhraseIndex
 from unspun.engine.model import Analysis, Finding, Findings, Kind, ParagraphScores, Placement
@@ -28,9 +34,7 @@ from unspun.engine.lmcheck import Query
 from unspun.engine.openvocab import OpenVocabulary, Restoration
 from unspun.engine.rules import DETECTORS, Paragraph
 from unspun.engine.rules.common import ARTICLE_GAP as _ARTICLE_GAP
-from unspun.engine.tokenize import (
-    Token, paragraphs, paragraphs_after_edit, phrase_words, sentence_ends_before, tokenize,
-)
+from unspun.engine.tokenize import Token, phrase_words, sentence_ends_before, tokenize
 
 _DEFAULT = object()
 #: open-vocabulary restorations are scored in batches of paragraphs of about this many words
@@ -100,111 +104,28 @@ class ParagraphScan:
     joined: str = " "
     #: the distinct normalized words of the paragraph
     vocabulary: frozenset[str] = frozenset()
-    #: (the condition terms asked about, those of them in this paragraph): see `_DocWords`
-    conditions: tuple[object, frozenset[tuple[str, ...]]] | None = None
-    #: pass 2's per-paragraph work for the last document context it was done in (see `_Pass2`)
-    memo: _Pass2 | None = field(default=None, compare=False, repr=False)
-    #: indices of the matches whose lexicon entry has context conditions (computed on first need)
-    conditional: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
-
-
-class Prepared(NamedTuple):
-    """A text as pass 2 reads it: masked outside its prose segments, cut into paragraphs."""
-
-    text: str
-    segments: Sequence[tuple[int, int]] | None
-    masked: str
-    paragraphs: list[tuple[int, int]]
-    #: each paragraph's text (cut once: a caller that looks them up in the cache before `analyze` hashes them
-    #: once, and `analyze` reuses the hashes)
-    chunks: list[str]
-    #: the masked text holds a carriage return (its next version is then split afresh)
-    has_cr: bool = True
-    #: what `analyze` keeps between versions of one text (passed on by `Engine.prepare(..., previous)`): the
-    #: spin evidence of each section, keyed by the section's paragraph passes, and the condition terms of each
-    #: block of paragraphs, keyed by the terms asked about and the block's scans
-    kept: dict | None = None
-    #: the masked runs of the text (None without segments), and each paragraph's, relative to it (None when
-    #: nothing is masked)
-    blocked: _Blocked | None = None
-    runs_of: list[tuple[tuple[int, int], ...]] | None = None
-    #: after an edit, (lo, hi, new_hi, paragraphs before): the paragraphs [lo, hi) of the version before (its
-    #: `paragraphs` list) gave way to [lo, new_hi) here; the others are the same paragraphs, moved
-    window: tuple[int, int, int, list[tuple[int, int]]] | None = None
-
-
-@dataclass(eq=False)
-class _Pass2:
-    """Pass 2 of one paragraph, kept with its scan so that a keystroke elsewhere in a long document costs
-    this paragraph a few comparisons, not its findings rebuilt.
-
-    Everything here depends only on the paragraph's text and on `key` (options, the outcome of its context
-    conditions, the masked runs inside it); the findings also on `fkey` (whether the document looks spun,
-    the spin score as shown in messages and the confidence factor it gives, and whether a quick analysis left
-    its open-vocabulary findings out)."""
-
-    key: tuple
-    #: (match index, article before it) of the matches that pass conditions, allow-lists and the model
-    accepted: list[tuple[int, Token | None]]
-    #: spin evidence that counts however often it recurs (fingerprints, article slips), and its strong part
-    evidence: float
-    strong: float
-    #: (substitution key, weight, confirmed by the model): each ordinary word counts once per section
-    substitutions: list[tuple[str, float, bool]]
-    fkey: tuple | None = None
-    #: findings with offsets relative to the paragraph, sorted
-    relative: list[Finding] = field(default_factory=list)
-    #: the findings of the detectors that are not deferred, and what they were made for (see
-    #: `Engine._paragraph_findings`)
-    found: list[Finding] = field(default_factory=list)
-    found_key: tuple | None = None
-    #: where they were last placed in a document (see `Findings`)
-    cell: Placement = field(default_factory=Placement)
+    #: what the engine keeps about the paragraph between analyses (`unspun.engine.incremental`)
+    state: ParagraphState = field(default_factory=ParagraphState, compare=False, repr=False)
 
 
 _WORDS = attrgetter("words")
 
 
-def _sections(words_of: Sequence[int]) -> list[int]:
-    """Where each section of about SECTION_WORDS words begins (paragraph indexes), and the paragraph count."""
-    size = spinscore.SECTION_WORDS
-    sections: list[int] = []
-    acc = size
-    for k, w in enumerate(words_of):
-        if acc >= size:
-            sections.append(k)
-            acc = 0
-        acc += w
-    sections.append(len(words_of))
-    return sections
+@dataclass(eq=False)
+class _Shared:
+    """What an engine shares with every engine made from it by `with_options`, and with the threads that
+    analyse with them: what is loaded or built once, on first need (under `lock`, so that two threads do not
+    build it twice), and the keys that let an analysis reuse the last one's work."""
 
-
-#: the key in `Prepared.kept` of the last analysis's `_Loop`
-_LOOP = "loop"
-
-
-class _Loop(NamedTuple):
-    """What an analysis leaves for the next version of its text (`Engine._last_loop`): its paragraphs,
-    options, condition terms and paragraph cache, each paragraph's scan, word count and pass, the condition
-    terms found in the document, the findings' key objects, whether the open-vocabulary stage ran, and its
-    findings by paragraph (`parts`, and the paragraph of each)."""
-
-    paragraphs: list[tuple[int, int]]
-    opts: Options
-    terms: _ConditionTerms
-    cache: MutableMapping[str, ParagraphScan]
-    scans: list[ParagraphScan]
-    words_of: list[int]
-    memos: list[_Pass2]
-    present: frozenset[tuple[str, ...]] | set[tuple[str, ...]]
-    pkeys: tuple
-    open_stage: bool
-    parts: list[tuple[int, int, Sequence[Finding], Placement]]
-    part_of: list[int]
-    #: the paragraphs read as spun on their own in a text that does not look spun (`_locally_spun`)
-    local: frozenset[int] = frozenset()
-    #: (lo, hi, new_hi) of the edit since, when handed out by `Engine._last_loop`
-    window: tuple[int, int, int] | None = None
+    #: the trigram model (`_DEFAULT` until loaded; None when unavailable or disabled)
+    model: object = _DEFAULT
+    open_vocabulary: OpenVocabulary | None = None
+    conditions: ConditionTerms | None = None
+    #: the options of the last `with_options` (see there)
+    options: Options | None = None
+    #: the findings' key objects of the last analysis (see `Engine.analyze`)
+    paragraph_keys: tuple | None = None
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
 
 class Stopped(Exception):
@@ -227,33 +148,41 @@ class Engine:
             estimator = default_estimator()
         self.estimator: Estimator | None = estimator
         # loaded on first use and shared by every engine made from this one with `with_options`
-        self._shared: dict = {"model": model, "open": None}
+        self._shared = _Shared(model)
 
     @property
     def model(self):
         """The trigram model used to confirm findings (None when unavailable or disabled)."""
-        if self._shared["model"] is _DEFAULT:
-            from unspun.engine.langmodel import default_model
+        shared = self._shared
+        if shared.model is _DEFAULT:
+            with shared.lock:
+                if shared.model is _DEFAULT:  # (not loaded by another thread meanwhile)
+                    from unspun.engine.langmodel import default_model
 
-            self._shared["model"] = default_model()
-        return self._shared["model"]
+                    shared.model = default_model()
+        return shared.model
 
-    def _condition_terms(self) -> _ConditionTerms:
-        terms = self._shared.get("conditions")
-        if terms is None:
-            terms = self._shared["conditions"] = _ConditionTerms(
-                t for lex in self.lexicons for e in lex.entries for t in (*e.require, *e.exclude)
-            )
-        return terms
+    def _condition_terms(self) -> ConditionTerms:
+        shared = self._shared
+        if shared.conditions is None:
+            with shared.lock:
+                if shared.conditions is None:
+                    shared.conditions = ConditionTerms(
+                        t for lex in self.lexicons for e in lex.entries for t in (*e.require, *e.exclude)
+                    )
+        return shared.conditions
 
     @property
     def open_vocabulary(self) -> OpenVocabulary | None:
         """The open-vocabulary layer (needs the model and the synonym index; loaded on first use)."""
-        if self._shared["open"] is None and self.model is not None:
-            from unspun.engine.thesaurus import Thesaurus
+        shared = self._shared
+        if shared.open_vocabulary is None and self.model is not None:
+            with shared.lock:
+                if shared.open_vocabulary is None:
+                    from unspun.engine.thesaurus import Thesaurus
 
-            self._shared["open"] = OpenVocabulary(self.model, Thesaurus.load())
-        return self._shared["open"]
+                    shared.open_vocabulary = OpenVocabulary(self.model, Thesaurus.load())
+        return shared.open_vocabulary
 
     @classmethod
     def with_user_lexicons(
@@ -272,11 +201,11 @@ class Engine:
         # the options of the last call, when equal, stand for these: a paragraph's kept second pass is checked
         # against the options by identity first (a caller that builds equal options for every keystroke would
         # otherwise compare them field by field once per paragraph)
-        last = self._shared.get("options")
+        last = self._shared.options
         if last is not None and last is not options and last == options:
             options = last
         else:
-            self._shared["options"] = options
+            self._shared.options = options
         eng = Engine.__new__(Engine)
         eng.lexicons, eng.index, eng.options, eng._shared = self.lexicons, self.index, options, self._shared
         eng.estimator = self.estimator
@@ -341,73 +270,15 @@ class Engine:
         return scan
 
     # -- pass 2 ---------------------------------------------------------------------------------------
-    @staticmethod
-    def prepare(
-        text: str, segments: Sequence[tuple[int, int]] | None = None, previous: Prepared | None = None,
-        changed: tuple[int, int, int] | None = None,
-    ) -> Prepared:
-        """The masked text and its paragraphs, for a caller that needs them before `analyze` (which then
-        takes them instead of computing them again). With `previous` (what this returned for an earlier
-        version of the text, e.g. before a keystroke), the paragraphs the change left alone are taken from it
-        (`tokenize.paragraphs_after_edit`): the same result, without splitting and cutting the whole text.
-
-        `changed` (start, end in the earlier text, end in this one), when the caller knows it, says that
-        outside that stretch the text and its `segments` (sorted) are the earlier version's, moved by the
-        change in length after it (`markup.Prose.changed`): only the stretch is then masked again, and only
-        its paragraphs' masked runs are found again. It must begin and end at white space or an end of the
-        text (where no masked run can cross it); a hint that does not is ignored."""
-        hint = _usable_hint(changed, text, segments, previous)
-        if hint is not None:
-            assert previous is not None and previous.blocked is not None and segments is not None
-            start, old_end, end = hint
-            stretch = _mask_stretch(text, segments, start, end)
-            if previous.masked is previous.text and stretch == text[start:end]:
-                masked = text  # nothing was masked, and nothing is (plain text): no copy of the whole text
-            else:
-                masked = previous.masked[:start] + stretch + previous.masked[old_end:]
-            blocked: _Blocked | None = previous.blocked.after_edit(text, segments, start, old_end, end)
-        else:
-            masked = mask(text, segments) if segments is not None else text
-            blocked = _Blocked(text, segments) if segments is not None else None
-        kept = previous.kept if previous is not None and previous.kept is not None else {}
-        cut = None
-        if previous is not None and not previous.has_cr:
-            cut = paragraphs_after_edit(
-                previous.paragraphs, previous.chunks, len(previous.masked), masked,
-                hint[:2] if hint is not None else None,
-            )
-        if cut is not None:
-            paras, chunks, has_cr = cut.spans, cut.chunks, False
-        else:
-            paras = paragraphs(masked) if masked else []
-            chunks, has_cr = [masked[s:e] for s, e in paras], "\r" in masked
-        runs_of = None
-        window = None
-        if cut is not None and previous is not None:
-            window = (cut.lo, cut.hi, len(paras) - (len(previous.paragraphs) - cut.hi), previous.paragraphs)
-        if blocked:
-            if hint is not None and cut is not None and previous is not None and previous.runs_of is not None:
-                # the paragraphs the cut replaced find their runs again; it replaced every one the stretch
-                # touches (it was found from the stretch), so the others keep theirs (relative to the
-                # paragraph, they do not move)
-                added = len(paras) - (len(previous.paragraphs) - (cut.hi - cut.lo))
-                runs_of = [
-                    *previous.runs_of[: cut.lo],
-                    *[blocked.runs(s, e) for s, e in paras[cut.lo : cut.lo + added]],
-                    *previous.runs_of[cut.hi :],
-                ]
-            else:
-                runs_of = [blocked.runs(s, e) for s, e in paras]
-        return Prepared(text, segments, masked, paras, chunks, has_cr, kept, blocked, runs_of, window)
+    #: the text masked and cut into paragraphs, from the version before when given (`incremental.prepare`)
+    prepare = staticmethod(prepare)
 
     def analyze(
         self,
         text: str,
-        cache: MutableMapping[str, ParagraphScan] | None = None,
         segments: Sequence[tuple[int, int]] | None = None,
-        prepared: Prepared | None = None,
+        incremental: Incremental | None = None,
         quick: bool = False,
-        tokens: dict[int, list[Token]] | None = None,
         stop: Callable[[], bool] | None = None,
     ) -> Analysis:
         """Analyse `text`; with `segments` (code-point spans of prose, e.g. from `unspun.markup`), only those.
@@ -415,17 +286,26 @@ class Engine:
         Everything outside the segments is masked (see `mask`): offsets stay exact, masked text has no words,
         and no finding reaches across masked characters.
 
-        `quick` leaves out the open-vocabulary stage of the paragraphs (given `cache`) that have not been
+        `incremental` carries what earlier analyses of the same document left (`incremental.Incremental`: the
+        paragraph cache, the text already cut by `prepare`, the words a quick analysis found): only what
+        changed is read again, with the same result as a fresh analysis.
+
+        `quick` leaves out the open-vocabulary stage of the paragraphs (given a cache) that have not been
         through it yet -- most of the cost of a first look at a spun text -- and says how many words it left
         (`Analysis.deferred_words`). The same call without `quick` then completes the findings, reusing the
-        rest of the work. A caller that passes the same `tokens` dict to both keeps the words of the paragraphs
-        the quick call read (under `id` of their scans) for the complete one, which then does not find them
-        again (`scan_paragraphs` fills it the same way).
+        rest of the work. A caller that passes the same `Incremental.tokens` dict to both keeps the words of
+        the paragraphs the quick call read (under `id` of their scans) for the complete one, which then does
+        not find them again (`scan_paragraphs` fills it the same way).
 
         `stop`, when given, is asked before each batch of the open-vocabulary stage (a few thousand words, the
         long part of a first look at a spun text); when it says yes the analysis raises `Stopped`, and the
         restorations found so far stay with their paragraphs' scans for the next analysis."""
         original = text
+        if incremental is None:
+            cache: MutableMapping[str, ParagraphScan] = {}
+            prepared, tokens = None, None
+        else:
+            cache, prepared, tokens = incremental.cache, incremental.prepared, incremental.tokens
         if (
             prepared is None or prepared.text is not text
             or (prepared.segments is not segments and prepared.segments != segments)
@@ -435,8 +315,6 @@ class Engine:
         # each paragraph's masked runs (none at all: plain text without addresses)
         runs_list = prepared.runs_of if prepared.runs_of is not None else [()] * len(paras)
         opts = self.options
-        if cache is None:
-            cache = {}
         # pass 1 of the paragraphs not in the cache (each distinct text once), in one batch
         new: dict[str, None] = {}
         for chunk in chunks:
@@ -452,7 +330,7 @@ class Engine:
         # analysis was of the version before with the same options, cache and condition terms found in the
         # document: only the edited paragraphs are gone through (a keystroke in a long document then costs its
         # own paragraphs, not a few comparisons for each of thousands)
-        last = self._last_loop(prepared, kept, quick, cache, terms)
+        last = last_analysis(prepared, opts, quick, cache, terms)
         if last is None:
             scan_list: list[ParagraphScan] = list(map(cache.__getitem__, chunks))
             words_of = list(map(_WORDS, scan_list))
@@ -461,7 +339,7 @@ class Engine:
             middle = list(map(cache.__getitem__, chunks[lo:new_hi]))
             scan_list = [*last.scans[:lo], *middle, *last.scans[hi:]]
             words_of = [*last.words_of[:lo], *map(_WORDS, middle), *last.words_of[hi:]]
-        doc_words = _DocWords(scan_list, terms, prepared.kept)
+        doc_words = DocWords(scan_list, terms, prepared.kept)
         if last is not None and doc_words.present_terms() != last.present:
             last = None
         n = len(scan_list)
@@ -472,21 +350,8 @@ class Engine:
             memos = [*last.memos[:lo], *self._passes(text, paras, scan_list, runs_list, lo, new_hi, doc_words),
                      *last.memos[hi:]]
         present = doc_words.present_terms()  # (now, so that the blocks' terms are kept below)
-        # sections of about SECTION_WORDS words: their substitutions count again (else a long spun text would
-        # read as clean); `sections` holds where each begins
-        sections = _sections(words_of)
-        # each section's evidence, kept with its paragraphs' passes: a keystroke recomputes its own section's
-        now: dict[tuple[_Pass2, ...], tuple[list[float], float]] = {}
-        evidence_by_para: list[float] = []
-        strong = 0.0  # fingerprints, article slips and confirmed substitutions: evidence of more than words
-        for a, b in zip(sections, sections[1:]):
-            section = tuple(memos[a:b])
-            found = kept.get(section)
-            if found is None:
-                found = _section_evidence(section)
-            now[section] = found
-            evidence_by_para.extend(found[0])
-            strong += found[1]
+        # the evidence of each section, kept with its paragraphs' passes: a keystroke recomputes its own section's
+        evidence_by_para, strong, now = evidence_by_section(memos, words_of, kept)
         if prepared.kept is not None:
             prepared.kept.clear()
             prepared.kept.update(now)
@@ -511,16 +376,16 @@ class Engine:
             and strong >= spinscore.MIN_STRONG_EVIDENCE and words >= NEAR_WORDS
         )
         fkey = (spun, factor, f"{score:.1f}", near)
-        pkeys = self._shared.get("pkeys")
+        pkeys = self._shared.paragraph_keys
         if pkeys is None or pkeys[0][0] != fkey:
-            pkeys = self._shared["pkeys"] = ((fkey, False), (fkey, True))
+            pkeys = self._shared.paragraph_keys = ((fkey, False), (fkey, True))
         open_stage = (
             spun and opts.open_vocabulary and Kind.SUBSTITUTION in opts.kinds and opts.substitutions != "never"
         )
         # the last analysis's findings stand for the paragraphs outside the edit when they were placed with the
         # same outcome and the open-vocabulary stage went through them (it did all of them then)
         reuse = last is not None and last.pkeys is pkeys and last.open_stage == open_stage
-        if reuse and local != (last.local if new_hi == hi else _shifted(last.local, hi, new_hi)):
+        if reuse and local != (last.local if new_hi == hi else shifted(last.local, hi, new_hi)):
             reuse = False  # (a paragraph outside the edit changed its own verdict)
         a, b = (lo, new_hi) if reuse else (0, n)
         if open_stage and not quick:
@@ -571,9 +436,9 @@ class Engine:
             parts = [*last.parts[:i], *parts, *tail]
             part_of = [*last.part_of[:i], *part_of, *tail_of]
         if quick:
-            kept.pop(_LOOP, None)
+            kept.pop(LAST, None)
         else:
-            kept[_LOOP] = _Loop(
+            kept[LAST] = LastAnalysis(
                 paras, opts, terms, cache, scan_list, words_of, memos, present, pkeys, open_stage, parts, part_of,
                 local,
             )
@@ -587,57 +452,35 @@ class Engine:
             deferred_words=deferred_words,
         )
 
-    def _last_loop(
-        self, prepared: Prepared, kept: dict, quick: bool, cache: MutableMapping[str, ParagraphScan],
-        terms: _ConditionTerms,
-    ) -> _Loop | None:
-        """The last analysis's passes and findings (`_Loop`, with the edit's `window`), when they may stand for
-        this version's outside the paragraphs an edit changed: they are of the version before this one, with
-        the same options, condition terms and paragraph cache (whose entries are only ever added, so the
-        paragraphs outside the edit have the same scans). The caller still checks that the condition terms
-        found in the document are the same."""
-        window = prepared.window
-        if quick or window is None:
-            return None
-        last = kept.get(_LOOP)
-        lo, hi, new_hi, before = window
-        if last is None or last.paragraphs is not before or last.opts is not self.options:
-            return None
-        if last.cache is not cache or last.terms is not terms:
-            return None
-        n, old = len(prepared.chunks), len(last.scans)
-        if not (0 <= lo <= hi <= old and lo <= new_hi <= n) or old - hi != n - new_hi:
-            return None
-        return last._replace(window=(lo, hi, new_hi))
-
     def _passes(
         self, text: str, paras: Sequence[tuple[int, int]], scan_list: Sequence[ParagraphScan],
-        runs_list: Sequence[tuple[tuple[int, int], ...]], a: int, b: int, doc_words: _DocWords,
-    ) -> list[_Pass2]:
+        runs_list: Sequence[tuple[tuple[int, int], ...]], a: int, b: int, doc_words: DocWords,
+    ) -> list[SecondPass]:
         """Pass 2 of the paragraphs [a, b): each one's kept pass when its key (options, the outcome of its
         context conditions, its masked runs) is the same, else a new one."""
         opts = self.options
-        memos: list[_Pass2] = []
+        memos: list[SecondPass] = []
         for k in range(a, b):
             scan, runs = scan_list[k], runs_list[k]
-            conditional = scan.conditional
+            state = scan.state
+            conditional = state.conditional
             if conditional is None:
-                conditional = scan.conditional = tuple(
+                conditional = state.conditional = tuple(
                     mi for mi, m in enumerate(scan.matches) if m.variant.entry.require or m.variant.entry.exclude
                 )
             conds = (
                 tuple(self._conditions_hold(scan.matches[mi], doc_words) for mi in conditional) if conditional else ()
             )
             key = (opts, conds, runs)
-            memo = scan.memo
+            memo = state.second
             if memo is None or memo.key != key:
                 s, e = paras[k]
-                memo = scan.memo = self._pass2(text[s:e], scan, key, dict(zip(conditional, conds)), runs)
+                memo = state.second = self._pass2(text[s:e], scan, key, dict(zip(conditional, conds)), runs)
             memos.append(memo)
         return memos
 
     @staticmethod
-    def _conditions_hold(m: Match, doc_words: _DocWords) -> bool:
+    def _conditions_hold(m: Match, doc_words: DocWords) -> bool:
         entry = m.variant.entry
         if entry.require and not any(doc_words.contains(t) for t in entry.require):
             return False
@@ -645,10 +488,10 @@ class Engine:
 
     def _pass2(
         self, chunk: str, scan: ParagraphScan, key: tuple, conds: dict[int, bool], runs: tuple[tuple[int, int], ...]
-    ) -> _Pass2:
+    ) -> SecondPass:
         """The document-independent part of pass 2 for one paragraph (offsets relative to it)."""
         opts = self.options
-        blocked = _Runs(runs) if runs else None
+        blocked = Runs(runs) if runs else None
         slips = scan.articles if blocked is None else [a for a in scan.articles if not blocked(a.start, a.end)]
         evidence = strong = spinscore.ARTICLE_WEIGHT * len(slips)
         accepted: list[tuple[int, Token | None]] = []
@@ -685,10 +528,10 @@ class Engine:
                 evidence += weight
                 if entry.kind is Kind.FINGERPRINT or confirmed:
                     strong += weight
-        return _Pass2(key, accepted, evidence, strong, substitutions)
+        return SecondPass(key, accepted, evidence, strong, substitutions)
 
     def _paragraph_findings(
-        self, chunk: str, scan: ParagraphScan, memo: _Pass2, runs, factor: float, shown: str, spun: bool,
+        self, chunk: str, scan: ParagraphScan, memo: SecondPass, runs, factor: float, shown: str, spun: bool,
         open_stage: bool, near: bool = False,
     ) -> list[Finding]:
         """The findings of one paragraph, relative to it, sorted: those of every detector (`rules.DETECTORS`),
@@ -788,151 +631,6 @@ def _locally_spun(evidence: Sequence[float], words: Sequence[int], opts: Options
     return frozenset(out)
 
 
-def _shifted(indices: frozenset[int], hi: int, new_hi: int) -> frozenset[int]:
-    """Paragraph indices after an edit that replaced paragraphs up to `hi` by paragraphs up to `new_hi`."""
-    return frozenset(k + new_hi - hi if k >= hi else k for k in indices)
-
-
-def _section_evidence(passes: Sequence[_Pass2]) -> tuple[list[float], float]:
-    """The spin evidence of each paragraph of one section, and the section's strong evidence: an ordinary word
-    substituted again in the same section is one piece of evidence, not many."""
-    seen: set[str] = set()
-    evidence: list[float] = []
-    strong = 0.0
-    for memo in passes:
-        ev = memo.evidence
-        strong += memo.strong
-        for sub, weight, confirmed in memo.substitutions:
-            if sub in seen:
-                continue
-            seen.add(sub)
-            ev += weight
-            if confirmed:
-                strong += weight
-        evidence.append(ev)
-    return evidence, strong
-
-
-def mask(text: str, segments: Sequence[tuple[int, int]]) -> str:
-    """`text` with every character outside `segments` that is not whitespace replaced by a space.
-
-    Whitespace (line breaks, tabs) is kept, so offsets, lines and paragraph breaks stay as they were. When
-    nothing outside the segments is more than whitespace (plain text), that is `text` itself."""
-    out: list[str] = []
-    pos = 0
-    for a, b in _gaps(text, segments):
-        if _NOT_SPACE.search(text, a, b) is None:
-            continue
-        out.append(text[pos:a])
-        out.append(_NOT_SPACE.sub(" ", text[a:b]))
-        pos = b
-    if not out:
-        return text
-    out.append(text[pos:])
-    return "".join(out)
-
-
-_NOT_SPACE = re.compile(r"\S")
-_RUN = re.compile(r"\S+")
-
-
-def _gaps(text: str, segments: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans of `text` outside `segments`."""
-    gaps = []
-    pos = 0
-    for a, b in sorted((max(0, a), min(len(text), b)) for a, b in segments if b > a):
-        if a > pos:
-            gaps.append((pos, a))
-        pos = max(pos, b)
-    if pos < len(text):
-        gaps.append((pos, len(text)))
-    return gaps
-
-
-def _mask_stretch(text: str, segments: Sequence[tuple[int, int]], start: int, end: int) -> str:
-    """`mask(text, segments)[start:end]` (`segments` sorted), from the segments that reach into the stretch."""
-    return mask(text[start:end], _within(segments, start, end))
-
-
-def _within(segments: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
-    """The sorted `segments` that overlap [start, end), cut to it, relative to `start`."""
-    i = bisect_right(segments, start, key=itemgetter(1))
-    out = []
-    while i < len(segments):  # (by index: `segments` may be a sequence that is slow to iterate from a point)
-        a, b = segments[i]
-        if a >= end:
-            break
-        out.append((max(a, start) - start, min(b, end) - start))
-        i += 1
-    return out
-
-
-def _usable_hint(
-    changed: tuple[int, int, int] | None, text: str, segments: Sequence[tuple[int, int]] | None,
-    previous: Prepared | None,
-) -> tuple[int, int, int] | None:
-    """`changed` when `Engine.prepare` may rely on it (see there)."""
-    if changed is None or previous is None or segments is None or previous.blocked is None:
-        return None
-    start, old_end, end = changed
-    if not (0 <= start <= min(old_end, end) and len(text) - end == len(previous.text) - old_end):
-        return None
-    if (start > 0 and not text[start - 1].isspace()) or (end < len(text) and not text[end].isspace()):
-        return None
-    return changed
-
-
-class _Blocked:
-    """Whether a span covers a masked character (one outside the segments that is not whitespace)."""
-
-    def __init__(self, text: str, segments: Sequence[tuple[int, int]], stretch: tuple[int, int] | None = None):
-        """The masked runs of `text` (of the stretch [start, end) only, given one, with `segments` sorted)."""
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-        if stretch is None:
-            gaps = _gaps(text, segments)
-        else:
-            start, end = stretch
-            gaps = [(a + start, b + start) for a, b in _gaps(text[start:end], _within(segments, start, end))]
-        for a, b in gaps:
-            for m in _RUN.finditer(text, a, b):
-                self._starts.append(m.start())
-                self._ends.append(m.end())
-
-    def after_edit(
-        self, text: str, segments: Sequence[tuple[int, int]], start: int, old_end: int, end: int
-    ) -> _Blocked:
-        """The runs of `text`, which outside [start, end) is this one's text (moved by the change in length
-        after it), with `segments` (sorted); the stretch begins and ends at white space or an end of the text."""
-        delta = end - old_end
-        i = bisect_left(self._starts, start)
-        j = bisect_left(self._starts, old_end, i)
-        stretch = _Blocked(text, segments, (start, end))
-        new = _Blocked.__new__(_Blocked)
-        new._starts = [*self._starts[:i], *stretch._starts, *[x + delta for x in self._starts[j:]]]
-        new._ends = [*self._ends[:i], *stretch._ends, *[x + delta for x in self._ends[j:]]]
-        return new
-
-    def __bool__(self) -> bool:
-        return bool(self._starts)
-
-    def runs(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
-        """The masked runs that overlap [start, end), relative to `start`."""
-        i = bisect_right(self._ends, start)
-        j = bisect_left(self._starts, end)
-        return tuple((a - start, b - start) for a, b in zip(self._starts[i:j], self._ends[i:j]))
-
-
-class _Runs:
-    """Whether a span covers one of a paragraph's masked runs (offsets relative to the paragraph)."""
-
-    def __init__(self, runs: Sequence[tuple[int, int]]):
-        self._starts = [a for a, _ in runs]
-        self._ends = [b for _, b in runs]
-
-    def __call__(self, start: int, end: int) -> bool:
-        i = bisect_right(self._ends, start)  # the first masked run ending after `start`
-        return end > start and i < len(self._starts) and self._starts[i] < end
 
 
 def _place(f: Finding) -> tuple[int, int]:
@@ -953,101 +651,6 @@ def _is_article(tok: Token) -> bool:
     return tok.text in ("a", "an", "A", "An", "AN")
 
 
-class _ConditionTerms:
-    """The words and phrases the lexicons' context conditions ask about, normalized, for `_DocWords`."""
-
-    def __init__(self, terms: Iterable[str]):
-        self.words: dict[str, tuple[str, ...]] = {}
-        for t in terms:
-            if t not in self.words:
-                self.words[t] = phrase_words(t)
-        known = {w for w in self.words.values() if w}
-        self.single = frozenset(w[0] for w in known if len(w) == 1)
-        self.multi: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for w in known:
-            if len(w) > 1:
-                self.multi.setdefault(w[0], []).append((w, f" {' '.join(w)} "))
-        self.firsts = frozenset(self.multi)
-        self.known = frozenset(known)
-
-    def present(self, scan: ParagraphScan) -> frozenset[tuple[str, ...]]:
-        """The terms in one paragraph (kept with its scan: a keystroke computes them for one paragraph)."""
-        kept = scan.conditions
-        if kept is not None and kept[0] is self:
-            return kept[1]
-        vocab = scan.vocabulary
-        found = {(w,) for w in vocab & self.single}
-        for first in vocab & self.firsts:
-            found.update(words for words, key in self.multi[first] if key in scan.joined)
-        out = frozenset(found)
-        scan.conditions = (self, out)
-        return out
-
-
-#: paragraphs whose condition terms are merged, and kept, together (see `_DocWords`)
-_PRESENT_BLOCK = 64
-
-
-class _DocWords:
-    """Whole-word phrase look-ups in a document, for context conditions, from what pass 1 kept of each
-    paragraph (so a keystroke in a long document does not tokenize all of it again).
-
-    The lexicons' condition terms are found per paragraph once (`_ConditionTerms.present`) and merged for the
-    document on its first question; any other phrase is looked for paragraph by paragraph."""
-
-    def __init__(self, scans: Sequence[ParagraphScan], terms: _ConditionTerms | None = None, kept: dict | None = None):
-        self._scans = scans
-        self._terms = terms
-        self._present: set[tuple[str, ...]] | None = None
-        self._seen: dict[str, bool] = {}
-        #: the terms found in blocks of consecutive paragraphs by an analysis of the version before (keyed by
-        #: the terms and the block's scans), and those found now
-        self._kept = kept if kept is not None else {}
-        self.kept_now: dict = {}
-
-    def contains(self, phrase: str) -> bool:
-        hit = self._seen.get(phrase)
-        if hit is None:
-            terms = self._terms
-            words = terms.words.get(phrase) if terms is not None else None
-            if words is None:
-                words = phrase_words(phrase)
-            if terms is not None and words in terms.known:
-                hit = words in self.present_terms()
-            else:
-                hit = self._look(words)
-            self._seen[phrase] = hit
-        return hit
-
-    def present_terms(self) -> set[tuple[str, ...]]:
-        """The lexicons' condition terms found in the document (merged from blocks of paragraphs once)."""
-        if self._present is None:
-            present: set[tuple[str, ...]] = set()
-            terms = self._terms
-            if terms is not None and terms.known:
-                scans = self._scans
-                for a in range(0, len(scans), _PRESENT_BLOCK):
-                    block = (terms, tuple(scans[a : a + _PRESENT_BLOCK]))
-                    in_block = self._kept.get(block)
-                    if in_block is None:
-                        in_block = frozenset().union(*map(terms.present, block[1]))
-                    self.kept_now[block] = in_block
-                    present |= in_block
-            self._present = present
-        return self._present
-
-    def _look(self, words: tuple[str, ...]) -> bool:
-        if not words:
-            return False
-        if len(words) == 1:
-            # a few words are asked about per document: looking in each paragraph's vocabulary (stopping at
-            # the first that has it) is cheaper than building the document's
-            word = words[0]
-            return any(word in scan.vocabulary for scan in self._scans)
-        key = f" {' '.join(words)} "
-        return any(key in scan.joined for scan in self._scans)
-
-
 _default: Engine | None = None
 
 
@@ -1064,4 +667,4 @@ def analyze(text: str, options: Options | None = None) -> Analysis:
     return (eng if options is None else eng.with_options(options)).analyze(text)
 
 
-__all__ = ["Engine", "Options", "Stopped", "analyze", "default_engine", "mask"]
+__all__ = ["Engine", "Incremental", "Options", "Prepared", "Stopped", "analyze", "default_engine", "mask"]

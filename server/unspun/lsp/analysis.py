@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from unspun import markup, untrusted
-from unspun.engine.analyzer import Engine, Options, Prepared, Stopped
+from unspun.engine.analyzer import Engine, Incremental, Options, Prepared, Stopped
 from unspun.engine.lexicon import Lexicon, LexiconError, builtin_lexicons, parse_lexicon
 from unspun.engine.model import Analysis, Finding
 from unspun.lsp.convert import PositionIndex
@@ -438,7 +438,7 @@ def _work(
     if any(e.is_set() for e in stops):
         raise Cancelled()
     if early is not None and size >= EARLY_CHARS:
-        quick = engine.analyze(checked, cache, segments=prose.segments, prepared=prepared, quick=True, tokens=tokens)
+        quick = engine.analyze(checked, prose.segments, Incremental(cache, prepared, tokens), quick=True)
         if not quick.deferred_words:
             return quick, index, scanned, prepared, prose  # nothing was left out: this is the whole analysis
         early(quick)
@@ -446,8 +446,7 @@ def _work(
             raise Cancelled()
     try:
         analysis = engine.analyze(
-            checked, cache, segments=prose.segments, prepared=prepared, tokens=tokens,
-            stop=lambda: any(e.is_set() for e in stops),
+            checked, prose.segments, Incremental(cache, prepared, tokens), stop=lambda: any(e.is_set() for e in stops)
         )
     except Stopped:
         raise Cancelled() from None

@@ -2,9 +2,9 @@
 
 Incremental changes are applied here with the LSP's own notion of lines (`\\n`, `\\r\\n`, `\\r`) and the
 negotiated position encoding, so the text always equals the editor's. The per-paragraph cache maps a
-paragraph's text to the engine's pass-1 scan (`Engine.analyze(text, cache=...)`); after an analysis it keeps
-only the paragraphs still in the document, so a keystroke re-scans one paragraph and the cache never grows
-beyond the document.
+paragraph's text to the engine's pass-1 scan (the `Incremental.cache` of `Engine.analyze`); after an analysis
+it keeps only the paragraphs still in the document, so a keystroke re-scans one paragraph and the cache never
+grows beyond the document.
 """
 
 from __future__ import annotations

@@ -30,9 +30,9 @@ def _blocked(runs):
     """A test for spans reaching into the paragraph's masked runs (None when it has none)."""
     if not runs:
         return None
-    from unspun.engine.analyzer import _Runs
+    from unspun.engine.incremental import Runs
 
-    return _Runs(runs)
+    return Runs(runs)
 
 
 def open_findings(engine: Engine, p: Paragraph, taken: Sequence[Finding]) -> list[Finding]:
