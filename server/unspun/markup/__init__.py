@@ -1,19 +1,19 @@
 """Which parts of a document are prose.
 
-Each format is one module with one function, `segments(text) -> list[(start, end)]` (code-point spans of
-prose), and `comments(text) -> list[(start, end)]` (spans of the format's comments, where control directives
-live). This package adds what every format shares: URLs and e-mail addresses are never prose, and inline
+Each format is one module with one function, `read(text, comments=True) -> registry.Reading`: the code-point
+spans of prose (`segments`) and the spans of the format's comments, where control directives live (`comments`),
+found in one reading of the text (the modules' `segments(text)` and `comments(text)` give each alone). This package adds what every format shares: URLs and e-mail addresses are never prose, and inline
 control comments (`unspun: disable`, `enable`, `disable-next-line`, `ignore "phrase"`) become disabled ranges
 and ignored phrases.
 
-The engine stays markup-agnostic: `Engine.analyze(text, cache, segments=prose.segments)` masks the rest.
+The engine stays markup-agnostic: `Engine.analyze(text, segments=prose.segments)` masks the rest.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from unspun.markup import registry
@@ -128,7 +128,7 @@ _TOO_MANY: list[int] = []
 
 def prose_segments(text: str, format: str) -> list[Span]:
     """Code-point spans of prose in `text` read as `format` (URLs and e-mail addresses left out)."""
-    return subtract(_module(format)[0](text), url_spans(text))
+    return subtract(registry.reader(format)(text, comments=False).segments, url_spans(text))
 
 
 def extract(
@@ -152,12 +152,11 @@ def extract(
                 found = None
             if found is not None:
                 return Prose(format, found[0], source=text, changed=found[1])
-    seg_fn, com_fn = _module(format)
-    segs = seg_fn(text)
     colons = _colons(text)
     held = _holds_directive(text, colons)
-    comments = com_fn(text) if held else []  # comments matter only for their directives
-    disabled, ignored, directive_spans = directives(text, comments)
+    reading = registry.reader(format)(text, comments=held)  # comments matter only for their directives
+    segs = reading.segments
+    disabled, ignored, directive_spans = directives(text, reading.comments if held else [])
     segs = subtract(segs, url_spans(text, colons) + disabled + directive_spans)
     return Prose(format, tuple(segs), frozenset(ignored), tuple(disabled), source=None if held else text)
 
@@ -231,10 +230,6 @@ def merge(spans: list[Span]) -> list[Span]:
         else:
             out.append((a, b))
     return out
-
-
-def _module(format: str) -> tuple[Callable[[str], list[Span]], Callable[[str], list[Span]]]:
-    return registry.functions(format)
 
 
 __all__ = ["Prose", "extract", "format_for_language", "format_for_path", "formats", "prose_segments", "subtract"]

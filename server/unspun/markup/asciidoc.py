@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from unspun.markup.lines import lines
+from unspun.markup.registry import Reading
 
 Span = tuple[int, int]
 
@@ -124,3 +125,8 @@ def segments(text: str) -> list[Span]:
 
 def comments(text: str) -> list[Span]:
     return _read(text)[1]
+
+
+def read(text: str, comments: bool = True) -> Reading:
+    """The prose and the comments of an AsciiDoc document, from one pass."""
+    return Reading(*_read(text))

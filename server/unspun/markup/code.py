@@ -17,7 +17,10 @@ import re
 import threading
 import tokenize as pytokenize
 from bisect import bisect_left
+from collections.abc import Callable
 from functools import lru_cache
+
+from unspun.markup.registry import Reading
 
 Span = tuple[int, int]
 
@@ -60,25 +63,23 @@ def available(language: str) -> bool:
     return language == "python" or _parser(language) is not None
 
 
-def reader(language: str):
-    def segments(text: str) -> list[Span]:
-        return read(text, language)[0]
+def reader(language: str) -> Callable[..., Reading]:
+    """The language's `read(text, comments=True)` (see `unspun.markup.registry.Reading`)."""
 
-    def comments(text: str) -> list[Span]:
-        return read(text, language)[1]
+    def read_language(text: str, comments: bool = True) -> Reading:
+        return read(text, language)
 
-    return segments, comments
+    return read_language
 
 
-@lru_cache(maxsize=8)
-def read(text: str, language: str) -> tuple[list[Span], list[Span]]:
-    """(prose spans: comments and docstrings, comment spans) of a source file."""
+def read(text: str, language: str) -> Reading:
+    """The prose spans (comments and docstrings) and the comment spans of a source file, from one parse."""
     parser = _parser(language)
     if parser is not None:
-        return _tree_sitter(parser, text, language)
+        return Reading(*_tree_sitter(parser, text, language))
     if language == "python":
-        return _python_tokenize(text)
-    return [], []
+        return Reading(*_python_tokenize(text))
+    return Reading([], [])
 
 
 def _tree_sitter(parser, text: str, language: str) -> tuple[list[Span], list[Span]]:

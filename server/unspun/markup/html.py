@@ -14,7 +14,8 @@ unfinished construct at every `<` and takes quadratic time on, say, 50,000 unclo
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from unspun.markup.registry import Reading
 
 Span = tuple[int, int]
 
@@ -149,14 +150,15 @@ class _Reader:
                 break
 
 
-@lru_cache(maxsize=4)
-def _read(text: str) -> _Reader:
-    return _Reader(text)
-
-
 def segments(text: str) -> list[Span]:
-    return _read(text).prose
+    return _Reader(text).prose
 
 
 def comments(text: str) -> list[Span]:
-    return _read(text).comments
+    return _Reader(text).comments
+
+
+def read(text: str, comments: bool = True) -> Reading:
+    """The text and the comments of an HTML document, from one pass."""
+    reader = _Reader(text)
+    return Reading(reader.prose, reader.comments)

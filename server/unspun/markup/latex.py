@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from functools import lru_cache
+
+from unspun.markup.registry import Reading
 
 Span = tuple[int, int]
 
@@ -212,7 +213,6 @@ def _scan(text: str, start: int, end: int, prose: list[Span], comments: list[Spa
         prose.append((run, end))
 
 
-@lru_cache(maxsize=4)
 def _read(text: str) -> tuple[list[Span], list[Span]]:
     prose: list[Span] = []
     comments: list[Span] = []
@@ -246,13 +246,17 @@ def comments(text: str) -> list[Span]:
     return _read(text)[1]
 
 
+def read(text: str, comments: bool = True) -> Reading:
+    """The prose and the comments of a LaTeX text, from one pass."""
+    return Reading(*_read(text))
+
+
 # -- BibTeX ---------------------------------------------------------------------------------------------------
 
 _ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*[{(]")
 _FIELD = re.compile(r"\s*,?\s*([A-Za-z][\w:.+-]*)\s*=\s*")
 
 
-@lru_cache(maxsize=4)
 def _bib(text: str) -> tuple[list[Span], list[Span]]:
     prose: list[Span] = []
     comments: list[Span] = []
@@ -318,3 +322,8 @@ def bibtex_segments(text: str) -> list[Span]:
 
 def bibtex_comments(text: str) -> list[Span]:
     return _bib(text)[1]
+
+
+def bibtex_read(text: str, comments: bool = True) -> Reading:
+    """The prose fields and the comments of a BibTeX file, from one pass."""
+    return Reading(*_bib(text))

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from unspun.markup.registry import Reading
+
 Span = tuple[int, int]
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -86,7 +88,6 @@ def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
 
-@lru_cache(maxsize=2)
 def _tokens(text: str):
     fm = front_matter(text)
     src = text
@@ -108,15 +109,20 @@ def local(chunk: str, next_line: str, previous_line: str = "") -> bool:
 
 
 def segments(text: str) -> list[Span]:
-    return _read(text)[0]
+    return read(text, comments=False).segments
 
 
 def comments(text: str) -> list[Span]:
     """HTML comments in HTML blocks and inline HTML (not in code, front matter or inline code)."""
-    return _read(text)[1] if "<!--" in text else []
+    return read(text).comments
 
 
-@lru_cache(maxsize=2)
+def read(text: str, comments: bool = True) -> Reading:
+    """The prose and (with `comments`) the HTML comments of the text, from one parse."""
+    prose, found = _read(text)
+    return Reading(prose, found if comments and "<!--" in text else [])
+
+
 def _read(text: str) -> tuple[list[Span], list[Span]]:
     tokens, _fm = _tokens(text)
     starts = _line_starts(text)

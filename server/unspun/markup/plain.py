@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from unspun.markup.lines import lines
+from unspun.markup.registry import Reading
 
 Span = tuple[int, int]
 
@@ -36,8 +37,17 @@ def local(chunk: str, next_line: str, previous_line: str = "") -> bool:
     return True
 
 
-def comments(text: str) -> list[Span]:
+def _directive_lines(text: str) -> list[Span]:
     return [(a, a + len(line)) for a, _b, line in lines(text) if "unspun:" in line]
+
+
+def comments(text: str) -> list[Span]:
+    return _directive_lines(text)
+
+
+def read(text: str, comments: bool = True) -> Reading:
+    """The prose of a plain text and (with `comments`) its lines that hold a directive."""
+    return Reading(segments(text), _directive_lines(text) if comments else [])
 
 
 def commit_segments(text: str) -> list[Span]:
@@ -47,4 +57,9 @@ def commit_segments(text: str) -> list[Span]:
 
 
 def commit_comments(text: str) -> list[Span]:
-    return [(a, a + len(line)) for a, _b, line in lines(text) if "unspun:" in line]
+    return _directive_lines(text)
+
+
+def commit_read(text: str, comments: bool = True) -> Reading:
+    """The prose of a commit message and (with `comments`) its lines that hold a directive."""
+    return Reading(commit_segments(text), _directive_lines(text) if comments else [])

@@ -9,8 +9,18 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import PurePath
+from typing import NamedTuple
 
 Span = tuple[int, int]
+
+
+class Reading(NamedTuple):
+    """What one reading of a document finds: its prose, and its comments (the only places control directives
+    are looked for). Each format's `read(text, comments=True)` returns one; with `comments` False the reading
+    may leave them out (they are asked for only when the text holds a directive)."""
+
+    segments: list[Span]
+    comments: list[Span]
 
 #: format -> module in unspun.markup
 PROSE_FORMATS = {
@@ -91,8 +101,8 @@ def _code_names() -> set[str]:
     return set(code.KNOWN)
 
 
-def functions(format: str) -> tuple[Callable[[str], list[Span]], Callable[[str], list[Span]]]:
-    """(segments, comments) for a format; unknown formats read as plain text."""
+def reader(format: str) -> Callable[..., Reading]:
+    """The format's `read(text, comments=True) -> Reading`; unknown formats read as plain text."""
     mod_name = PROSE_FORMATS.get(format)
     if mod_name is None and format in _code_names():
         from unspun.markup import code
@@ -100,10 +110,10 @@ def functions(format: str) -> tuple[Callable[[str], list[Span]], Callable[[str],
         return code.reader(format)
     mod = importlib.import_module(f"unspun.markup.{mod_name or 'plain'}")
     if format == "bibtex":
-        return mod.bibtex_segments, mod.bibtex_comments
+        return mod.bibtex_read
     if format == "commit":
-        return mod.commit_segments, mod.commit_comments
-    return mod.segments, mod.comments
+        return mod.commit_read
+    return mod.read
 
 
 def local_check(format: str) -> Callable[[str, str, str], bool] | None:

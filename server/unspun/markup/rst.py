@@ -12,9 +12,9 @@ default-role interpreted text (`` `x` ``).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from unspun.markup.lines import lines as split_lines
+from unspun.markup.registry import Reading
 
 Span = tuple[int, int]
 
@@ -46,7 +46,6 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
-@lru_cache(maxsize=4)
 def _read(text: str) -> tuple[list[Span], list[Span]]:
     lines = split_lines(text)
     prose: list[Span] = []
@@ -169,6 +168,11 @@ def segments(text: str) -> list[Span]:
 
 def comments(text: str) -> list[Span]:
     return _read(text)[1]
+
+
+def read(text: str, comments: bool = True) -> Reading:
+    """The prose and the comments of a reStructuredText document, from one pass."""
+    return Reading(*_read(text))
 
 
 # -- section titles under a fix ----------------------------------------------------------------------------
