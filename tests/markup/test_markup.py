@@ -356,3 +356,23 @@ def test_rst_inline_markup_does_not_reach_across_a_blank_line():
     text = "An ``unclosed literal here.\n\nThe next paragraph about Jap Europe, and a ``closed`` one."
     pieces = [text[a:b] for a, b in rst.segments(text)]
     assert "The next paragraph about Jap Europe, and a " in pieces and " one." in pieces
+
+
+@pytest.mark.parametrize("name,fmt", CASES)
+def test_a_reading_keeps_no_reference_to_the_document(name, fmt):
+    """A format reads a document once into a `Reading` (its prose and its comments) and keeps nothing of it
+    afterwards: no cache keyed by the whole text. (The code reader's parse of each language's last text, from
+    which the next is parsed again, is kept on purpose, and cleared here.)"""
+    import sys
+
+    from unspun.markup import registry
+
+    text = "".join([(DOCS / name).read_text("utf-8"), "\n"])  # a string no one else refers to
+    before = sys.getrefcount(text)
+    read = registry.reader(fmt)
+    reading = read(text)
+    assert reading.segments == read(text, comments=False).segments
+    prose = markup.extract(text, fmt)
+    del reading
+    code._last.clear()
+    assert sys.getrefcount(text) == before + (prose.source is text)
