@@ -449,8 +449,9 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
     """Check one document: its structured result (skipped, with the reason, if it cannot be read)."""
     import re
 
-    from unspun.documents import InputError, LineIndex
+    from unspun.documents import InputError
     from unspun.engine import fix_edits
+    from unspun.positions import PositionIndex
     from unspun.results import SKIPPED, FileResult, finding_record
 
     name = _display(path)
@@ -459,7 +460,7 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
     except InputError as e:
         return FileResult(name, SKIPPED, e.reason, error=not e.skipped)
     analysis, options = run.analyze_for_report(path, text)
-    index = LineIndex(text)
+    index = PositionIndex(text, "utf-32")
     records: list[dict] = []
     strings: dict[str, str] = {}
     # a large file's findings come section by section, each section's turned into records before the next is
@@ -479,7 +480,7 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
         words=analysis.word_count,
         findings=records,
         paragraphs=[
-            {"start": s, "end": e, "line": index.position(s)[0], "end_line": index.position(e)[0], "spin_score": score}
+            {"start": s, "end": e, "line": index.text_position(s)[0], "end_line": index.text_position(e)[0], "spin_score": score}
             for s, e, score in analysis.worded_paragraphs()
         ],
     )

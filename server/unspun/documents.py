@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-from bisect import bisect_right
 from pathlib import Path
 
-#: file extensions `unspun check DIR` looks at when walking a folder
-PROSE_EXTENSIONS = frozenset(
-    {".txt", ".text", ".md", ".markdown", ".rst", ".tex", ".html", ".htm", ".adoc", ".asciidoc", ".org", ".bib"}
-)
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -113,37 +107,3 @@ def _codec_of(path: Path, text: str) -> str:
         except OSError:
             pass
     return "utf-8"
-
-
-def iter_documents(paths: list[str]) -> list[str]:
-    """Expand folders (recursively, prose file types, skipping hidden entries); keep files and '-' as given."""
-    out: list[str] = []
-    for raw in paths:
-        p = Path(raw)
-        if raw != "-" and p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("node_modules", "__pycache__"))
-                for f in sorted(files):
-                    if not f.startswith(".") and Path(f).suffix.lower() in PROSE_EXTENSIONS:
-                        out.append(os.path.join(root, f))
-        else:
-            out.append(raw)
-    return out
-
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-class LineIndex:
-    """Code-point offset <-> (line, column), both from 0; \\n, \\r\\n and \\r end lines; a byte order mark
-    at the start takes no column."""
-
-    def __init__(self, text: str):
-        self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-        #: a byte order mark is not a column of the first line (editors do not show it)
-        self._bom = text.startswith("\ufeff")
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self._starts, offset) - 1
-        column = offset - self._starts[line]
-        return line, column - 1 if self._bom and line == 0 and column > 0 else column
