@@ -115,8 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     o = c.add_argument_group("output")
     o.add_argument(
         "--format", choices=list(REGISTRY), default="text",
-        help="text: path:line:col: message (default); json: one document (docs/output-schema.json); jsonl: a"
-        " record per file; sarif: SARIF 2.1.0; github: GitHub Actions annotations; csv: a row per finding",
+        help="; ".join(f"{name}: {renderer.help}" for name, renderer in REGISTRY.items()),
     )
     o.add_argument("--show-source", action="store_true", help="text format: show each finding's line with the span underlined")
     o.add_argument("--statistics", action="store_true", help="text format: counts by rule and a spin-score histogram instead of each finding")
@@ -492,7 +491,7 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
             return ("\u2026" if a else "") + text[a:start], text[end:b] + ("\u2026" if b < len(text) else "")
 
         result.contexts = [around(f["start"], f["end"]) for f in result.findings]
-    elif run.args.format == "text" and run.args.show_source and result.findings:
+    elif result.findings and _renderer_class(run.args).wants_lines(_view(run.args)):
         lines = re.split(r"\r\n|\r|\n", text)
         result.lines = {f["line"]: lines[f["line"]] for f in result.findings}
     return result
@@ -628,13 +627,21 @@ def _report_skip(result, quiet: bool) -> None:
         print(f"unspun: {result.path}: {result.reason}; skipped", file=sys.stderr)
 
 
-def cmd_check(args) -> int:
-    from unspun.renderers import REGISTRY, View
+def _renderer_class(args):
+    from unspun.renderers import REGISTRY
 
-    renderer = REGISTRY[args.format](
-        sys.stdout, sys.stderr,
-        View(show_source=args.show_source, paragraphs=args.paragraphs, statistics=args.statistics, quiet=args.quiet),
-    )
+    return REGISTRY[args.format]
+
+
+def _view(args):
+    """What `check`'s options ask of the output."""
+    from unspun.renderers import View
+
+    return View(show_source=args.show_source, paragraphs=args.paragraphs, statistics=args.statistics, quiet=args.quiet)
+
+
+def cmd_check(args) -> int:
+    renderer = _renderer_class(args)(sys.stdout, sys.stderr, _view(args))
     run, results, summary = _check_all(args, renderer)
     renderer.finish(results, summary)
     return _run_exit_code(args, run, results, summary, found=bool(summary["findings"]))
