@@ -275,23 +275,28 @@ class _Run:
         return self.analyze_with_options(path, text)[0]
 
     def analyze_with_options(self, path: str, text: str):
-        """(the analysis of one file's prose, the options it was made with)."""
-        engine, segments, options = self._prepared(path, text)
-        return engine.analyze(text, segments=segments), options
+        """(the analysis of one file's prose, the options it was made with): `unspun.pipeline.check`."""
+        from unspun import pipeline
 
-    def _prepared(self, path: str, text: str):
-        """(the engine with the file's options, its prose segments, the options): the file's configuration,
-        format, markup and command-line options, as every analysis of a file uses them."""
+        engine, options = self._effective(path)
+        checked = pipeline.check(text, self.format_of(path), engine, options)
+        return checked.analysis, checked.options
+
+    def format_of(self, path: str) -> str:
+        """The format a file is read as: --language, else by its name (plain text for standard input)."""
+        from unspun.pipeline import format_of
+
+        return format_of(path, forced=self.language)
+
+    def _effective(self, path: str):
+        """(the engine of the file's lexicons, the effective options): the file's configuration and the
+        command-line options, as every analysis of a file uses them."""
         from dataclasses import replace
 
-        from unspun import markup
-
         cfg = self.config(path)
-        fmt = self.language or markup.format_for_path(path) or "plain"
-        prose = markup.extract(text, fmt)
         options = cfg.options(self.base)
-        options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow | prose.ignored)
-        return self.engine(cfg.lexicons).with_options(options), prose.segments, options
+        options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow)
+        return self.engine(cfg.lexicons), options
 
     def analyze_for_report(self, path: str, text: str):
         """(the analysis of one file's prose, the options it was made with), as `check` and `report` want it: a
@@ -299,8 +304,11 @@ class _Run:
         that memory stays bounded whatever its size."""
         if len(text) <= LARGE_CHARS:
             return self.analyze_with_options(path, text)
-        engine, segments, options = self._prepared(path, text)
-        return _SectionedAnalysis(engine, text, segments), options
+        from unspun import pipeline
+
+        engine, options = self._effective(path)
+        engine, prose = pipeline.prepare(text, self.format_of(path), engine, options)
+        return _SectionedAnalysis(engine, text, prose.segments), engine.options
 
     def walk(self, paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
         """(files to check, files named on the command line that --force-exclude leaves out, with why); see
