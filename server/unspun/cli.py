@@ -115,8 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     o = c.add_argument_group("output")
     o.add_argument(
         "--format", choices=list(REGISTRY), default="text",
-        help="text: path:line:col: message (default); json: one document (docs/output-schema.json); jsonl: a"
-        " record per file; sarif: SARIF 2.1.0; github: GitHub Actions annotations; csv: a row per finding",
+        help="; ".join(f"{name}: {renderer.help}" for name, renderer in REGISTRY.items()),
     )
     o.add_argument("--show-source", action="store_true", help="text format: show each finding's line with the span underlined")
     o.add_argument("--statistics", action="store_true", help="text format: counts by rule and a spin-score histogram instead of each finding")
@@ -276,23 +275,28 @@ class _Run:
         return self.analyze_with_options(path, text)[0]
 
     def analyze_with_options(self, path: str, text: str):
-        """(the analysis of one file's prose, the options it was made with)."""
-        engine, segments, options = self._prepared(path, text)
-        return engine.analyze(text, segments=segments), options
+        """(the analysis of one file's prose, the options it was made with): `unspun.pipeline.check`."""
+        from unspun import pipeline
 
-    def _prepared(self, path: str, text: str):
-        """(the engine with the file's options, its prose segments, the options): the file's configuration,
-        format, markup and command-line options, as every analysis of a file uses them."""
+        engine, options = self._effective(path)
+        checked = pipeline.check(text, self.format_of(path), engine, options)
+        return checked.analysis, checked.options
+
+    def format_of(self, path: str) -> str:
+        """The format a file is read as: --language, else by its name (plain text for standard input)."""
+        from unspun.pipeline import format_of
+
+        return format_of(path, forced=self.language)
+
+    def _effective(self, path: str):
+        """(the engine of the file's lexicons, the effective options): the file's configuration and the
+        command-line options, as every analysis of a file uses them."""
         from dataclasses import replace
 
-        from unspun import markup
-
         cfg = self.config(path)
-        fmt = self.language or markup.format_for_path(path) or "plain"
-        prose = markup.extract(text, fmt)
         options = cfg.options(self.base)
-        options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow | prose.ignored)
-        return self.engine(cfg.lexicons).with_options(options), prose.segments, options
+        options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow)
+        return self.engine(cfg.lexicons), options
 
     def analyze_for_report(self, path: str, text: str):
         """(the analysis of one file's prose, the options it was made with), as `check` and `report` want it: a
@@ -300,8 +304,11 @@ class _Run:
         that memory stays bounded whatever its size."""
         if len(text) <= LARGE_CHARS:
             return self.analyze_with_options(path, text)
-        engine, segments, options = self._prepared(path, text)
-        return _SectionedAnalysis(engine, text, segments), options
+        from unspun import pipeline
+
+        engine, options = self._effective(path)
+        engine, prose = pipeline.prepare(text, self.format_of(path), engine, options)
+        return _SectionedAnalysis(engine, text, prose.segments), engine.options
 
     def walk(self, paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
         """(files to check, files named on the command line that --force-exclude leaves out, with why); see
@@ -449,8 +456,9 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
     """Check one document: its structured result (skipped, with the reason, if it cannot be read)."""
     import re
 
-    from unspun.documents import InputError, LineIndex
+    from unspun.documents import InputError
     from unspun.engine import fix_edits
+    from unspun.positions import PositionIndex
     from unspun.results import SKIPPED, FileResult, finding_record
 
     name = _display(path)
@@ -459,7 +467,7 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
     except InputError as e:
         return FileResult(name, SKIPPED, e.reason, error=not e.skipped)
     analysis, options = run.analyze_for_report(path, text)
-    index = LineIndex(text)
+    index = PositionIndex(text, "utf-32")
     records: list[dict] = []
     strings: dict[str, str] = {}
     # a large file's findings come section by section, each section's turned into records before the next is
@@ -479,7 +487,7 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
         words=analysis.word_count,
         findings=records,
         paragraphs=[
-            {"start": s, "end": e, "line": index.position(s)[0], "end_line": index.position(e)[0], "spin_score": score}
+            {"start": s, "end": e, "line": index.text_position(s)[0], "end_line": index.text_position(e)[0], "spin_score": score}
             for s, e, score in analysis.worded_paragraphs()
         ],
     )
@@ -491,7 +499,7 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
             return ("\u2026" if a else "") + text[a:start], text[end:b] + ("\u2026" if b < len(text) else "")
 
         result.contexts = [around(f["start"], f["end"]) for f in result.findings]
-    elif run.args.format == "text" and run.args.show_source and result.findings:
+    elif result.findings and _renderer_class(run.args).wants_lines(_view(run.args)):
         lines = re.split(r"\r\n|\r|\n", text)
         result.lines = {f["line"]: lines[f["line"]] for f in result.findings}
     return result
@@ -626,13 +634,21 @@ def _report_skip(result, quiet: bool) -> None:
         print(f"unspun: {result.path}: {result.reason}; skipped", file=sys.stderr)
 
 
-def cmd_check(args) -> int:
-    from unspun.renderers import REGISTRY, View
+def _renderer_class(args):
+    from unspun.renderers import REGISTRY
 
-    renderer = REGISTRY[args.format](
-        sys.stdout, sys.stderr,
-        View(show_source=args.show_source, paragraphs=args.paragraphs, statistics=args.statistics, quiet=args.quiet),
-    )
+    return REGISTRY[args.format]
+
+
+def _view(args):
+    """What `check`'s options ask of the output."""
+    from unspun.renderers import View
+
+    return View(show_source=args.show_source, paragraphs=args.paragraphs, statistics=args.statistics, quiet=args.quiet)
+
+
+def cmd_check(args) -> int:
+    renderer = _renderer_class(args)(sys.stdout, sys.stderr, _view(args))
     run, results, summary = _check_all(args, renderer)
     renderer.finish(results, summary)
     return _run_exit_code(args, run, results, summary, found=bool(summary["findings"]))

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-from bisect import bisect_right
 from pathlib import Path
 
-#: the file extensions of prose documents (the server checks these by default, its `fileExtensions` setting)
-PROSE_EXTENSIONS = frozenset(
-    {".txt", ".text", ".md", ".markdown", ".rst", ".tex", ".html", ".htm", ".adoc", ".asciidoc", ".org", ".bib"}
-)
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -113,21 +107,3 @@ def _codec_of(path: Path, text: str) -> str:
         except OSError:
             pass
     return "utf-8"
-
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-class LineIndex:
-    """Code-point offset <-> (line, column), both from 0; \\n, \\r\\n and \\r end lines; a byte order mark
-    at the start takes no column."""
-
-    def __init__(self, text: str):
-        self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-        #: a byte order mark is not a column of the first line (editors do not show it)
-        self._bom = text.startswith("\ufeff")
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self._starts, offset) - 1
-        column = offset - self._starts[line]
-        return line, column - 1 if self._bom and line == 0 and column > 0 else column

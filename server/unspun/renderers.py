@@ -2,7 +2,8 @@
 by file, then the summary. Streaming formats (text, jsonl, github, csv) write each file as it comes; json and
 sarif write one document at the end.
 
-Add a format by subclassing `Renderer` and registering it with `@register("name")`.
+Add a format by subclassing `Renderer` and registering it with `@register("name", "what it writes")`: the
+command line offers every registered format (`--format`, its help, the workers' results) from `REGISTRY`.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from unspun.results import CHECKED, SCHEMA_VERSION, SKIPPED, FileResult
 REGISTRY: dict[str, type[Renderer]] = {}
 
 
-def register(name: str) -> Callable[[type[Renderer]], type[Renderer]]:
+def register(name: str, help: str) -> Callable[[type[Renderer]], type[Renderer]]:
+    """Register a renderer as format `name`; `help` says what it writes (for `--format`'s help)."""
+
     def deco(cls: type[Renderer]) -> type[Renderer]:
-        cls.name = name
+        cls.name, cls.help = name, help
         REGISTRY[name] = cls
         return cls
 
@@ -42,6 +45,13 @@ class View:
 
 class Renderer:
     name = ""
+    help = ""
+
+    @classmethod
+    def wants_lines(cls, view: View) -> bool:
+        """Whether the results should carry the source lines of their findings (`FileResult.lines`): read from
+        the file where it is checked (in a worker, with `-j`), since the renderer sees only the results."""
+        return False
 
     def __init__(self, out: TextIO, err: TextIO, view: View):
         self.out, self.err, self.view = out, err, view
@@ -63,9 +73,13 @@ def caret_line(line: str, start: int, end: int) -> str:
     return pad + "^" + "~" * max(0, min(end, len(line)) - start - 1)
 
 
-@register("text")
+@register("text", "path:line:col: message (default)")
 class Text(Renderer):
     """`path:line:col: message -> “replacement” [rule]`, lines and columns from 1; a summary on standard error."""
+
+    @classmethod
+    def wants_lines(cls, view: View) -> bool:
+        return view.show_source
 
     def file(self, r: FileResult) -> None:
         if r.status != CHECKED or self.view.statistics:
@@ -125,7 +139,7 @@ def statistics_table(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-@register("json")
+@register("json", "one document (docs/output-schema.json)")
 class Json(Renderer):
     """One JSON document: {"version", "files": [...], "summary": {...}} (docs/output-schema.json)."""
 
@@ -135,7 +149,7 @@ class Json(Renderer):
         self.out.write("\n")
 
 
-@register("jsonl")
+@register("jsonl", "a record per file")
 class JsonLines(Renderer):
     """One file record per line, as each file is done."""
 
@@ -150,7 +164,7 @@ CSV_COLUMNS = (
 )
 
 
-@register("csv")
+@register("csv", "a row per finding")
 class Csv(Renderer):
     """One row per finding (lines and columns from 1), with a header row."""
 
@@ -173,7 +187,7 @@ def _gh_escape(s: str, prop: bool = False) -> str:
     return s.replace(":", "%3A").replace(",", "%2C") if prop else s
 
 
-@register("github")
+@register("github", "GitHub Actions annotations")
 class GitHub(Renderer):
     """GitHub Actions workflow commands: an annotation per finding (`::warning file=...,line=...::message`)."""
 
@@ -213,7 +227,7 @@ def artifact_uri(path: str) -> tuple[str, str | None]:
     return quote(rel.replace(os.sep, "/")), "SRCROOT"
 
 
-@register("sarif")
+@register("sarif", "SARIF 2.1.0")
 class Sarif(Renderer):
     """A SARIF 2.1.0 log (GitHub code scanning and other SARIF viewers); columns count code points."""
 

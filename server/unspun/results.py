@@ -57,8 +57,8 @@ class FileResult:
 
 
 def finding_record(f, index, applicable: bool) -> dict:
-    """One finding's JSON record (`index`: a LineIndex of the text)."""
-    (l1, c1), (l2, c2) = index.position(f.start), index.position(f.end)
+    """One finding's JSON record (`index`: an `unspun.positions.PositionIndex` of the text)."""
+    (l1, c1), (l2, c2) = index.text_position(f.start), index.text_position(f.end)
     return {
         "start": f.start, "end": f.end, "line": l1, "column": c1, "end_line": l2, "end_column": c2,
         "text": f.text, "replacements": list(f.replacements), "confidence": f.confidence,

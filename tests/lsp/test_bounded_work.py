@@ -6,8 +6,15 @@ from __future__ import annotations
 
 import threading
 
+from unspun import pipeline
+from unspun.engine import Options
 from unspun.lsp import analysis
 from unspun.lsp.convert import PositionIndex
+from unspun.lsp.snapshot import AnalysisKey
+
+
+def key(max_chars: int) -> AnalysisKey:
+    return AnalysisKey(version=1, generation=1, options=Options(), format="plain", max_chars=max_chars)
 
 
 class Recording:
@@ -35,10 +42,10 @@ class Recording:
 def test_only_the_checked_part_reaches_the_engine(mini_engine):
     text = "We held an information convention.\n" * 3000  # 108,000 characters
     engine = Recording(mini_engine)
-    result, *_ = analysis._work(engine, PositionIndex(text), {}, (threading.Event(),), None, "plain", 10_000)
+    result = analysis._work(engine, PositionIndex(text), pipeline.State(), (threading.Event(),), None, key(10_000)).analysis
     assert engine.lengths and max(engine.lengths) == 10_000
     assert result.findings and max(f.end for f in result.findings) <= 10_000
     # and without a limit, all of it
     engine = Recording(mini_engine)
-    analysis._work(engine, PositionIndex(text), {}, (threading.Event(),), None, "plain", 0)
+    analysis._work(engine, PositionIndex(text), pipeline.State(), (threading.Event(),), None, key(0))
     assert max(engine.lengths) == len(text)

@@ -12,7 +12,7 @@ import pytest
 import pytest_lsp
 
 from support import Client, Doc, capabilities, server_config, start
-from unspun.lsp.analysis import EARLY_CHARS
+from unspun.pipeline import EARLY_CHARS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -10,9 +10,10 @@ import pytest
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcContentModified
 
+from unspun.engine import Options
 from unspun.lsp import server as server_mod
-from unspun.lsp.analysis import Result
 from unspun.lsp.convert import PositionIndex
+from unspun.lsp.snapshot import AnalysisKey, Result
 
 URI = "file:///stale.md"
 WHOLE = t.Range(start=t.Position(line=0, character=0), end=t.Position(line=1, character=0))
@@ -32,14 +33,15 @@ def server_where(during, engine=None):
     ls.docs.open(t.TextDocumentItem(uri=URI, language_id="markdown", version=1, text="some text\n"))
     calls = []
 
-    async def analysis_of(doc, early=None):
-        version = doc.version
+    async def analysis_of(snap, early=None):
+        version = snap.version
         calls.append(version)
         await asyncio.sleep(0)
-        during(ls, doc)
+        during(ls, snap.doc)
+        key = AnalysisKey(version=version, generation=0, options=Options(), format="markdown", max_chars=0)
         if engine is None:
-            return True, Result(analysis=None, index=None, key=(version, 0, None, "markdown", 0))
-        return True, Result(analysis=engine.analyze(doc.text), index=PositionIndex(doc.text, "utf-16"), key=(version, 0, None, "markdown", 0))
+            return Result(analysis=None, index=None, key=key)
+        return Result(analysis=engine.analyze(snap.text), index=PositionIndex(snap.text, "utf-16"), key=key)
 
     ls.analysis_of = analysis_of
     return ls, calls
@@ -68,10 +70,10 @@ def test_an_analysis_cut_short_by_a_newer_version_is_content_modified():
     ls = server_mod.create_server()
     ls.docs.open(t.TextDocumentItem(uri=URI, language_id="markdown", version=1, text="some text\n"))
 
-    async def analysis_of(doc, early=None):
+    async def analysis_of(snap, early=None):
         await asyncio.sleep(0)
-        edit(ls, doc)
-        return True, None  # cancelled: the document changed
+        edit(ls, snap.doc)
+        return None  # cancelled: the document changed
 
     ls.analysis_of = analysis_of
     with pytest.raises(JsonRpcContentModified):
@@ -82,8 +84,8 @@ def test_an_unchecked_document_has_no_actions():
     ls = server_mod.create_server()
     ls.docs.open(t.TextDocumentItem(uri=URI, language_id="markdown", version=1, text="some text\n"))
 
-    async def analysis_of(doc, early=None):
-        return False, None
+    async def analysis_of(snap, early=None):
+        return None
 
     ls.analysis_of = analysis_of
     assert asyncio.run(server_mod.code_action(ls, code_action_params())) == []

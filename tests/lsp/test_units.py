@@ -304,6 +304,13 @@ def test_line_cols_of_many_offsets_equal_line_col_of_each():
 # -- early diagnostics hand-over ------------------------------------------------------------------------------
 
 
+def _key():
+    from unspun.engine import Options
+    from unspun.lsp.snapshot import AnalysisKey
+
+    return AnalysisKey(version=1, generation=1, options=Options(), format="plain", max_chars=0)
+
+
 def test_the_worker_resumes_after_the_quick_diagnostics_are_sent():
     import asyncio
     import time
@@ -318,7 +325,7 @@ def test_the_worker_resumes_after_the_quick_diagnostics_are_sent():
 
     async def main():
         loop = asyncio.get_running_loop()
-        hand_over = analysis._on_loop(loop, early, PositionIndex("text"), (1,))
+        hand_over = analysis._on_loop(loop, early, PositionIndex("text"), _key())
         return await loop.run_in_executor(None, lambda: (hand_over(object()), time.perf_counter())[1])
 
     returned = asyncio.run(main())
@@ -336,7 +343,7 @@ def test_the_worker_does_not_wait_long_for_a_busy_loop(monkeypatch):
 
     async def main():
         loop = asyncio.get_running_loop()
-        hand_over = analysis._on_loop(loop, lambda result: None, PositionIndex("text"), (1,))
+        hand_over = analysis._on_loop(loop, lambda result: None, PositionIndex("text"), _key())
         worker = threading.Thread(target=lambda: (hand_over(object()), resumed.set()))
         worker.start()
         # the loop is busy (not running callbacks) until the worker has gone on without it
@@ -354,6 +361,7 @@ def test_a_complete_analysis_stops_when_its_document_changes_meanwhile(monkeypat
     from unspun.engine import default_engine
     from unspun.engine.openvocab import OpenVocabulary
     from unspun.lsp.analysis import Cancelled, _work
+    from unspun.pipeline import State
 
     engine = default_engine()
     if engine.open_vocabulary is None:
@@ -372,8 +380,8 @@ def test_a_complete_analysis_stops_when_its_document_changes_meanwhile(monkeypat
 
     monkeypatch.setattr(OpenVocabulary, "restorations_many", first_batch_then_a_new_version)
     with pytest.raises(Cancelled):
-        _work(engine, PositionIndex(text), {}, (superseded,), None)
+        _work(engine, PositionIndex(text), State(), (superseded,), None)
     assert len(batches) == 1
     superseded.clear()
-    done = _work(engine, PositionIndex(text), {}, (superseded,), None)[0]
+    done = _work(engine, PositionIndex(text), State(), (superseded,), None).analysis
     assert len(batches) > 2 and done.findings == engine.analyze(text).findings

@@ -189,18 +189,21 @@ def test_server_worker_keeps_its_paragraph_cache_for_masked_text(engine):
     from unspun.lsp.analysis import _work
     from unspun.lsp.convert import PositionIndex
     from unspun.lsp.documents import DocumentState
+    from unspun.lsp.snapshot import AnalysisKey
+    from unspun.pipeline import State
 
     text = "An information convention.\n\n```\ncounterfeit consciousness\n```\n\nMore text here.\n"
     doc = DocumentState(uri="file:///x.md", text=text)
     stops = (threading.Event(),)
-    analysis, _index, scanned, prepared, _prose = _work(engine, doc.index, doc.cache, stops, None, "markdown")
-    doc.keep_paragraphs(analysis, prepared.masked)
-    assert [f.text for f in analysis.findings] == ["An information convention"]
-    assert scanned == len(doc.cache) >= 3
-    again = _work(engine, doc.index, doc.cache, stops, None, "markdown")
-    assert again[2] == 0  # every paragraph came from the cache
+    key = AnalysisKey(version=None, generation=1, options=engine.options, format="markdown", max_chars=0)
+    checked = _work(engine, doc.index, doc.checks, stops, None, key)
+    doc.keep_paragraphs(checked.analysis, checked.prepared.masked)
+    assert [f.text for f in checked.analysis.findings] == ["An information convention"]
+    assert checked.scanned == len(doc.checks.cache) >= 3
+    again = _work(engine, doc.index, doc.checks, stops, None, key)
+    assert again.scanned == 0  # every paragraph came from the cache
     ignored = "<!-- unspun: ignore \"information convention\" -->\n\n" + text
-    assert _work(engine, PositionIndex(ignored), {}, stops, None, "markdown")[0].findings == ()
+    assert _work(engine, PositionIndex(ignored), State(), stops, None, key).analysis.findings == ()
 
 
 def test_readers_survive_random_input():

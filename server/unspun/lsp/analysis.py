@@ -7,13 +7,12 @@
   per-paragraph cache.
 * A run is identified by a key (document version, engine generation, options). Callers compare keys before
   using a result, so a result computed for an older version is never published as current.
-* Only the prose of a document is analysed: its format comes from the languageId (or the file name), and
-  `unspun.markup` says which spans are prose and which phrases its inline directives ignore.
-* A first analysis of a large text scans its paragraphs one by one, reporting progress and checking for
-  cancellation (by the client, or because the document was closed or the server shuts down) in between.
-* When much of the text is new (a document opened, a long passage pasted) and it reads as spun, a caller that
-  asks for it (`early`) gets a quick analysis first: every finding but the open-vocabulary ones of the new
-  paragraphs, which cost most of a first look. The complete analysis follows and is the run's result.
+* What a run does is `unspun.pipeline.check`, as for the command line: only the prose of a document is
+  analysed (its format comes from the languageId, or the file name); a first analysis of a large text scans its
+  paragraphs batch by batch, reporting progress and checking for cancellation (by the client, or because the
+  document was closed or the server shuts down) in between; when much of the text is new (a document opened, a
+  long passage pasted) and it reads as spun, a caller that asks for it (`early`) gets a quick analysis first.
+  This module runs it on the executor, with the document's state, and hands the quick result to the loop.
 """
 
 from __future__ import annotations
@@ -25,60 +24,27 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-from unspun import markup, untrusted
-from unspun.engine.analyzer import Engine, Incremental, Options, Prepared, Stopped
+from unspun import pipeline, untrusted
+from unspun.engine.analyzer import Engine
 from unspun.engine.lexicon import Lexicon, LexiconError, builtin_lexicons, parse_lexicon
 from unspun.engine.model import Analysis, Finding
 from unspun.lsp.convert import PositionIndex
 from unspun.lsp.documents import DocumentState
 from unspun.lsp.settings import Settings
+from unspun.lsp.snapshot import AnalysisKey, DocumentSnapshot, Result
+from unspun.pipeline import Cancelled, Progress
 from unspun.process import settle_heap
 
 log = logging.getLogger("unspun.lsp")
 
-#: uncached text at least this long gets a progress report (and is scanned paragraph by paragraph)
-PROGRESS_CHARS = 200_000
-#: paragraphs scanned together (one batched language-model call) between checks for cancellation
-SCAN_BATCH = 32
 #: an analysis that scanned at least this many paragraphs is followed by `settle_heap` (collect, then freeze)
 SETTLE_PARAGRAPHS = 200
 #: seconds after such an analysis that the collection runs (it holds the message loop for 30-100 ms)
 SETTLE_DELAY = 1.0
-#: new text (characters in paragraphs not seen before) from which a caller asking for `early` results gets them
-EARLY_CHARS = 10_000
-#: new text up to which the words found for a quick analysis are kept for the complete one (characters)
-KEEP_TOKENS_CHARS = 300_000
 #: how long the worker waits for the quick diagnostics to be sent before it completes the analysis (seconds)
 EARLY_WAIT = 0.25
-
-
-class Cancelled(Exception):
-    """The analysis was cancelled (client, close, shutdown)."""
-
-
-@dataclass
-class Progress:
-    """What the analysis thread tells the progress reporter; methods are called from that thread."""
-
-    begin: Callable[[str], None]
-    report: Callable[[int, str], None]
-    end: Callable[[str], None]
-    cancelled: threading.Event
-
-
-@dataclass(frozen=True)
-class Result:
-    analysis: Analysis
-    index: PositionIndex
-    key: tuple
-
-    @property
-    def format(self) -> str:
-        """The markup format the document was read as (see `Analyses.key`)."""
-        return self.key[3]
 
 
 class Analyses:
@@ -224,49 +190,44 @@ class Analyses:
         from unspun.lsp.convert import fix_all_edits
 
         engine = self.engine
-        if engine is None or len(res.key) < 5:  # (no engine, or an analysis made without one)
+        if engine is None:
             return fix_all_edits(res.analysis, res.index)
-        options, fmt, max_chars = res.key[2], res.format, res.key[4]
+        key = res.key
 
         def findings_of(text: str):
             # (read as the document's analysis reads it: only the first `max_chars` characters)
-            prose = markup.extract(text[:max_chars] if max_chars else text, fmt)
-            eng = engine.with_options(replace(options, allow=options.allow | prose.ignored))
-            return eng.analyze(text, segments=prose.segments).findings
+            return pipeline.check(text, key.format, engine, key.options, max_chars=key.max_chars).analysis.findings
 
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, fix_all_edits, res.analysis, res.index, findings_of, fmt)
+        return await loop.run_in_executor(self.executor, fix_all_edits, res.analysis, res.index, findings_of, key.format)
 
     # -- analyses -----------------------------------------------------------------------------------------
-    def key(self, doc: DocumentState, options: Options) -> tuple:
-        return (doc.version, self.generation, options, format_of(doc), self.max_chars)
+    def key(self, snap: DocumentSnapshot) -> AnalysisKey:
+        assert snap.options is not None
+        return AnalysisKey(snap.version, self.generation, snap.options, snap.format, self.max_chars)
 
-    def current(self, doc: DocumentState, options: Options) -> Result | None:
-        key = self.key(doc, options)
-        if doc.result is not None and doc.result_key == key and doc.result_index is not None:
-            return Result(doc.result, doc.result_index, key)
-        return None
+    def current(self, snap: DocumentSnapshot) -> Result | None:
+        res = snap.doc.result
+        return res if res is not None and res.key == self.key(snap) else None
 
     async def analyze(
-        self, doc: DocumentState, options: Options, progress: Callable[[], Progress | None] | None = None,
+        self, snap: DocumentSnapshot, progress: Callable[[], Progress | None] | None = None,
         early: Callable[[Result], None] | None = None,
     ) -> Result | None:
-        """The analysis of the document's current text with these options (None if cancelled).
+        """The analysis of a snapshot of a document, with its options (None if cancelled).
 
         `early` is called (on the event loop) with a quick, incomplete result first when a run starts here on
         much new text that reads as spun (see the module documentation)."""
-        if self.engine is None:
+        if self.engine is None or snap.options is None:
             return None
-        hit = self.current(doc, options)
+        hit = self.current(snap)
         if hit is not None:
             return hit
-        key = self.key(doc, options)
+        doc, key = snap.doc, self.key(snap)
         task = doc.task
         if task is None or doc.task_key != key or (task.done() and (task.cancelled() or task.exception() is not None)):
             doc.task_key = key
-            doc.task = asyncio.ensure_future(
-                self._run(doc, key, doc.index, self.engine.with_options(options), progress, early)
-            )
+            doc.task = asyncio.ensure_future(self._run(doc, key, snap.index, self.engine, progress, early))
             doc.task.add_done_callback(_settled)
         assert doc.task is not None
         try:
@@ -275,40 +236,39 @@ class Analyses:
             return None
 
     async def _run(
-        self, doc: DocumentState, key: tuple, index: PositionIndex, engine: Engine, progress,
+        self, doc: DocumentState, key: AnalysisKey, index: PositionIndex, engine: Engine, progress,
         early: Callable[[Result], None] | None = None,
     ) -> Result:
         async with doc.lock:
-            if doc.result_key == key and doc.result is not None and doc.result_index is not None:
-                return Result(doc.result, doc.result_index, key)
-            if doc.cache_owner is not engine.index:
-                doc.cache, doc.cache_owner = {}, engine.index
+            if doc.result is not None and doc.result.key == key:
+                return doc.result
             loop = asyncio.get_running_loop()
             superseded = doc.superseded = threading.Event()
-            if doc.version != key[0]:
+            if doc.version != key.version:
                 raise Cancelled()  # the document changed while this run waited for the previous one
             t0 = time.perf_counter()
             stops = (doc.cancel, superseded, self.closing)
             first = _on_loop(loop, early, index, key) if early is not None else None
-            analysis, index, scanned, prepared, prose = await loop.run_in_executor(
-                self.executor, _work, engine, index, doc.cache, stops, progress, key[3], key[4], first, doc.prepared,
-                doc.prose,
+            checked = await loop.run_in_executor(
+                self.executor, _work, engine, index, doc.checks, stops, progress, key, first,
             )
-            doc.prepared, doc.prose = prepared, prose
-            doc.keep_paragraphs(analysis, prepared.masked)
-            if scanned >= SETTLE_PARAGRAPHS:
+            analysis = checked.analysis
+            doc.keep_paragraphs(analysis, checked.prepared.masked if checked.prepared is not None else None)
+            if checked.scanned >= SETTLE_PARAGRAPHS:
                 # a large text was read: what it left (scans, findings) lives as long as the document, so
                 # take it out of the collector's full passes too, or each would walk it (about 40 ms for a
                 # 100,000-word spun text) every few keystrokes. A second later: after the diagnostics are out
                 loop.call_later(SETTLE_DELAY, settle_heap)
             log.debug(
                 "analysed %s v%s: %d paragraph(s), %d scanned, %d from cache, %d finding(s), spin %.2f, %.1f ms",
-                doc.uri, key[0], len(analysis.paragraphs), scanned, len(analysis.paragraphs) - scanned,
-                len(analysis.findings), analysis.spin_score, (time.perf_counter() - t0) * 1000,
+                doc.uri, key.version, len(analysis.paragraphs), checked.scanned,
+                len(analysis.paragraphs) - checked.scanned, len(analysis.findings), analysis.spin_score,
+                (time.perf_counter() - t0) * 1000,
             )
-            if doc.version == key[0]:
-                doc.result, doc.result_key, doc.result_index = analysis, key, index
-            return Result(analysis, index, key)
+            result = Result(analysis, index, key)
+            if doc.version == key.version:
+                doc.result = result
+            return result
 
     def shutdown(self) -> None:
         self.closing.set()
@@ -341,7 +301,9 @@ def _settled(task: asyncio.Future) -> None:
         log.debug("analysis failed: %r", exc)
 
 
-def _on_loop(loop, early: Callable[[Result], None], index: PositionIndex, key: tuple) -> Callable[[Analysis], None]:
+def _on_loop(
+    loop, early: Callable[[Result], None], index: PositionIndex, key: AnalysisKey
+) -> Callable[[Analysis], None]:
     """A function for the worker thread that hands a quick analysis to `early` on the event loop and waits
     (at most EARLY_WAIT seconds) until `early` has run: the quick diagnostics are turned into JSON and sent
     while this thread is idle, instead of sharing the interpreter with the complete analysis, which would
@@ -363,94 +325,28 @@ def _on_loop(loop, early: Callable[[Result], None], index: PositionIndex, key: t
 
 
 def format_of(doc: DocumentState) -> str:
-    """The markup format of a document: from its languageId, else its file name, else plain text.
-
-    A generic languageId ("text", "plaintext") says less than the file name: Emacs without markdown-mode opens
-    `notes.md` as "text", and reading it as plain text would check its code blocks."""
-    fmt = markup.format_for_language(doc.language_id)
-    if fmt in (None, "plain"):
-        fmt = markup.format_for_path(doc.path) or fmt
-    return fmt or "plain"
+    """The markup format of a document: from its languageId, else its file name, else plain text (see
+    `unspun.pipeline.format_of`)."""
+    return pipeline.format_of(doc.path, doc.language_id)
 
 
 def _work(
-    engine: Engine, index: PositionIndex, cache: dict, stops: tuple[threading.Event, ...], progress_factory,
-    fmt: str = "plain", max_chars: int = 0, early: Callable[[Analysis], None] | None = None,
-    previous: Prepared | None = None, previous_prose: markup.Prose | None = None,
-):
-    """Runs on a worker thread: the prose of the text, pass 1 paragraph by paragraph for large texts, then the
-    engine's analysis (a quick one first, handed to `early`, when EARLY_CHARS of it are new and it reads as
-    spun). `previous` and `previous_prose` are what the last call for the same document returned (its cut
-    into paragraphs and its prose): only what changed since is cut and read again.
-
-    Any event in `stops` (document closed, a newer version arrived, server shutting down) or a cancel from the
-    progress UI ends the work at the next paragraph; paragraphs scanned so far stay in the cache. Past
-    `max_chars` characters (when not 0) nothing is read: the work stays bounded however large the document."""
-    full = index.text
-    checked = full[:max_chars] if max_chars and len(full) > max_chars else full
-    # the editor's last change, when it is the only one since the text `previous_prose` read
+    engine: Engine, index: PositionIndex, state: pipeline.State, stops: tuple[threading.Event, ...],
+    progress_factory: Callable[[], Progress | None] | None, key: AnalysisKey | None = None,
+    early: Callable[[Analysis], None] | None = None,
+) -> pipeline.Checked:
+    """Runs on a worker thread: `unspun.pipeline.check` of the index's text with the document's `state`, read as
+    `key` says (format, options, `max_chars`; plain text with the engine's options without a key). Any event in
+    `stops` (document closed, a newer version arrived, server shutting down) ends the work at the next batch
+    with `Cancelled`."""
+    # the editor's last change, when it is the only one since the text `state.prose` read
     edit = (index.parent, *index.edit) if index.edit is not None and index.parent is not None else None
     index.parent = None  # (read once: not kept alive with the index)
-    try:
-        prose = markup.extract(checked, fmt, previous_prose, edit if checked is full else None)
-    except Exception as e:  # noqa: BLE001 - a reader failing on odd input must not cost the user every finding
-        log.warning("could not read %s markup (%s); checking the whole text", fmt, e)
-        prose = markup.Prose(fmt, ((0, len(checked)),))
-    if prose.ignored:
-        engine = engine.with_options(replace(engine.options, allow=engine.options.allow | prose.ignored))
-    # (the stretch a reading says changed holds for the text it read: all of it, unless cut at `max_chars`)
-    # the engine reads only the checked text: given the whole of a document ten times over the limit, it would
-    # mask and cut all of it (memory and time in proportion to the whole); its findings' offsets are the same
-    prepared = engine.prepare(checked, prose.segments, previous, prose.changed if checked is full else None)
-    scanned = 0
-    todo = [chunk for chunk in prepared.chunks if chunk not in cache]
-    size = sum(map(len, todo))
-    # the words of the new paragraphs, found by their scan, kept for the complete analysis after a quick one
-    # (only for a text of moderate size: they take about 30 bytes per character while kept)
-    tokens: dict | None = {} if early is not None and EARLY_CHARS <= size <= KEEP_TOKENS_CHARS else None
-    if size >= PROGRESS_CHARS:
-        progress = progress_factory() if progress_factory is not None else None
-        if progress is not None:
-            progress.begin(f"{size // 1000} k characters")
-        done = 0
-        last = time.monotonic()
-        try:
-            for k in range(0, len(todo), SCAN_BATCH):
-                if any(e.is_set() for e in stops) or (progress is not None and progress.cancelled.is_set()):
-                    raise Cancelled()
-                chunks = todo[k : k + SCAN_BATCH]
-                batch = list(dict.fromkeys(c for c in chunks if c not in cache))
-                for chunk, scan in zip(batch, engine.scan_paragraphs(batch, tokens)):
-                    cache[chunk] = scan
-                scanned += len(batch)
-                done += sum(map(len, chunks))
-                if progress is not None and time.monotonic() - last > 0.1:
-                    last = time.monotonic()
-                    progress.report(min(99, done * 100 // size), f"{done // 1000} of {size // 1000} k characters")
-        except Cancelled:
-            if progress is not None:
-                progress.end("cancelled")
-            raise
-        if progress is not None:
-            progress.end("done")
-    else:
-        scanned = len(set(todo))  # the engine scans identical paragraphs once
-    if any(e.is_set() for e in stops):
-        raise Cancelled()
-    if early is not None and size >= EARLY_CHARS:
-        quick = engine.analyze(checked, prose.segments, Incremental(cache, prepared, tokens), quick=True)
-        if not quick.deferred_words:
-            return quick, index, scanned, prepared, prose  # nothing was left out: this is the whole analysis
-        early(quick)
-        if any(e.is_set() for e in stops):
-            raise Cancelled()
-    try:
-        analysis = engine.analyze(
-            checked, prose.segments, Incremental(cache, prepared, tokens), stop=lambda: any(e.is_set() for e in stops)
-        )
-    except Stopped:
-        raise Cancelled() from None
-    return analysis, index, scanned, prepared, prose
+    hooks = pipeline.Hooks(stop=lambda: any(e.is_set() for e in stops), progress=progress_factory, early=early)
+    return pipeline.check(
+        index.text, key.format if key else "plain", engine, key.options if key else None,
+        max_chars=key.max_chars if key else 0, state=state, hooks=hooks, edit=edit,
+    )
 
 
 def read_lexicon(path: str) -> tuple[Lexicon, list]:

@@ -5,6 +5,7 @@ spin score of a document and of each paragraph. Each takes one object argument."
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -82,13 +83,13 @@ async def cmd_fix_all(ls: UnspunServer, *args):
     doc = ls.docs.get(arg["uri"])
     if doc is None:
         raise JsonRpcInvalidParams(message=f"document not open: {arg['uri']}")
-    _checked, res = await ls.analysis_of(doc)
+    res = await ls.analysis_of(await ls.snapshot(doc))
     if res is None:
         return {"applied": False}
     edits = await ls.analyses.fix_all_edits(res)
     if not edits:
         return {"applied": True, "edits": 0}
-    edit = convert.workspace_edit(doc.uri, res.key[0], edits, ls.client)
+    edit = convert.workspace_edit(doc.uri, res.key.version, edits, ls.client)
     result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="unspun: fix all"))
     return {"applied": bool(result and result.applied), "edits": len(edits)}
 
@@ -105,7 +106,7 @@ async def cmd_replace(ls: UnspunServer, *args):
         ls.tell("the document changed since this fix was offered; ask for the fix again", types.MessageType.Info)
         return {"applied": False}
     try:
-        lsp_range = ls.protocol._converter.structure(rng, types.Range)
+        lsp_range = _converter().structure(rng, types.Range)
     except Exception as e:  # noqa: BLE001
         raise JsonRpcInvalidParams(message=f"invalid range: {e}") from None
     edit = convert.workspace_edit(doc.uri, doc.version, [types.TextEdit(range=lsp_range, new_text=arg["newText"])], ls.client)
@@ -118,10 +119,18 @@ async def cmd_spin_scores(ls: UnspunServer, *args):
     doc = ls.docs.get(arg["uri"])
     if doc is None:
         raise JsonRpcInvalidParams(message=f"document not open: {arg['uri']}")
-    _checked, res = await ls.analysis_of(doc)
+    res = await ls.analysis_of(await ls.snapshot(doc))
     if res is None:
         return None
-    return convert.spin_report(res.analysis, res.index, res.key[2].spin_threshold, res.key[0])
+    return convert.spin_report(res.analysis, res.index, res.key.options.spin_threshold, res.key.version)
+
+
+@functools.cache
+def _converter():
+    """lsprotocol's converter between the protocol's JSON and its types (made once: it is costly to build)."""
+    from lsprotocol.converters import get_converter
+
+    return get_converter()
 
 
 def register(ls: UnspunServer) -> None:

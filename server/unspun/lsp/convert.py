@@ -2,8 +2,8 @@
 
 Positions follow the LSP: lines end at `\\n`, `\\r\\n` or `\\r` (never at other Unicode breaks), columns count
 code units of the negotiated position encoding (UTF-16 unless the client offered another one). `PositionIndex`
-is built once per document version, so converting thousands of findings costs a binary search each (pygls'
-`TextDocument.client_position_at_offset` re-splits the whole document for every call).
+(`unspun.positions`) is built once per document version, so converting thousands of findings costs a binary
+search each (pygls' `TextDocument.client_position_at_offset` re-splits the whole document for every call).
 
 Nothing here detects anything: every function maps engine results onto protocol types.
 """
@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import accumulate
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from lsprotocol import types
 
+from unspun import positions
 from unspun.engine.fixer import fix_edits, fix_until_stable
 from unspun.engine.model import Analysis, Finding, Findings, Kind
 from unspun.lsp.client import ClientFeatures
@@ -41,100 +39,13 @@ CMD_REPLACE = "unspun.replace"
 CMD_SPIN_SCORES = "unspun.spinScores"
 COMMANDS = [CMD_IGNORE, CMD_ALLOW, CMD_FIX_ALL, CMD_REPLACE, CMD_SPIN_SCORES]
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 # -- positions -------------------------------------------------------------------------------------------
 
-class PositionIndex:
-    """Code-point offsets <-> LSP positions for one text."""
-
-    def __init__(self, text: str, encoding: str | None = "utf-16"):
-        self.text = text
-        #: when made by `replaced`: the text before and the edit (start, end in it, end in this text)
-        self.parent: str | None = None
-        self.edit: tuple[int, int, int] | None = None
-        #: the text holds a carriage return (kept: an edit's index is then built afresh)
-        self._cr = "\r" in text
-        if self._cr:
-            self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
-        else:  # the common case, several times faster on a long document
-            self.starts = [0, *accumulate(len(line) + 1 for line in text.split("\n"))][:-1]
-        enc = str(getattr(encoding, "value", encoding) or "utf-16").lower()
-        self.encoding = enc if enc in ("utf-8", "utf-16", "utf-32") else "utf-16"
-        if self.encoding == "utf-32":
-            self._identity = True
-        elif self.encoding == "utf-16":
-            self._identity = text.isascii() or _ASTRAL.search(text) is None
-        else:
-            self._identity = text.isascii()
-
-    def replaced(self, start: int, end: int, new: str) -> PositionIndex:
-        """The index of this text with [start, end) replaced by `new`, reusing the lines the edit leaves alone
-        (a keystroke in a long document then costs a shift of the later line starts, not a rescan of it)."""
-        text = self.text[:start] + new + self.text[end:]
-        if self._cr or "\r" in new or not self._identity:
-            return self._afresh(text, start, end, new)
-        idx = PositionIndex.__new__(PositionIndex)
-        idx.text, idx.encoding, idx._cr = text, self.encoding, False
-        idx.parent, idx.edit = self.text, (start, end, start + len(new))
-        idx._identity = self.encoding == "utf-32" or (
-            new.isascii() or (self.encoding == "utf-16" and _ASTRAL.search(new) is None)
-        )
-        if not idx._identity:
-            return self._afresh(text, start, end, new)
-        starts = self.starts
-        first = bisect_right(starts, start) - 1  # the line the edit begins on keeps its start
-        last = bisect_right(starts, end)  # lines from here on start after the edit: they only move
-        delta = len(new) - (end - start)
-        a = starts[first]
-        if last < len(starts):  # the line breaks between the edit's first line and the next unedited line
-            stop = starts[last] + delta
-            middle = [a + i + 1 for i, c in enumerate(text[a : stop - 1]) if c == "\n"]
-        else:
-            middle = [a + i + 1 for i, c in enumerate(text[a:]) if c == "\n"]
-        idx.starts = starts[: first + 1] + middle + [x + delta for x in starts[last:]]
-        return idx
-
-    def _afresh(self, text: str, start: int, end: int, new: str) -> PositionIndex:
-        idx = PositionIndex(text, self.encoding)
-        idx.parent, idx.edit = self.text, (start, end, start + len(new))
-        return idx
-
-    @property
-    def line_count(self) -> int:
-        return len(self.starts)
-
-    def line_end(self, line: int) -> int:
-        """Offset of the end of a line's content (before its line break)."""
-        if line + 1 < len(self.starts):
-            end = self.starts[line + 1]
-            return end - 2 if self.text.startswith("\r\n", end - 2) else end - 1
-        return len(self.text)
-
-    def units(self, s: str) -> int:
-        if self._identity or self.encoding == "utf-32":
-            return len(s)
-        if self.encoding == "utf-16":
-            return len(s) + len(_ASTRAL.findall(s))
-        return len(s.encode("utf-8", "surrogatepass"))
-
-    def line_col(self, offset: int) -> tuple[int, int]:
-        """(line, character) of a code-point offset, characters in the position encoding."""
-        offset = min(max(offset, 0), len(self.text))
-        line = bisect_right(self.starts, offset) - 1
-        start = self.starts[line]
-        return line, (offset - start if self._identity else self.units(self.text[start:offset]))
-
-    def line_cols(self, offsets: list[int]) -> list[tuple[int, int]]:
-        """`line_col` of many offsets at once (one vectorised search for a text without astral characters)."""
-        if not self._identity or len(offsets) < 64:
-            return [self.line_col(o) for o in offsets]
-        at = np.clip(np.asarray(offsets, dtype=np.int64), 0, len(self.text))
-        starts = np.asarray(self.starts, dtype=np.int64)
-        lines = np.searchsorted(starts, at, side="right") - 1
-        return list(zip(lines.tolist(), (at - starts[lines]).tolist()))
+class PositionIndex(positions.PositionIndex):
+    """Code-point offsets <-> LSP positions for one text (`unspun.positions.PositionIndex` with the protocol's
+    types)."""
 
     def position(self, offset: int) -> types.Position:
         line, col = self.line_col(offset)
@@ -149,17 +60,7 @@ class PositionIndex:
 
     def offset(self, pos: types.Position) -> int:
         """The offset of a client position; past the end of a line means its end, past the last line the end."""
-        if pos.line >= len(self.starts):
-            return len(self.text)
-        start, end = self.starts[pos.line], self.line_end(pos.line)
-        if self._identity:
-            return min(start + pos.character, end)
-        units = 0
-        i = start
-        while i < end and units < pos.character:
-            units += self.units(self.text[i])
-            i += 1
-        return i
+        return self.offset_at(pos.line, pos.character)
 
     def offsets(self, rng: types.Range) -> tuple[int, int]:
         a, b = self.offset(rng.start), self.offset(rng.end)

@@ -19,8 +19,8 @@ from unspun.lsp import convert
 from unspun.lsp.documents import DocumentState
 
 if TYPE_CHECKING:
-    from unspun.lsp.analysis import Result
     from unspun.lsp.session import UnspunServer
+    from unspun.lsp.snapshot import DocumentSnapshot, Result
 
 log = logging.getLogger("unspun.lsp")
 
@@ -47,37 +47,39 @@ class Publisher:
         doc.debounce = None
         if srv.docs.get(doc.uri) is not doc:
             return  # closed (or re-opened as a new document) meanwhile
-        version = doc.version
         try:
-            checked, res = await srv.analysis_of(doc, lambda early: self._push_early(doc, version, early))
+            snap = await srv.snapshot(doc)
+            res = await srv.analysis_of(snap, lambda early: self._push_early(snap, early))
         except Exception:  # noqa: BLE001 - a failed analysis must not stop later ones
             log.exception("analysis of %s failed", doc.uri)
             return
+        version = snap.version
         if srv.docs.get(doc.uri) is not doc or doc.version != version:
             return  # stale: the newer version publishes for itself
-        if checked and res is None:
+        if snap.checked and res is None:
             return  # cancelled
-        if res is not None and res.key != srv.current_key(doc):
-            return  # settings changed meanwhile; a refresh is on its way
-        settings = srv.settings_for(doc)
-        stamp = (res.key if res is not None else version, srv.settings_generation, tuple(sorted(settings.severity.items())))
+        if doc.refreshes != snap.refreshes:
+            return  # settings, ignores or the engine changed meanwhile; a refresh is on its way
+        settings = snap.settings
+        stamp = (res.key if res is not None else version, snap.settings_generation, tuple(sorted(settings.severity.items())))
         if doc.published == stamp:
             return  # already sent exactly this
         doc.published = stamp
         items = (
-            doc.diagnostics_text.json(res.analysis, res.index, settings, version, res.key[2].spin_threshold)
+            doc.diagnostics_text.json(res.analysis, res.index, settings, version, res.key.options.spin_threshold)
             if res is not None else "[]"
         )
         self._send(doc, version, items)
 
-    def _push_early(self, doc: DocumentState, version: int, res: Result) -> None:
+    def _push_early(self, snap: DocumentSnapshot, res: Result) -> None:
         """Push a quick analysis (all but some open-vocabulary findings) while the complete one is computed:
         only while its version is current and its settings still apply. The complete push follows."""
-        srv = self.server
-        if srv.docs.get(doc.uri) is not doc or doc.version != version or res.key != srv.current_key(doc):
+        srv, doc, version = self.server, snap.doc, snap.version
+        if srv.docs.get(doc.uri) is not doc or doc.version != version or doc.refreshes != snap.refreshes:
             return
-        settings = srv.settings_for(doc)
-        self._send(doc, version, doc.diagnostics_text.json(res.analysis, res.index, settings, version, res.key[2].spin_threshold))
+        self._send(doc, version, doc.diagnostics_text.json(
+            res.analysis, res.index, snap.settings, version, res.key.options.spin_threshold
+        ))
         log.debug("pushed %d early diagnostic(s) for %s v%s", len(res.analysis.findings), doc.uri, version)
 
     def _send(self, doc: DocumentState, version: int, items: str) -> None:
@@ -94,6 +96,8 @@ class Publisher:
     def refresh(self, doc: DocumentState | None = None) -> None:
         """Settings, ignores or allow-lists changed: re-deliver (one document, or all)."""
         srv = self.server
+        for d in [doc] if doc is not None else srv.docs:
+            d.refreshes += 1  # (what was computed before this may not go out: see `publish`)
         if srv.client.push_diagnostics:
             for d in [doc] if doc is not None else srv.docs:
                 self.schedule(d, 0)
@@ -106,13 +110,12 @@ class Publisher:
         doc = srv.docs.get(params.text_document.uri)
         if doc is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        checked, res = False, None
         for _ in range(5):  # the document may change while we work: answer for its newest version
-            version = doc.version
-            checked, res = await srv.analysis_of(doc)
-            if doc.version == version:
+            snap = await srv.snapshot(doc)
+            res = await srv.analysis_of(snap)
+            if doc.version == snap.version:
                 break
-        if res is None and checked:
+        if res is None and snap.checked:
             # cancelled or overtaken by edits: ask the client to ask again rather than clear its diagnostics
             raise JsonRpcException(
                 code=types.LSPErrorCodes.ServerCancelled.value,
@@ -121,11 +124,11 @@ class Publisher:
             )
         if res is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        settings = srv.settings_for(doc)
-        salt = hash((res.key[2], res.key[3:], tuple(sorted(settings.severity.items())))) & 0xFFFFFFFF
-        result_id = f"{res.key[0]}:{res.key[1]}:{srv.settings_generation}:{salt:x}"
+        key, settings = res.key, snap.settings
+        salt = hash((key.options, key.format, key.max_chars, tuple(sorted(settings.severity.items())))) & 0xFFFFFFFF
+        result_id = f"{key.version}:{key.generation}:{snap.settings_generation}:{salt:x}"
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         # the report as JSON (its items are plain dicts, see `convert.diagnostics`)
-        items = convert.diagnostics(res.analysis, res.index, settings, res.key[0], res.key[2].spin_threshold)
+        items = convert.diagnostics(res.analysis, res.index, settings, key.version, key.options.spin_threshold)
         return {"kind": "full", "resultId": result_id, "items": items}  # type: ignore[return-value]

@@ -14,53 +14,55 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from unspun import pipeline
 from unspun.engine.model import Analysis
-from unspun.lsp.convert import DiagnosticsText
+from unspun.lsp.convert import DiagnosticsText, PositionIndex
+
+if TYPE_CHECKING:
+    from unspun.lsp.snapshot import AnalysisKey, Result
 
 #: cached scans of paragraphs no longer in the document that may stay until the next clean-up
 STALE_PARAGRAPHS = 64
-from unspun.lsp.convert import PositionIndex
 
 
 @dataclass(eq=False)
 class DocumentState:
+    # -- the text, kept in sync with the client (this module) --------------------------------------------
     uri: str
     text: str
     version: int | None = None
     language_id: str = ""
     encoding: str = "utf-16"
+    # -- the user's ignores (`unspun.lsp.commands`) -------------------------------------------------------
     #: phrases (lexicon form) ignored in this document by the user ("ignore in this document")
     ignored: set[str] = field(default_factory=set)
-    #: paragraph text -> engine pass-1 scan, valid for `cache_owner` (the engine that filled it)
-    cache: dict[str, Any] = field(default_factory=dict)
-    cache_owner: object | None = None
-    #: the text the last analysis read, cut into paragraphs (`Engine.prepare`): the next one splits only what
-    #: changed
-    prepared: Any = None
-    #: the prose the last analysis read (`markup.extract`): the next one reads only the chunk an edit changed
-    prose: Any = None
-    #: the latest analysis and what it was computed for (see `unspun.lsp.analysis.Analyses.key`)
-    result: Analysis | None = None
-    result_key: tuple | None = None
-    result_index: PositionIndex | None = None
+    # -- analysis (`unspun.lsp.analysis`) -----------------------------------------------------------------
+    #: what the checks of this document keep between versions: the paragraph cache (text -> pass-1 scan), the
+    #: last version's paragraphs and prose (the next check reads again only what changed)
+    checks: pipeline.State = field(default_factory=pipeline.State)
+    #: the latest analysis and what it was computed for
+    result: Result | None = None
     #: the analysis being computed now, what for, and how to cancel it
     task: asyncio.Future | None = None
-    task_key: tuple | None = None
+    task_key: AnalysisKey | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
     #: set when a newer version makes the running analysis pointless
     superseded: threading.Event = field(default_factory=threading.Event)
+    # -- delivery (`unspun.lsp.diagnostics`) --------------------------------------------------------------
     #: pending debounced re-analysis
     debounce: asyncio.TimerHandle | None = None
     #: the version whose diagnostics were last pushed (to never push an older one after a newer one)
     published: tuple | None = None
     #: the pushed diagnostics as JSON text, kept per finding between versions
     diagnostics_text: DiagnosticsText = field(default_factory=DiagnosticsText)
+    #: how many times the diagnostics were asked to be delivered again (`Publisher.refresh`)
+    refreshes: int = 0
     _index: PositionIndex | None = None
     _lock: asyncio.Lock | None = None
 
@@ -104,10 +106,11 @@ class DocumentState:
         """Drop cached scans of paragraphs no longer in the analysed text (`text`: the text the engine scanned,
         i.e. the document with its non-prose parts masked, when that differs from `analysis.text`)."""
         text = analysis.text if text is None else text
-        if len(self.cache) <= len(analysis.paragraphs) + STALE_PARAGRAPHS:
+        cache = self.checks.cache
+        if len(cache) <= len(analysis.paragraphs) + STALE_PARAGRAPHS:
             return  # a few stale scans cost less memory than finding them costs time on every keystroke
         live = {text[s:e] for s, e, _ in analysis.paragraphs}
-        self.cache = {k: v for k, v in self.cache.items() if k in live}
+        self.checks.cache = {k: v for k, v in cache.items() if k in live}
 
 
 def _key(uri: str) -> str:

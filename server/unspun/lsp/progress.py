@@ -14,7 +14,7 @@ import threading
 
 from lsprotocol import types
 
-from unspun.lsp.analysis import Progress
+from unspun.pipeline import Progress
 
 log = logging.getLogger("unspun.lsp")
 _ids = itertools.count(1)

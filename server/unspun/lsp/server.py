@@ -1,9 +1,11 @@
 """The unspun language server: thin handlers over the modules beside this one, and `run()`.
 
-session.py holds the shared state, documents.py the text, analysis.py runs the engine off the message loop,
-convert.py maps findings to protocol values, diagnostics.py delivers them, commands.py implements the commands
-behind code actions, settings.py validates configuration, allowlist.py edits `unspun.toml`. A handler here
-fetches the document, awaits its analysis and hands the result to a converter.
+session.py holds the shared state, documents.py the text, snapshot.py what one request sees of a document,
+analysis.py runs the checking pipeline (`unspun.pipeline`) off the message loop, convert.py maps findings to
+protocol values, diagnostics.py delivers them, commands.py implements the commands behind code actions,
+settings.py validates configuration, allowlist.py edits `unspun.toml`, pygls_adapter.py holds the few uses of
+pygls internals. A handler here fetches the document, takes one snapshot of it, awaits its analysis and hands
+the result to a converter.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from pygls.exceptions import JsonRpcContentModified
 
 from unspun import __version__
 from unspun.engine.fixer import fix_edits
-from unspun.lsp import commands, convert, logs, parentwatch, settings as settings_mod
+from unspun.lsp import commands, convert, logs, parentwatch, pygls_adapter, settings as settings_mod
 from unspun.lsp.client import ClientFeatures
 from unspun.lsp.session import UnspunServer
+from unspun.lsp.snapshot import DocumentSnapshot, Result
 
 log = logging.getLogger("unspun.lsp")
 
@@ -55,7 +58,7 @@ def initialize(ls: UnspunServer, params: types.InitializeParams) -> None:
 
 
 async def initialized(ls: UnspunServer, params: types.InitializedParams) -> None:
-    await ls.load_configuration()  # documents opened meanwhile wait for this (UnspunServer.analysis_of)
+    await ls.load_configuration()  # documents opened meanwhile wait for this (UnspunServer.snapshot)
 
 
 async def did_change_configuration(ls: UnspunServer, params: types.DidChangeConfigurationParams) -> None:
@@ -103,12 +106,12 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
     want_all = bool(only) and convert.kind_requested(only, convert.FIX_ALL_KIND)
     if doc is None or not (want_fixes or want_all):
         return []
-    version = doc.version
-    _checked, res = await ls.analysis_of(doc)
-    _still_current(ls, doc, res, version)
+    snap = await ls.snapshot(doc)
+    res = await ls.analysis_of(snap)
+    _still_current(ls, snap, res)
     if res is None:
         return []
-    ref = convert.DocRef(doc.uri, res.key[0], in_workspace=ls.root_of(doc) is not None)
+    ref = convert.DocRef(doc.uri, res.key.version, in_workspace=ls.root_of(doc) is not None)
     actions: list = []
     if want_fixes:
         start, end = res.index.offsets(params.range)
@@ -120,19 +123,20 @@ async def code_action(ls: UnspunServer, params: types.CodeActionParams):
         defer = ls.client.resolve_edit and convert.FIX_ALL_KIND not in (only or ())
         edits = None if defer or not fix_edits(res.analysis.findings) else await ls.analyses.fix_all_edits(res)
         if edits is not None:
-            _still_current(ls, doc, res, version)  # (the fixed text was analysed again meanwhile)
+            _still_current(ls, snap, res)  # (the fixed text was analysed again meanwhile)
         action = convert.fix_all_action(res.analysis, ref, res.index, ls.client, defer, res.format, edits)
         if action is not None:
             actions.append(action)
     return actions
 
 
-def _still_current(ls: UnspunServer, doc, res, version) -> None:
+def _still_current(ls: UnspunServer, snap: DocumentSnapshot, res: Result | None) -> None:
     """Raise ContentModified (-32801) when the document moved on (edited, closed or reopened) while its
     analysis ran: edits computed for an older text must not reach a client that applies them to the newer one
     (one without versioned `documentChanges` could not tell), and an analysis the newer version cut short must
-    not read as "nothing to fix". `version`: the document's version when the request arrived."""
-    moved = doc.version != (version if res is None else res.key[0])
+    not read as "nothing to fix". `snap`: the document when the request arrived."""
+    doc = snap.doc
+    moved = doc.version != (snap.version if res is None else res.key.version)
     if ls.docs.get(doc.uri) is not doc or moved:
         raise JsonRpcContentModified(f"{doc.uri} changed (now version {doc.version}) while the request was computed")
 
@@ -144,13 +148,13 @@ async def resolve_code_action(ls: UnspunServer, action: types.CodeAction) -> typ
     doc = ls.docs.get(data["uri"])
     if doc is None:
         return action
-    version = doc.version
-    _checked, res = await ls.analysis_of(doc)
-    _still_current(ls, doc, res, version)
+    snap = await ls.snapshot(doc)
+    res = await ls.analysis_of(snap)
+    _still_current(ls, snap, res)
     if res is not None:
         edits = await ls.analyses.fix_all_edits(res)
-        _still_current(ls, doc, res, version)
-        action.edit = convert.workspace_edit(doc.uri, res.key[0], edits, ls.client)
+        _still_current(ls, snap, res)
+        action.edit = convert.workspace_edit(doc.uri, res.key.version, edits, ls.client)
     return action
 
 
@@ -158,7 +162,7 @@ async def hover(ls: UnspunServer, params: types.HoverParams):
     doc = ls.docs.get(params.text_document.uri)
     if doc is None:
         return None
-    _checked, res = await ls.analysis_of(doc)
+    res = await ls.analysis_of(await ls.snapshot(doc))
     if res is None:
         return None
     off = res.index.offset(params.position)
@@ -167,7 +171,7 @@ async def hover(ls: UnspunServer, params: types.HoverParams):
         return None
     inner = [f for f in found if f.start <= off < f.end] or found
     # the options the analysis was made with (settings, then the project's configuration): its threshold
-    threshold = res.key[2].spin_threshold
+    threshold = res.key.options.spin_threshold
     return convert.hover(inner[0], res.analysis, res.index, threshold, ls.client.markdown_hover)
 
 
@@ -176,12 +180,16 @@ async def will_save_wait_until(ls: UnspunServer, params: types.WillSaveTextDocum
     if doc is None or not ls.settings.fix_all_on_save or params.reason != types.TextDocumentSaveReason.Manual:
         return []
     version = doc.version
+
+    async def analysis():
+        return await ls.analysis_of(await ls.snapshot(doc))
+
     try:
-        _checked, res = await asyncio.wait_for(ls.analysis_of(doc), WILL_SAVE_BUDGET)
+        res = await asyncio.wait_for(analysis(), WILL_SAVE_BUDGET)
     except asyncio.TimeoutError:
         log.info("fix on save skipped for %s: the analysis took too long", doc.uri)
         return []
-    if res is None or res.key[0] != version or doc.version != version:
+    if res is None or res.key.version != version or doc.version != version:
         return []
     edits = await ls.analyses.fix_all_edits(res)
     return edits if doc.version == version else []
@@ -230,4 +238,4 @@ def run(host: str | None = None, port: int | None = None, log_level: str = "info
         proto_out = sys.stdout.buffer
     sys.stdout = sys.stderr
     transport.run_stdio(ls, sys.stdin.buffer, proto_out)
-    return 0 if ls.protocol._shutdown else 1
+    return 0 if pygls_adapter.shut_down(ls.protocol) else 1

@@ -14,13 +14,14 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from unspun import __version__, config as config_mod, untrusted
-from unspun.lsp import allowlist, convert, logs, settings as settings_mod
-from unspun.lsp.analysis import Analyses, Result, resolve_path
+from unspun.lsp import allowlist, convert, logs, pygls_adapter, settings as settings_mod
+from unspun.lsp.analysis import Analyses, format_of, resolve_path
 from unspun.lsp.client import ClientFeatures
 from unspun.lsp.diagnostics import Publisher
 from unspun.lsp.documents import DocumentState, DocumentStore
 from unspun.lsp.progress import bridge
 from unspun.lsp.protocol import UnspunProtocol
+from unspun.lsp.snapshot import DocumentSnapshot, Result
 
 log = logging.getLogger("unspun.lsp")
 
@@ -156,9 +157,6 @@ class UnspunServer(LanguageServer):
         if self.ready is not None:
             self.ready.set()
 
-    def current_key(self, doc: DocumentState) -> tuple:
-        return self.analyses.key(doc, self.options_for(doc))
-
     def _project_lexicons(self, roots: list[str], settings: settings_mod.Settings) -> tuple[tuple[str, ...], list[str]]:
         """The `lexicons` of the configuration files at the workspace folders (the engine is shared by every
         document, so these apply to the whole workspace), and a problem for each one refused.
@@ -238,12 +236,10 @@ class UnspunServer(LanguageServer):
         return self.project_config(doc).options(base, skip=self.explicit_settings)
 
     # -- analysis -----------------------------------------------------------------------------------------
-    async def analysis_of(
-        self, doc: DocumentState, early: Callable[[Result], None] | None = None
-    ) -> tuple[bool, Result | None]:
-        """(whether the document is checked, its analysis for the current version -- None if cancelled).
-
-        `early`: see `Analyses.analyze`."""
+    async def snapshot(self, doc: DocumentState) -> DocumentSnapshot:
+        """The document as a request sees it, taken once per request: its text, version, format, whether it is
+        checked, its options and settings (read after the configuration arrived and the project configuration
+        and lexicon files were looked at, off the message loop)."""
         if self.ready is not None and not self.ready.is_set():
             try:
                 await asyncio.wait_for(self.ready.wait(), CONFIG_WAIT * 2)
@@ -254,17 +250,31 @@ class UnspunServer(LanguageServer):
         root = self.root_of(doc)
         if root is not None:  # read the project configuration off the message loop (it is read, not trusted)
             await loop.run_in_executor(None, self.configs.prefetch, doc.path, root)
-        if not self.checks(doc):
-            return False, None
-        roots = self.roots()
-        problems = await self.analyses.lexicons_changed(self.engine_settings, roots[0] if roots else None)
-        if problems is not None:
-            for p in problems:
-                self.tell(p, once=True)
-            self.publisher.refresh()
-        name = doc.uri.rsplit("/", 1)[-1]
+        checked = self.checks(doc)
+        if checked:
+            roots = self.roots()
+            problems = await self.analyses.lexicons_changed(self.engine_settings, roots[0] if roots else None)
+            if problems is not None:
+                for p in problems:
+                    self.tell(p, once=True)
+                self.publisher.refresh()
+        # (from here on nothing waits: what follows is one version of the document)
+        return DocumentSnapshot(
+            doc=doc, text=doc.text, version=doc.version, index=doc.index, format=format_of(doc), checked=checked,
+            options=self.options_for(doc) if checked else None, settings=self.settings_for(doc),
+            settings_generation=self.settings_generation, refreshes=doc.refreshes,
+        )
+
+    async def analysis_of(self, snap: DocumentSnapshot, early: Callable[[Result], None] | None = None) -> Result | None:
+        """The analysis of a snapshot of a document (None if it is not checked, or cancelled).
+
+        `early`: see `Analyses.analyze`."""
+        if not snap.checked:
+            return None
+        loop = asyncio.get_running_loop()
+        name = snap.uri.rsplit("/", 1)[-1]
         factory = (lambda: bridge(self, loop, f"unspun: checking {name}")) if self.client.work_done_progress else None
-        return True, await self.analyses.analyze(doc, self.options_for(doc), factory, early)
+        return await self.analyses.analyze(snap, factory, early)
 
     def shutdown(self) -> None:
         for doc in self.docs:
@@ -272,9 +282,7 @@ class UnspunServer(LanguageServer):
             if doc.debounce is not None:
                 doc.debounce.cancel()
         self.analyses.shutdown()
-        if self._thread_pool:  # pygls' pool reads stdin; do not wait for a read that may never return
-            self._thread_pool.shutdown(wait=False, cancel_futures=True)
-            self._thread_pool = None
+        pygls_adapter.stop_thread_pool(self)  # pygls' pool reads stdin; do not wait for a read that may never return
         super().shutdown()
 
 

@@ -16,22 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from unspun.documents import PROSE_EXTENSIONS
 from unspun.engine import spinscore
 from unspun.engine.analyzer import SUBSTITUTION_MODES, Options
 from unspun.engine.model import Kind
+from unspun.markup.registry import DEFAULT_LANGUAGES, PROSE_EXTENSIONS
 
 SECTION = "unspun"
 
 SEVERITIES = ("error", "warning", "information", "hint")
 _SEVERITY_ALIASES = {"info": "information", "warn": "warning", "err": "error"}
 KINDS = tuple(k.value for k in Kind)
-
-#: languageIds checked by default (compared case-insensitively; "*" checks every document)
-DEFAULT_LANGUAGES = (
-    "plaintext", "text", "markdown", "gfm", "mdx", "quarto", "latex", "tex", "bibtex", "restructuredtext",
-    "rst", "asciidoc", "org", "html", "typst", "git-commit", "gitcommit",
-)
 
 #: keys editor extensions keep in the same section for themselves (e.g. vscode-languageclient's
 #: `unspun.trace.server`); accepted silently

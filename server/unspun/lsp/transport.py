@@ -30,6 +30,8 @@ import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from unspun.lsp.pygls_adapter import send_message, shut_down, use_stop_event
+
 log = logging.getLogger("unspun.lsp")
 
 #: the largest frame body accepted, in bytes (64 MiB)
@@ -302,14 +304,15 @@ async def serve(protocol, frames: FrameReader, stop: threading.Event) -> None:
             data = decode(body)
         except Invalid as e:
             log.error("%s", e)
-            protocol._send_data({"jsonrpc": "2.0", "id": e.msg_id, "error": {"code": e.code, "message": str(e)}})
+            send_message(protocol, {"jsonrpc": "2.0", "id": e.msg_id, "error": {"code": e.code, "message": str(e)}})
             continue
         try:
             protocol.handle_message(protocol.structure_message(data))
         except Exception as e:  # noqa: BLE001 - one message must never stop the server
             log.error("could not handle a %s message: %s", data.get("method", "response"), e)
             if "method" in data and data.get("id") is not None:
-                protocol._send_data(
+                send_message(
+                    protocol,
                     {"jsonrpc": "2.0", "id": data["id"], "error": {"code": -32603, "message": f"Internal error: {e}"}}
                 )
 
@@ -357,7 +360,7 @@ def run_stdio(server, stdin, stdout) -> None:
     """Serve `server` (a pygls LanguageServer) over a pair of binary streams until `exit` or the end of input."""
     from pygls.io_ import StdoutWriter
 
-    server._stop_event = stop = threading.Event()
+    use_stop_event(server, stop := threading.Event())
     server.protocol.set_writer(StdoutWriter(stdout))
     frames = FrameReader(StdinChunks(stdin).read)
     try:
@@ -373,7 +376,7 @@ def run_stdio(server, stdin, stdout) -> None:
 def run_tcp(server, host: str, port: int) -> int:
     """Serve `server` to the first client that connects to a TCP port, until it sends `exit` or disconnects;
     returns the exit code (0 after `shutdown`, 1 without)."""
-    server._stop_event = stop = threading.Event()
+    use_stop_event(server, stop := threading.Event())
 
     async def main() -> None:
         done: asyncio.Future = asyncio.get_running_loop().create_future()
@@ -399,4 +402,4 @@ def run_tcp(server, host: str, port: int) -> int:
         pass
     finally:
         server.shutdown()
-    return 0 if server.protocol._shutdown else 1
+    return 0 if shut_down(server.protocol) else 1

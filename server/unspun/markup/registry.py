@@ -62,6 +62,17 @@ EXTENSIONS = {
 #: file names (no extension needed) -> format
 FILE_NAMES = {"COMMIT_EDITMSG": "commit", "MERGE_MSG": "commit", "TAG_EDITMSG": "commit", "README": "plain"}
 
+#: what an editor checks unless its settings say otherwise (`unspun.languages`, `unspun.fileExtensions`): these
+#: languageIds (compared case-insensitively; "*" would check every document) and file name endings, all of them
+#: names of prose formats in the tables above
+DEFAULT_LANGUAGES = (
+    "plaintext", "text", "markdown", "gfm", "mdx", "quarto", "latex", "tex", "bibtex", "restructuredtext",
+    "rst", "asciidoc", "org", "html", "typst", "git-commit", "gitcommit",
+)
+PROSE_EXTENSIONS = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".rst", ".tex", ".html", ".htm", ".adoc", ".asciidoc", ".org", ".bib"}
+)
+
 
 def is_code(format: str) -> bool:
     return format not in PROSE_FORMATS
