@@ -153,7 +153,7 @@ def section(ex: Example) -> str:
     parts = [
         f"## {ex.title}",
         f"`{ex.path}`: {ex.about}",
-        f"### Before and after `unspun fix`",
+        "### Before and after `unspun fix`",
         f"{len(findings)} findings; `unspun fix` applies {applied}, the ones safe to fix automatically "
         f"(struck out: the text as written; in bold: what `unspun fix` writes instead).",
         quote(marked),

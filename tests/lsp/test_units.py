@@ -294,9 +294,9 @@ def test_line_cols_of_many_offsets_equal_line_col_of_each():
     from unspun.lsp.convert import PositionIndex
 
     text = "".join(f"line {k} with words\n" if k % 7 else "\n" for k in range(300)) + "last line, no break"
-    for t in (text, text.replace("words", "w😀rds")):  # the vectorised path, and the one for astral characters
-        index = PositionIndex(t)
-        offsets = list(range(-3, len(t) + 5, 7)) + [0, len(t), len(t) - 1]
+    for t_ in (text, text.replace("words", "w😀rds")):  # the vectorised path, and the one for astral characters
+        index = PositionIndex(t_)
+        offsets = list(range(-3, len(t_) + 5, 7)) + [0, len(t_), len(t_) - 1]
         assert len(offsets) > 64
         assert index.line_cols(offsets) == [index.line_col(o) for o in offsets]
 

@@ -172,7 +172,7 @@ _SENTENCE_ENDERS = frozenset('.!?:;"“”)]')
 
 
 def sentence_ends_before(text: str, pos: int) -> bool:
-    """Whether `text[:pos]` ends a sentence: its last character other than white space is one of
+    r"""Whether `text[:pos]` ends a sentence: its last character other than white space is one of
     ``.!?:;"“”)]``, or it is empty (or a single line break). What ``re.search(r'(?:^|[.!?:;"“”)\]]\s*)$',
     text[:pos])`` answers, but looking back only over the white space before `pos` (that search reads the
     whole prefix: quadratic in a long paragraph)."""
