@@ -112,7 +112,7 @@ def _add_setting_options(g) -> None:
         g.add_argument(setting.flag, **kw)
 
 
-def _setting_flags(args) -> dict:
+def setting_flags(args) -> dict:
     """The settings the command line sets (canonical name -> typed value), checked as every front end checks
     them (a value that does not fit is a usage error); a layer for `unspun.settings.resolve`."""
     from unspun.settings import schema
@@ -225,7 +225,7 @@ class _Run:
         from unspun.settings import resolve
 
         #: what the command line sets: the top layer of `unspun.settings.resolve`, over each file's configuration
-        self.cli_settings = _setting_flags(args)
+        self.cli_settings = setting_flags(args)
         self.selection = Selection(_rule_list(args.select), _rule_list(args.ignore))
         self.base = resolve.options()
         self.language = None

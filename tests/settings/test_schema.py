@@ -149,14 +149,14 @@ def test_editor_settings_are_the_schemas():
 
 @pytest.mark.parametrize("setting", list(schema.flag_settings()), ids=lambda s: s.name)
 def test_command_line_sets_every_flag_setting(setting):
-    from unspun.cli import _setting_flags, build_parser
+    from unspun.cli import setting_flags, build_parser
 
     value = sample(setting)
     argv = ["check", "x.md"]
     for v in value if isinstance(value, list) else [value]:
         argv += [setting.flag, str(v)]
     args = build_parser().parse_args(argv)
-    assert _setting_flags(args) == {setting.name: typed(setting, value)}
+    assert setting_flags(args) == {setting.name: typed(setting, value)}
     check_parser = build_parser()._subparsers._group_actions[0].choices["check"]
     action = next(a for a in check_parser._actions if setting.flag in a.option_strings)
     assert action.help == setting.help()
@@ -168,13 +168,24 @@ def test_flag_help_shows_the_schema_default():
     assert schema.get("allow").help() == "never report this phrase (repeatable)"
 
 
-def test_command_line_values_are_checked_as_everywhere():
-    from unspun.cli import _setting_flags, _Usage, build_parser
+def test_command_line_values_are_checked_as_everywhere(tmp_path):
+    from unspun.cli import build_parser, setting_flags
 
     for flag, value in (("--min-confidence", "3"), ("--spin-threshold", "0"), ("--spin-threshold", "-1")):
         args = build_parser().parse_args(["check", flag, value, "x.md"])
-        with pytest.raises(_Usage, match=re.escape(flag) + " must be"):
-            _setting_flags(args)
+        with pytest.raises(Exception, match=re.escape(flag) + " must be " + re.escape(schema.get(args_name(flag)).accepts())):
+            setting_flags(args)
+    doc = tmp_path / "doc.md"
+    doc.write_text("Some text.\n")
+    r = subprocess.run(
+        [sys.executable, "-m", "unspun", "check", "--spin-threshold", "0", str(doc)], capture_output=True, text=True,
+        timeout=120,
+    )
+    assert r.returncode == 2 and "--spin-threshold must be a number above 0" in r.stderr, r.stderr
+
+
+def args_name(flag: str) -> str:
+    return flag.lstrip("-").replace("-", "_")
 
 
 # -- aliases, problems ---------------------------------------------------------------------------------------------
