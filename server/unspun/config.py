@@ -74,14 +74,20 @@ class _ProjectConfigBase:
 
     def values(self) -> dict[str, Any]:
         """The settings this file sets (canonical name -> typed value), a layer for `unspun.settings.resolve`."""
-        return {s.name: v for s in schema.project_settings() if (v := getattr(self, s.name)) is not None and v != _EMPTY.get(s.name)}
+        out = {}
+        for s in schema.project_settings():
+            v = getattr(self, s.name)
+            if v is not None and v != _EMPTY.get(s.name):
+                out[s.name] = v
+        return out
 
     def set_keys(self) -> set[str]:
         return set(self.values())
 
     def options(self, base: Options | None = None, skip: Iterable[str] = ()) -> Options:
         """`base` with what this file sets for the engine (keys in `skip` are left as in `base`); allow-lists
-        add up."""
+        add up. (The command line and the language server resolve a document's options with
+        `unspun.settings.resolve` instead; this is for a caller that holds engine options already.)"""
         from unspun.engine.model import Kind
 
         base = base or Options()
