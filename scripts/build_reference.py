@@ -1,17 +1,17 @@
 #!/usr/bin/env python3
 """Write the generated reference pages of the documentation from the objects that define them:
 
-- `docs/reference.md`: every project-configuration key (`unspun.config`), every editor setting
-  (`unspun.lsp.settings`) and every command-line option (`unspun.cli.build_parser`), with what it accepts and
-  its default, read from the code itself;
+- `docs/reference.md`: every project-configuration key and every editor setting, with what it accepts, its
+  default and what it means (all declared in `unspun.settings.schema`), and every command-line option
+  (`unspun.cli.build_parser`, whose settings options come from the same schema);
 - `docs/output.md`: the JSON output of `unspun check --format json`, rendered from `docs/output-schema.json`.
 
 Usage:
     python3 scripts/build_reference.py            # rewrite both pages
     python3 scripts/build_reference.py --check    # exit 1 (and say why) if a page is out of date
 
-A setting added to the code without a description here (or a description left for a setting that is gone)
-stops the script with an error, so the tables cannot fall behind the code.
+A setting is added by declaring it in `unspun.settings.schema`; this page then lists it once regenerated (and
+the test suite fails until it is).
 """
 
 from __future__ import annotations
@@ -29,33 +29,6 @@ sys.path.insert(0, str(ROOT / "server"))
 REFERENCE = ROOT / "docs" / "reference.md"
 OUTPUT_PAGE = ROOT / "docs" / "output.md"
 SCHEMA = ROOT / "docs" / "output-schema.json"
-
-#: what each editor setting does (names, types and defaults come from `unspun.lsp.settings`)
-SETTING_MEANINGS = {
-    "kinds": "which kinds of findings to report",
-    "minConfidence": "report findings at or above this confidence",
-    "severity": "diagnostic severity per kind",
-    "lowConfidence": "findings below this confidence are shown one severity level lower, not below Information",
-    "spinThreshold": "spin score (evidence of spinning per 100 words) from which a text counts as spun",
-    "substitutions": "where ambiguous substitutions are reported: only in texts that look spun (`gated`); also in"
-    " other texts as hints that fix-all skips (`hint`); everywhere (`always`); not at all (`never`)",
-    "spinNote": "show the document-level \"this text looks machine-spun\" note",
-    "lexicons": "user lexicon files; relative paths are relative to the first workspace folder",
-    "lexiconFolders": "folders, besides the workspace folders and the user's configuration folder, from which a"
-    " project configuration file may name lexicons",
-    "builtinLexicons": "use the shipped lexicons",
-    "languageModel": "confirm and re-rank findings with the trigram language model, when it is available",
-    "openVocabulary": "propose restorations for spins no lexicon lists (spun texts only)",
-    "allow": "phrases never reported (added to the project's allow-list)",
-    "languages": "documents with these language ids are checked (case-insensitive; `\"*\"` checks every document)",
-    "fileExtensions": "files whose names end with one of these are checked too, whatever their language id",
-    "fixAllOnSave": "answer `willSaveWaitUntil` (manual saves) with the fix-all edits",
-    "debounceMs": "wait this long after the last change before analysing again and pushing diagnostics",
-    "maxDiagnostics": "at most this many diagnostics per document (0: no limit); fix-all is not limited",
-    "maxDocumentSize": "only the first this many characters of a document are checked (0: no limit)",
-    "logLevel": "the server's log level; empty: the `--log-level` it was started with",
-}
-
 
 def cell(text: Any) -> str:
     """A Markdown table cell."""
@@ -83,77 +56,32 @@ def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-# -- project configuration ------------------------------------------------------------------------------------
+# -- settings -----------------------------------------------------------------------------------------------
+
+def _default(setting) -> str:
+    from unspun.settings.validate import typed_default
+
+    return code(as_json(typed_default(setting)))
+
 
 def project_rows() -> list[str]:
-    from unspun import config
-    from unspun.engine.analyzer import Options
-    from unspun.lsp import settings
+    from unspun.settings import schema
 
-    options = Options()
-    aliases: dict[str, list[str]] = {}
-    for alias, key in config._ALIASES.items():
-        aliases.setdefault(key, []).append(alias)
-    fields = set(config.ProjectConfig.__dataclass_fields__) - {"path"}
-    if set(config.KEYS) != fields:
-        raise SystemExit(f"unspun.config.KEYS and ProjectConfig disagree: {sorted(set(config.KEYS) ^ fields)}")
-    rows = ["| key | accepts | default | also written |", "|---|---|---|---|"]
-    for key, accepts in config.KEYS.items():
-        if hasattr(options, key):
-            default = code(as_json(getattr(options, key)))
-        elif key == "severity":
-            default = code(as_json(dict(settings.DEFAULTS.severity))) + " (editors only)"
-        elif key == "file_types":
-            default = code(as_json([config.PROSE]))
-        else:
-            default = code(as_json(list(getattr(config.DEFAULT, key) or ())))
-        also = ", ".join(code(a) for a in sorted(aliases.get(key, [])))
-        rows.append(f"| {code(key)} | {prose(accepts)} | {cell(default)} | {cell(also)} |")
+    rows = ["| key | accepts | default | also written | meaning |", "|---|---|---|---|---|"]
+    for s in schema.project_settings():
+        also = ", ".join(code(a) for a in sorted(s.aliases))
+        rows.append(
+            f"| {code(s.name)} | {prose(s.accepts())} | {cell(_default(s))} | {cell(also)} | {prose(s.description)} |"
+        )
     return rows
 
 
-# -- editor settings ------------------------------------------------------------------------------------------
-
-def _accepts(name: str) -> str:
-    from unspun.lsp import settings
-
-    attr, check = settings._SCHEMA[name]
-    if check is None:  # severity: an object validated kind by kind
-        return "an object: kind (" + ", ".join(settings.KINDS) + ") -> " + ", ".join(settings.SEVERITIES)
-    try:
-        check(object())
-    except settings._Bad as e:
-        what = str(e).removeprefix("expected ")
-    else:  # pragma: no cover - every validator refuses an arbitrary object
-        raise SystemExit(f"the validator of {name} accepts anything")
-    try:
-        check(["\u0000"])
-    except settings._Bad as e:
-        if "(use " in str(e):
-            what += ": " + str(e).split("(use ", 1)[1].rstrip(")")
-    except Exception:
-        pass
-    return what
-
-
 def setting_rows() -> list[str]:
-    from unspun.lsp import settings
+    from unspun.settings import schema
 
-    names = settings.names()
-    missing = [n for n in names if n not in SETTING_MEANINGS]
-    stale = [n for n in SETTING_MEANINGS if n not in names]
-    if missing or stale:
-        raise SystemExit(
-            "scripts/build_reference.py: describe the editor settings "
-            f"{missing} in SETTING_MEANINGS, and remove {stale}"
-        )
     rows = ["| setting | accepts | default | meaning |", "|---|---|---|---|"]
-    for name in names:
-        attr, _ = settings._SCHEMA[name]
-        default = as_json(getattr(settings.DEFAULTS, attr))
-        rows.append(
-            f"| {code(name)} | {cell(_accepts(name))} | {cell(code(default))} | {prose(SETTING_MEANINGS[name])} |"
-        )
+    for s in schema.editor_settings():
+        rows.append(f"| {code(s.editor_name)} | {prose(s.accepts())} | {cell(_default(s))} | {prose(s.description)} |")
     return rows
 
 
@@ -210,7 +138,7 @@ def command_sections() -> list[str]:
 
 
 def reference() -> str:
-    from unspun.lsp import settings
+    from unspun.settings import schema
 
     parts = [
         "<!-- Generated by scripts/build_reference.py from the code that reads the settings; do not edit by hand. -->",
@@ -219,7 +147,7 @@ def reference() -> str:
         "",
         "unspun is configured in three places: the project file (`unspun.toml`, or `[tool.unspun]` in"
         " `pyproject.toml`), read by the command line and the language server alike; the editor's settings"
-        f" (section `{settings.SECTION}`), read by the language server; and the command line's options. How they"
+        f" (section `{schema.SECTION}`), read by the language server; and the command line's options. How they"
         " combine, and where the project file is found: [Project configuration](configuration.md). The tables"
         " below are written by `scripts/build_reference.py` from the code that reads each of them, and the"
         " test suite checks that this page is what the script writes.",

@@ -85,18 +85,49 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("detection")
     g.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="extra lexicon file (repeatable)")
     g.add_argument("--no-builtin", action="store_true", help="do not use the shipped lexicons")
-    g.add_argument("--min-confidence", type=float, default=None, metavar="X", help="report findings at or above X (default 0.5)")
-    g.add_argument("--spin-threshold", type=float, default=None, metavar="X", help="spin score (per 100 words) above which a text counts as spun (default 2.5)")
-    g.add_argument(
-        "--substitutions", choices=["gated", "hint", "always", "never"], default=None,
-        help="report ambiguous substitutions only in spun texts (gated, default), also elsewhere as hints (hint),"
-        " everywhere, or never",
-    )
-    g.add_argument("--allow", action="append", default=[], metavar="PHRASE", help="never report this phrase (repeatable)")
+    _add_setting_options(g)
     g.add_argument("--language", metavar="NAME", help="read every input as this format (markdown, latex, html, rst, plain, python, ...); default: by file extension, plain text for standard input")
     cfg = g.add_mutually_exclusive_group()
     cfg.add_argument("--config", metavar="FILE", help="use this configuration file (unspun.toml or pyproject.toml) for every input")
     cfg.add_argument("--no-config", action="store_true", help="ignore configuration files")
+
+
+def _add_setting_options(g) -> None:
+    """The options that set a setting of `unspun.settings.schema` (`--min-confidence`, ...): their help, choices
+    and defaults come from there."""
+    from unspun.settings import schema
+
+    for setting in schema.flag_settings():
+        kw: dict = {"help": setting.help()}
+        if setting.repeatable:
+            kw.update(action="append", default=[])
+        else:
+            kw["default"] = None
+        if setting.type in ("number", "integer"):
+            kw["type"] = float if setting.type == "number" else int
+        if setting.choices is not None and setting.type == "choice":
+            kw["choices"] = list(setting.choices)
+        elif setting.metavar:
+            kw["metavar"] = setting.metavar
+        g.add_argument(setting.flag, **kw)
+
+
+def setting_flags(args) -> dict:
+    """The settings the command line sets (canonical name -> typed value), checked as every front end checks
+    them (a value that does not fit is a usage error); a layer for `unspun.settings.resolve`."""
+    from unspun.settings import schema
+    from unspun.settings.validate import Invalid, check
+
+    out = {}
+    for setting in schema.flag_settings():
+        value = getattr(args, setting.flag.lstrip("-").replace("-", "_"), None)
+        if value is None or value == []:
+            continue
+        try:
+            out[setting.name] = check(setting, value)
+        except Invalid:
+            raise _Usage(f"{setting.flag} must be {setting.accepts()}, got {value!r}") from None
+    return out
 
 
 COMMANDS = ("check", "fix", "report", "serve", "import-pps", "learn", "completion")
@@ -184,28 +215,18 @@ class _Run:
     """What one `check` / `fix` run shares: engines by lexicon set, configuration files, reported problems."""
 
     def __init__(self, args):
-        from unspun.engine import Kind, Options
         from unspun.engine.npzfile import map_members
 
         map_members()  # a run touches little of the cached model and synonym index: map them, do not read them
 
         self.args = args
-        kw = {}
-        if args.min_confidence is not None:
-            kw["min_confidence"] = args.min_confidence
-        if args.spin_threshold is not None:
-            kw["spin_threshold"] = args.spin_threshold
-        if args.substitutions is not None:
-            kw["substitutions"] = args.substitutions
-        if not 0 <= kw.get("min_confidence", 0.5) <= 1:
-            raise _Usage("--min-confidence must be between 0 and 1")
         from unspun.results import Selection
+        from unspun.settings import resolve
 
+        #: what the command line sets: the top layer of `unspun.settings.resolve`, over each file's configuration
+        self.cli_settings = setting_flags(args)
         self.selection = Selection(_rule_list(args.select), _rule_list(args.ignore))
-        self.cli_set = set(kw)
-        self.cli_options = kw
-        self.cli_allow = frozenset(args.allow)
-        self.base = Options(kinds=frozenset({Kind.FINGERPRINT, Kind.SUBSTITUTION}))
+        self.base = resolve.options()
         self.language = None
         if args.language:
             from unspun.markup.registry import normalize
@@ -290,13 +311,11 @@ class _Run:
 
     def _effective(self, path: str):
         """(the engine of the file's lexicons, the effective options): the file's configuration and the
-        command-line options, as every analysis of a file uses them."""
-        from dataclasses import replace
+        command-line options resolved by `unspun.settings.resolve`, as every analysis of a file uses them."""
+        from unspun.settings import resolve
 
         cfg = self.config(path)
-        options = cfg.options(self.base)
-        options = replace(options, **self.cli_options, allow=options.allow | self.cli_allow)
-        return self.engine(cfg.lexicons), options
+        return self.engine(cfg.lexicons), resolve.options(cfg.values(), self.cli_settings)
 
     def analyze_for_report(self, path: str, text: str):
         """(the analysis of one file's prose, the options it was made with), as `check` and `report` want it: a
@@ -426,7 +445,7 @@ class _SectionedAnalysis:
 
 def _rule_list(values: list[str]) -> list[str]:
     """--select / --ignore values: comma-separated kinds (`fingerprint`) or rules (`fingerprint/news`)."""
-    from unspun.config import KINDS
+    from unspun.settings.schema import KINDS, LEGACY_KINDS
 
     out = []
     for v in values:
@@ -434,7 +453,7 @@ def _rule_list(values: list[str]) -> list[str]:
             token = token.strip().lower()
             if not token:
                 continue
-            if token.split("/", 1)[0] not in KINDS:
+            if token.split("/", 1)[0] not in (*KINDS, *LEGACY_KINDS):
                 raise _Usage(f"unknown kind or rule {token!r} (rules start with a kind: {', '.join(KINDS)})")
             out.append(token)
     return out

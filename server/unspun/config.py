@@ -6,50 +6,42 @@ A configuration file is read as untrusted input (`unspun.untrusted`): only a reg
 followed) of at most 1 MiB, on a thread of its own waited for at most `READ_TIMEOUT` seconds.
 
 Every problem -- a file that is not TOML, an unknown key (with a "did you mean"), a value of the wrong type --
-becomes a `ConfigProblem` naming the file and the line; the defaults apply for whatever could not be used.
+becomes a `ConfigProblem` naming the file and the line; the defaults apply for whatever could not be used. The
+keys themselves, what they accept and their defaults are declared in `unspun.settings.schema` and checked by
+`unspun.settings.validate`; here are finding and reading the files.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import math
 import os
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from unspun import untrusted
-from unspun.engine.analyzer import SUBSTITUTION_MODES, Options
-from unspun.engine.model import Kind
+from unspun.engine.analyzer import Options
+from unspun.settings import schema
+from unspun.settings.validate import (
+    INVALID, INVALID_SEVERITY, UNKNOWN_KEY, UNKNOWN_KIND, Problem, lookup, validate,
+)
 
 CONFIG_FILE = "unspun.toml"
 PYPROJECT = "pyproject.toml"
-KINDS = tuple(k.value for k in Kind)
-SEVERITIES = ("error", "warning", "information", "hint")
-_SEVERITY_ALIASES = {"info": "information", "warn": "warning", "err": "error"}
+KINDS = schema.KINDS
+SEVERITIES = schema.SEVERITIES
 #: the problem of a configuration file that `ConfigCache.confine` refuses
 OUTSIDE = "a link to a file outside the workspace; not read, the defaults apply"
 #: how long reading one configuration file may take (seconds)
 READ_TIMEOUT = 2.0
 #: shorthand in `file_types` for every prose format
-PROSE = "prose"
+PROSE = schema.PROSE
 
-#: key (snake_case) -> what it holds, for messages
-KEYS = {
-    "kinds": "a list of kinds (fingerprint, substitution)",
-    "min_confidence": "a number between 0 and 1",
-    "spin_threshold": "a number above 0",
-    "substitutions": "one of " + ", ".join(SUBSTITUTION_MODES),
-    "severity": "a table such as { fingerprint = \"warning\" }",
-    "allow": "a list of phrases",
-    "lexicons": "a list of lexicon file paths (relative to the configuration file)",
-    "ignore": "a list of path patterns (globs, relative to the configuration file)",
-    "file_types": "a list of formats or languages (markdown, latex, python, ...; \"prose\" for every prose format)",
-}
-_ALIASES = {"languages": "file_types", "filetypes": "file_types"}
+#: key (snake_case) -> what it holds (from `unspun.settings.schema`)
+KEYS = {s.name: s.accepts() for s in schema.project_settings()}
 
 
 @dataclass(frozen=True)
@@ -62,44 +54,52 @@ class ConfigProblem:
         return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
 
 
-@dataclass(frozen=True)
-class ProjectConfig:
-    """What a configuration file sets; None (or empty) means "not set here", so the defaults apply."""
+def _unset(setting: schema.Setting) -> Any:
+    """What a configuration file that does not set `setting` holds for it."""
+    if setting.type == "severities":
+        return field(default_factory=dict)
+    return field(default=() if setting.type == "strings" and not setting.default else None)
 
-    path: Path | None = None
-    kinds: frozenset[str] | None = None
-    min_confidence: float | None = None
-    spin_threshold: float | None = None
-    substitutions: str | None = None
-    severity: dict[str, str] = field(default_factory=dict)
-    allow: tuple[str, ...] = ()
-    #: absolute paths
-    lexicons: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    #: format names (see `unspun.markup.registry`); None: the prose formats
-    file_types: tuple[str, ...] | None = None
+
+class _ProjectConfigBase:
+    """What a configuration file sets; None (or empty) means "not set here", so the defaults apply. One field
+    per project-file setting of `unspun.settings.schema`, plus `path`; `lexicons` are absolute paths and
+    `file_types` format names (see `unspun.markup.registry`)."""
+
+    path: Path | None
 
     @property
     def root(self) -> Path | None:
         return self.path.parent if self.path is not None else None
 
-    def set_keys(self) -> set[str]:
-        out = {k for k in ("kinds", "min_confidence", "spin_threshold", "substitutions", "file_types") if getattr(self, k) is not None}
-        out |= {k for k in ("severity", "allow", "lexicons", "ignore") if getattr(self, k)}
+    def values(self) -> dict[str, Any]:
+        """The settings this file sets (canonical name -> typed value), a layer for `unspun.settings.resolve`."""
+        out = {}
+        for s in schema.project_settings():
+            v = getattr(self, s.name)
+            if v is not None and v != _EMPTY.get(s.name):
+                out[s.name] = v
         return out
 
+    def set_keys(self) -> set[str]:
+        return set(self.values())
+
     def options(self, base: Options | None = None, skip: Iterable[str] = ()) -> Options:
-        """`base` with what this file sets (keys in `skip` are left as in `base`); allow-lists add up."""
+        """`base` with what this file sets for the engine (keys in `skip` are left as in `base`); allow-lists
+        add up. (The command line and the language server resolve a document's options with
+        `unspun.settings.resolve` instead; this is for a caller that holds engine options already.)"""
+        from unspun.engine.model import Kind
+
         base = base or Options()
         skip = set(skip)
         kw: dict[str, Any] = {}
-        if self.kinds is not None and "kinds" not in skip:
-            kw["kinds"] = frozenset(Kind(k) for k in self.kinds)
-        for k in ("min_confidence", "spin_threshold", "substitutions"):
-            if getattr(self, k) is not None and k not in skip:
-                kw[k] = getattr(self, k)
-        if self.allow:
-            kw["allow"] = frozenset(base.allow) | frozenset(self.allow)
+        for name, value in self.values().items():
+            if name in ("min_confidence", "spin_threshold", "substitutions") and name not in skip:
+                kw[name] = value
+            elif name == "kinds" and name not in skip:
+                kw[name] = frozenset(Kind(k) for k in value)
+            elif name == "allow":
+                kw[name] = frozenset(base.allow) | frozenset(value)
         return replace(base, **kw) if kw else base
 
     def ignores(self, path: str | os.PathLike[str]) -> bool:
@@ -136,6 +136,17 @@ class ProjectConfig:
 
         return [f for f in (self.file_types or ()) if f != PROSE and is_code(f)]
 
+
+ProjectConfig = make_dataclass(
+    "ProjectConfig",
+    [("path", "Path | None", field(default=None))]
+    + [(s.name, Any, _unset(s)) for s in schema.project_settings()],
+    bases=(_ProjectConfigBase,),
+    frozen=True,
+    namespace={"__module__": __name__, "__doc__": _ProjectConfigBase.__doc__},
+)
+#: a setting holding this value is not set (`ProjectConfig.values`)
+_EMPTY: dict[str, Any] = {"severity": {}, **{s.name: () for s in schema.project_settings() if s.type == "strings" and not s.default}}
 
 DEFAULT = ProjectConfig()
 
@@ -221,11 +232,6 @@ def _stamp(path: Path) -> tuple[int, int] | None:
         return None
 
 
-def _norm(key: str) -> str:
-    k = key.strip().lower().replace("-", "_")
-    return _ALIASES.get(k.replace("_", ""), _ALIASES.get(k, k))
-
-
 class _Lines:
     """Finds the line of a key in the file's text (first assignment of the key after its table header)."""
 
@@ -297,31 +303,39 @@ def load_config(path: str | os.PathLike[str]) -> tuple[ProjectConfig, list[Confi
         if not isinstance(table, dict):
             problems.append(ConfigProblem(path, lines.of(table_path[-1]), f"[{'.'.join(table_path)}] must be a table; ignored"))
             continue
-        for key, value in table.items():
-            name = _norm(key)
-            line = lines.of(key)
-            if name not in KEYS:
-                problems.append(ConfigProblem(path, line, _unknown(key)))
-                continue
-            try:
-                values[name] = _check(name, value, path, lines, key, problems)
-            except _Bad as e:
-                problems.append(
-                    ConfigProblem(path, line, f"{key}: expected {KEYS[name]}, got {_describe(value)} ({e}); using the default")
-                )
+        found, found_problems = validate(table, schema.PROJECT)
+        problems += [ConfigProblem(path, _line_of(p, lines), _message(p)) for p in found_problems]
+        for name, value in found.items():
+            key = [k for k in table if isinstance(k, str) and lookup(k, schema.PROJECT) is schema.get(name)][-1]
+            if name == "lexicons":
+                value = tuple(str((path.parent / os.path.expanduser(x)).resolve()) for x in value)
+            elif name == "file_types":
+                value = _file_types(value, key, path, lines, problems)
+            values[name] = value
     return ProjectConfig(path=path, **values), problems
 
 
-class _Bad(Exception):
-    pass
+def _line_of(problem: Problem, lines: _Lines) -> int | None:
+    if problem.kind in (UNKNOWN_KIND, INVALID_SEVERITY):
+        return lines.of(problem.key, problem.sub)
+    return lines.of(problem.key)
 
 
-def _unknown(key: str, why: str = "") -> str:
-    from rapidfuzz import fuzz, process
-
-    guess = process.extractOne(_norm(key), list(KEYS), scorer=fuzz.WRatio, score_cutoff=70)
-    hint = f" (did you mean \u201c{guess[0]}\u201d?)" if guess else ""
-    return f"unknown key \u201c{key}\u201d{hint}" + (f" {why}" if why else "") + "; ignored"
+def _message(problem: Problem) -> str:
+    """A problem as a configuration file's problems are told (its file and line go before)."""
+    hint = f" (did you mean \u201c{problem.suggestion}\u201d?)" if problem.suggestion else ""
+    if problem.kind == UNKNOWN_KEY:
+        return f"unknown key \u201c{problem.key}\u201d{hint}; ignored"
+    if problem.kind == UNKNOWN_KIND:
+        return f"{problem.key}: unknown kind \u201c{problem.sub}\u201d{hint}; ignored"
+    if problem.kind == INVALID_SEVERITY:
+        return (
+            f"{problem.key}.{problem.sub}: expected one of {', '.join(SEVERITIES)}, got {_describe(problem.value)};"
+            " using the default"
+        )
+    assert problem.kind == INVALID and problem.setting is not None
+    why = f" ({problem.reason})" if problem.reason else ""
+    return f"{problem.key}: expected {problem.setting.accepts()}, got {_describe(problem.value)}{why}; using the default"
 
 
 def _describe(v: Any) -> str:
@@ -329,75 +343,21 @@ def _describe(v: Any) -> str:
     return s if len(s) <= 60 else s[:57] + "..."
 
 
-def _strings(v: Any) -> list[str]:
-    if isinstance(v, str):
-        v = [v]
-    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-        raise _Bad("not a list of strings")
-    return [x for x in v if x.strip()]
+def _file_types(names: tuple[str, ...], key: str, path: Path, lines: _Lines, problems: list[ConfigProblem]) -> tuple[str, ...]:
+    """Format names for the `file_types` as written (`prose` kept as it is); an unknown one is told and left out."""
+    from unspun.markup.registry import normalize
 
-
-def _check(name: str, v: Any, path: Path, lines: _Lines, key: str, problems: list[ConfigProblem]) -> Any:
-    if name == "kinds":
-        items = [x.lower() for x in _strings(v)]
-        bad = [x for x in items if x not in KINDS]
-        if bad:
-            raise _Bad(f"unknown kind {bad[0]!r}")
-        return frozenset(items)
-    if name in ("min_confidence", "spin_threshold"):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise _Bad("not a number")
-        if name == "min_confidence" and not 0 <= v <= 1:
-            raise _Bad("out of range")
-        if name == "spin_threshold" and v <= 0:
-            raise _Bad("out of range")
-        return float(v)
-    if name == "substitutions":
-        if not isinstance(v, str) or v.lower() not in SUBSTITUTION_MODES:
-            raise _Bad("not one of those")
-        return v.lower()
-    if name == "severity":
-        if not isinstance(v, dict):
-            raise _Bad("not a table")
-        out: dict[str, str] = {}
-        for kind, sev in v.items():
-            line = lines.of(key, kind)
-            if str(kind).lower() not in (*KINDS, "article"):
-                from rapidfuzz import process
-
-                g = process.extractOne(str(kind).lower(), list(KINDS), score_cutoff=60)
-                hint = f" (did you mean \u201c{g[0]}\u201d?)" if g else ""
-                problems.append(ConfigProblem(path, line, f"severity: unknown kind \u201c{kind}\u201d{hint}; ignored"))
-                continue
-            s = _SEVERITY_ALIASES.get(str(sev).lower(), str(sev).lower()) if isinstance(sev, str) else None
-            if s not in SEVERITIES:
-                problems.append(
-                    ConfigProblem(path, line, f"severity.{kind}: expected one of {', '.join(SEVERITIES)}, got {_describe(sev)}; using the default")
-                )
-                continue
-            out[str(kind).lower()] = s
-        return out
-    if name == "allow":
-        return tuple(_strings(v))
-    if name == "lexicons":
-        return tuple(str((path.parent / os.path.expanduser(x)).resolve()) for x in _strings(v))
-    if name == "ignore":
-        return tuple(_strings(v))
-    if name == "file_types":
-        from unspun.markup.registry import normalize
-
-        out_types: list[str] = []
-        for x in _strings(v):
-            if x.strip().lower() == PROSE:
-                out_types.append(PROSE)
-                continue
-            f = normalize(x)
-            if f is None:
-                problems.append(ConfigProblem(path, lines.of(key), f"{key}: unknown file type {x!r}; ignored"))
-                continue
-            out_types.append(f)
-        return tuple(dict.fromkeys(out_types))
-    raise _Bad("unknown")  # pragma: no cover
+    out: list[str] = []
+    for x in names:
+        if x.strip().lower() == PROSE:
+            out.append(PROSE)
+            continue
+        f = normalize(x)
+        if f is None:
+            problems.append(ConfigProblem(path, lines.of(key), f"{key}: unknown file type {x!r}; ignored"))
+            continue
+        out.append(f)
+    return tuple(dict.fromkeys(out))
 
 
 class ConfigCache:

@@ -107,14 +107,15 @@ def test_the_examples_are_found():
 
 def test_language_server_settings_table_matches_the_code():
     from unspun.lsp import settings
+    from unspun.settings import schema
 
     text = (DOCS / "language-server.md").read_text(encoding="utf-8")
     section = text[text.index("## Settings"):]
     rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", section, re.M)
     assert [name for name, _ in rows] == settings.names()
+    attrs = {s.editor_name: s.name for s in schema.editor_settings()}
     for name, default in rows:
-        attr, _ = settings._SCHEMA[name]
-        value = getattr(settings.DEFAULTS, attr)
+        value = getattr(settings.DEFAULTS, attrs[name])
         if isinstance(value, frozenset):
             value = sorted(value)
         elif isinstance(value, tuple):

@@ -117,6 +117,35 @@ async def test_the_document_note_names_the_threshold_the_analysis_used(client: C
     doc.close()
 
 
+async def test_note_and_hover_name_the_project_threshold_and_the_editor_setting_wins(client: Client, workspace):
+    """Defaults < unspun.toml < the editor's own setting (`unspun.settings.resolve`): with `spin_threshold = 3.5`
+    in the project file both the note and the hover say 3.5; once the editor sets `spinThreshold` itself, both
+    say the editor's value."""
+    folder = workspace / "threshold-project"
+    folder.mkdir(exist_ok=True)
+    (folder / "unspun.toml").write_text("spin_threshold = 3.5\n", encoding="utf-8")
+    doc = Doc(client, folder / "note.md", "\n\n" + SPUN)
+
+    async def said() -> tuple[str, str]:
+        (note,) = [d for d in await doc.diagnostics() if d.code == "spin-score"]
+        hover = await client.text_document_hover_async(
+            t.HoverParams(text_document=doc.id, position=doc.range_of("counterfeit").start)
+        )
+        return note.message, hover.contents.value
+
+    note, hover = await said()
+    assert "(threshold 3.5)" in note and "(threshold 3.5)" in hover, (note, hover)
+    (diags,) = await client.configure({"spinThreshold": 3}, doc)
+    (note,) = [d for d in diags if d.code == "spin-score"]
+    assert "(threshold 3)" in note.message, note.message
+    note, hover = await said()
+    assert "(threshold 3)" in note and "(threshold 3)" in hover, (note, hover)
+    await client.configure({}, doc)
+    note, hover = await said()
+    assert "(threshold 3.5)" in note and "(threshold 3.5)" in hover, (note, hover)
+    doc.close()
+
+
 async def test_rapid_typing_is_debounced_and_never_goes_back_in_version(client: Client, workspace):
     doc = Doc(client, workspace / "typing.md", "Start. ")
     await doc.diagnostics()

@@ -22,6 +22,7 @@ from unspun.lsp.documents import DocumentState, DocumentStore
 from unspun.lsp.progress import bridge
 from unspun.lsp.protocol import UnspunProtocol
 from unspun.lsp.snapshot import DocumentSnapshot, Result
+from unspun.settings import resolve as settings_resolve
 
 log = logging.getLogger("unspun.lsp")
 
@@ -55,6 +56,8 @@ class UnspunServer(LanguageServer):
         self.configs = config_mod.ConfigCache(confine=self.may_read)
         #: the settings the editor sets itself (these win over a project configuration file)
         self.explicit_settings: frozenset[str] = frozenset()
+        #: their values (canonical name -> typed value): the top layer of `unspun.settings.resolve`
+        self.editor_layer: dict[str, Any] = {}
         #: lexicon files named by the project configuration files of the workspace folders
         self.project_lexicons: tuple[str, ...] = ()
         #: the settings the engine was built from (the editor's lexicons plus the project's)
@@ -146,6 +149,7 @@ class UnspunServer(LanguageServer):
             build = replace(new, lexicons=tuple(dict.fromkeys(new.lexicons + self.project_lexicons)))
         problems += await self.analyses.configure(build, roots[0] if roots else None)
         self.settings, self.engine_settings = new, build
+        self.editor_layer = settings_mod.layer(new, raw)
         self.settings_generation += 1
         # say each problem once while it lasts (again if it comes back after being fixed)
         fresh = [p for p in problems if p not in self._settings_problems]
@@ -203,14 +207,12 @@ class UnspunServer(LanguageServer):
         self.publisher.refresh()
 
     def settings_for(self, doc: DocumentState) -> settings_mod.Settings:
-        """The settings for one document: the editor's, with its project configuration file where the editor
-        does not set a value itself (severities merge kind by kind)."""
-        cfg = self.project_config(doc)
-        if not cfg.severity or "severity" in self.explicit_settings:
+        """The settings for one document (`unspun.settings.resolve`): the defaults, then its project
+        configuration file, then what the editor sets itself (a severity table as a whole)."""
+        project = self.project_config(doc).values()
+        if not project:
             return self.settings
-        from dataclasses import replace
-
-        return replace(self.settings, severity={**self.settings.severity, **cfg.severity})
+        return settings_mod.from_values(settings_resolve.resolve(project, self.editor_layer))
 
     def checks(self, doc: DocumentState) -> bool:
         """Whether a document is checked: its languageId / file name in the settings, or its format in the
@@ -232,8 +234,8 @@ class UnspunServer(LanguageServer):
         if changed:  # unspun.toml was edited: every open document may read differently now
             log.info("the allow-list of %s changed", root)
             self.publisher.refresh()
-        base = self.settings.options(frozenset(allow) | frozenset(self.workspace_ignored) | frozenset(doc.ignored))
-        return self.project_config(doc).options(base, skip=self.explicit_settings)
+        extra = frozenset(allow) | frozenset(self.workspace_ignored) | frozenset(doc.ignored)
+        return settings_resolve.options(self.project_config(doc).values(), self.editor_layer, extra_allow=extra)
 
     # -- analysis -----------------------------------------------------------------------------------------
     async def snapshot(self, doc: DocumentState) -> DocumentSnapshot:

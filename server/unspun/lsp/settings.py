@@ -6,199 +6,85 @@ Settings arrive in layers -- `initializationOptions`, then `workspace/configurat
 Unknown keys are reported with a "did you mean" suggestion. Keys may be written camelCase (`minConfidence`),
 snake_case (`min_confidence`) or kebab-case (`min-confidence`).
 
-This module knows no LSP: it turns plain JSON-like data into a `Settings` value and a list of problems.
+This module knows no LSP: it turns plain JSON-like data into a `Settings` value and a list of problems. What
+each setting is -- its name, type, default, the values it accepts -- is declared in `unspun.settings.schema`
+and checked by `unspun.settings.validate`; here are the editor's layering, spellings and wording.
 """
 
 from __future__ import annotations
 
-import math
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields, make_dataclass
 from typing import Any
 
-from unspun.engine import spinscore
-from unspun.engine.analyzer import SUBSTITUTION_MODES, Options
-from unspun.engine.model import Kind
-from unspun.markup.registry import DEFAULT_LANGUAGES, PROSE_EXTENSIONS
+from unspun.engine.analyzer import Options
+from unspun.settings import resolve as resolve_mod, schema
+from unspun.settings.validate import INVALID, INVALID_SEVERITY, UNKNOWN_KEY, UNKNOWN_KIND, Problem, lookup, validate
 
-SECTION = "unspun"
-
-SEVERITIES = ("error", "warning", "information", "hint")
-_SEVERITY_ALIASES = {"info": "information", "warn": "warning", "err": "error"}
-KINDS = tuple(k.value for k in Kind)
+SECTION = schema.SECTION
+SEVERITIES = schema.SEVERITIES
+KINDS = schema.KINDS
+DEFAULT_LANGUAGES = schema.DEFAULT_LANGUAGES
 
 #: keys editor extensions keep in the same section for themselves (e.g. vscode-languageclient's
 #: `unspun.trace.server`); accepted silently
 CLIENT_KEYS = frozenset({"trace", "server", "serverpath", "path", "executable", "command", "args"})
 
 
-@dataclass(frozen=True)
-class Settings:
-    kinds: frozenset[str] = frozenset({"fingerprint", "substitution"})
-    min_confidence: float = 0.5
-    severity: Mapping[str, str] = field(
-        default_factory=lambda: {"fingerprint": "warning", "substitution": "information", "article": "information"}
-    )
-    #: findings below this confidence are shown one severity level lower
-    low_confidence: float = 0.7
-    spin_threshold: float = spinscore.DEFAULT_THRESHOLD
-    substitutions: str = "gated"
-    #: the document-level "this text looks machine-spun" note
-    spin_note: bool = True
-    lexicons: tuple[str, ...] = ()
-    #: folders, besides the workspace folders and the user's configuration folder, from which a project
-    #: configuration file (`unspun.toml`, `pyproject.toml`) may name lexicons
-    lexicon_folders: tuple[str, ...] = ()
-    builtin_lexicons: bool = True
-    #: confirm and re-rank findings with the engine's trigram language model (when it is available)
-    language_model: bool = True
-    #: propose restorations for spins no lexicon lists (thesaurus + language model; spun texts only)
-    open_vocabulary: bool = True
-    allow: tuple[str, ...] = ()
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES
-    file_extensions: tuple[str, ...] = tuple(sorted(PROSE_EXTENSIONS))
-    #: fix-all through textDocument/willSaveWaitUntil (for clients without code-actions-on-save)
-    fix_all_on_save: bool = False
-    debounce_ms: int = 300
-    #: at most this many diagnostics per document (0: no limit); fix-all is not limited
-    max_diagnostics: int = 1000
-    #: only the first this many characters of a document are checked (0: no limit)
-    max_document_size: int = 5_000_000
-    #: the server's log level ("debug", "info", "warning", "error"); empty: the `--log-level` it was started with
-    log_level: str = ""
+class _SettingsBase:
+    """The editor's settings: one field per editor setting of `unspun.settings.schema` (snake_case), typed, with
+    the schema's defaults."""
 
     def options(self, extra_allow: frozenset[str] = frozenset()) -> Options:
         """The engine options these settings stand for; `extra_allow` adds project/session allow-lists."""
-        return Options(
-            kinds=frozenset(Kind(k) for k in self.kinds),
-            min_confidence=self.min_confidence,
-            spin_threshold=self.spin_threshold,
-            substitutions=self.substitutions,
-            allow=frozenset(self.allow) | extra_allow,
-            open_vocabulary=self.open_vocabulary and self.language_model,
-        )
+        return resolve_mod.engine_options(self.values(), extra_allow)
+
+    def values(self) -> dict[str, Any]:
+        """Canonical name -> value, for every setting."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
 
     def checks(self, language_id: str | None, path: str | None) -> bool:
         """Whether a document of this languageId / file name is checked."""
-        langs = {lang.lower() for lang in self.languages}
+        langs = {lang.lower() for lang in self.languages}  # type: ignore[attr-defined]
         if "*" in langs or (language_id and language_id.lower() in langs):
             return True
         if path:
             name = path.rsplit("/", 1)[-1].lower()
-            return any(name.endswith(ext.lower()) for ext in self.file_extensions if ext)
+            return any(name.endswith(ext.lower()) for ext in self.file_extensions if ext)  # type: ignore[attr-defined]
         return False
 
+
+def _field(setting: schema.Setting):
+    value = resolve_mod.DEFAULTS[setting.name]
+    return field(default_factory=lambda: dict(value)) if isinstance(value, dict) else field(default=value)
+
+
+Settings = make_dataclass(
+    "Settings",
+    [(s.name, Any, _field(s)) for s in schema.editor_settings()],
+    bases=(_SettingsBase,),
+    frozen=True,
+    namespace={"__module__": __name__, "__doc__": _SettingsBase.__doc__},
+)
 
 DEFAULTS = Settings()
 
 
-# -- the schema: camelCase name -> (attribute, validator) --------------------------------------------------
-
-class _Bad(Exception):
-    """A value that does not fit; the message says what was expected."""
-
-
-def _bool(v: Any) -> bool:
-    if isinstance(v, bool):
-        return v
-    raise _Bad("expected true or false")
+def from_values(values: Mapping[str, Any]) -> Settings:
+    """Settings from resolved values (`unspun.settings.resolve.resolve`): the editor settings among them."""
+    return Settings(**{s.name: values[s.name] for s in schema.editor_settings()})
 
 
-def _number(lo: float | None, hi: float | None, *, integer: bool = False, lo_open: bool = False):
-    def check(v: Any):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise _Bad("expected " + ("a whole number" if integer else "a number") + _bounds(lo, hi, lo_open))
-        if integer and v != int(v):
-            raise _Bad("expected a whole number" + _bounds(lo, hi, lo_open))
-        if (lo is not None and (v < lo or (lo_open and v == lo))) or (hi is not None and v > hi):
-            raise _Bad("expected a number" + _bounds(lo, hi, lo_open))
-        return int(v) if integer else float(v)
-
-    return check
-
-
-def _bounds(lo, hi, lo_open) -> str:
-    if lo is not None and hi is not None:
-        return f" between {lo:g} and {hi:g}"
-    if lo is not None:
-        return f" {'above' if lo_open else 'of at least'} {lo:g}"
-    return ""
-
-
-def _strings(allowed: tuple[str, ...] | None = None, what: str = "strings"):
-    def check(v: Any) -> tuple[str, ...]:
-        if isinstance(v, str):
-            v = [v]
-        if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
-            raise _Bad(f"expected a list of {what}")
-        if allowed is not None:
-            bad = [x for x in v if x.lower() not in allowed]
-            if bad:
-                raise _Bad(f"unknown value {bad[0]!r} (use {', '.join(allowed)})")
-            v = [x.lower() for x in v]
-        return tuple(dict.fromkeys(x for x in v if x.strip()))
-
-    return check
-
-
-def _choice(allowed: tuple[str, ...]):
-    def check(v: Any) -> str:
-        if not isinstance(v, str) or v.lower() not in allowed:
-            raise _Bad(f"expected one of {', '.join(allowed)}")
-        return v.lower()
-
-    return check
-
-
-def _severity_name(v: Any) -> str:
-    if isinstance(v, str):
-        s = _SEVERITY_ALIASES.get(v.lower(), v.lower())
-        if s in SEVERITIES:
-            return s
-    raise _Bad(f"expected one of {', '.join(SEVERITIES)}")
-
-
-_SCHEMA: dict[str, tuple[str, Any]] = {
-    "kinds": ("kinds", _strings(KINDS, "kinds")),
-    "minConfidence": ("min_confidence", _number(0.0, 1.0)),
-    "severity": ("severity", None),  # an object, validated key by key below
-    "lowConfidence": ("low_confidence", _number(0.0, 1.0)),
-    "spinThreshold": ("spin_threshold", _number(0.0, None, lo_open=True)),
-    "substitutions": ("substitutions", _choice(SUBSTITUTION_MODES)),
-    "spinNote": ("spin_note", _bool),
-    "lexicons": ("lexicons", _strings(what="file paths")),
-    "lexiconFolders": ("lexicon_folders", _strings(what="folder paths")),
-    "builtinLexicons": ("builtin_lexicons", _bool),
-    "languageModel": ("language_model", _bool),
-    "openVocabulary": ("open_vocabulary", _bool),
-    "allow": ("allow", _strings(what="phrases")),
-    "languages": ("languages", _strings(what="language ids")),
-    "fileExtensions": ("file_extensions", _strings(what="file extensions")),
-    "fixAllOnSave": ("fix_all_on_save", _bool),
-    "debounceMs": ("debounce_ms", _number(0, 10_000, integer=True)),
-    "maxDiagnostics": ("max_diagnostics", _number(0, None, integer=True)),
-    "maxDocumentSize": ("max_document_size", _number(0, None, integer=True)),
-    "logLevel": ("log_level", lambda v: "" if v == "" else _choice(("debug", "info", "warning", "error"))(v)),
-}
-
-
-def _norm(key: str) -> str:
-    return key.replace("_", "").replace("-", "").lower()
-
-
-_BY_NORM = {_norm(k): k for k in _SCHEMA}
-
-
-def _suggest(key: str, choices) -> str:
-    from rapidfuzz import fuzz, process
-
-    guess = process.extractOne(key, list(choices), scorer=fuzz.WRatio, score_cutoff=70)
-    return f" (did you mean \u201c{SECTION}.{guess[0]}\u201d?)" if guess else ""
+def _suggestion(problem: Problem) -> str:
+    if not problem.suggestion:
+        return ""
+    if problem.kind == UNKNOWN_KIND:
+        return f" (did you mean \u201c{SECTION}.severity.{problem.suggestion}\u201d?)"
+    return f" (did you mean \u201c{SECTION}.{schema.get(problem.suggestion).editor_name}\u201d?)"
 
 
 def _describe(v: Any) -> str:
-    import json
-
     try:
         s = json.dumps(v, ensure_ascii=False)
     except (TypeError, ValueError):
@@ -206,13 +92,34 @@ def _describe(v: Any) -> str:
     return s if len(s) <= 60 else s[:57] + "..."
 
 
-def _default_text(attr: str) -> str:
-    v = getattr(DEFAULTS, attr)
+def _default_text(name: str) -> str:
+    v = getattr(DEFAULTS, name)
     if isinstance(v, frozenset):
         v = sorted(v)
     if isinstance(v, tuple):
         v = list(v)
     return _describe(v)
+
+
+def _message(problem: Problem) -> str:
+    """A problem as the editor is told it."""
+    if problem.kind == UNKNOWN_KEY:
+        return f"Unknown setting \u201c{SECTION}.{problem.key}\u201d{_suggestion(problem)}; ignored."
+    if problem.kind == UNKNOWN_KIND:
+        return f"Unknown setting \u201c{SECTION}.severity.{problem.sub}\u201d{_suggestion(problem)}; ignored."
+    if problem.kind == INVALID_SEVERITY:
+        k = problem.sub.lower()
+        return (
+            f"Setting \u201c{SECTION}.severity.{k}\u201d: expected one of {', '.join(SEVERITIES)}, got"
+            f" {_describe(problem.value)}; using the default \u201c{DEFAULTS.severity[k]}\u201d."
+        )
+    assert problem.kind == INVALID and problem.setting is not None
+    setting = problem.setting
+    why = f" ({problem.reason})" if problem.reason else ""
+    return (
+        f"Setting \u201c{SECTION}.{setting.editor_name}\u201d: expected {setting.accepts()}, got"
+        f" {_describe(problem.value)}{why}; using the default {_default_text(setting.name)}."
+    )
 
 
 def merge(*layers: Any) -> dict[str, Any]:
@@ -238,83 +145,44 @@ def section_of(raw: Any) -> Any:
     return raw
 
 
+def _client_key(key: str) -> bool:
+    return key.replace("_", "").replace("-", "").lower() in CLIENT_KEYS
+
+
 def parse(raw: Any) -> tuple[Settings, list[str]]:
     """Settings from one merged raw object, and a message for each problem (the default is used instead)."""
-    problems: list[str] = []
     if raw is None:
-        return DEFAULTS, problems
+        return DEFAULTS, []
     if not isinstance(raw, Mapping):
-        problems.append(f"Settings \u201c{SECTION}\u201d must be an object, got {_describe(raw)}; using the defaults.")
-        return DEFAULTS, problems
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        if not isinstance(key, str):
-            continue
-        name = _BY_NORM.get(_norm(key))
-        if name is None:
-            if _norm(key) not in CLIENT_KEYS:
-                problems.append(f"Unknown setting \u201c{SECTION}.{key}\u201d{_suggest(key, _SCHEMA)}; ignored.")
-            continue
-        if value is None:
-            continue
-        attr, check = _SCHEMA[name]
-        if name == "severity":
-            values[attr] = _parse_severity(value, problems)
-            continue
-        try:
-            values[attr] = check(value)
-        except _Bad as e:
-            problems.append(
-                f"Setting \u201c{SECTION}.{name}\u201d: {e}, got {_describe(value)}; using the default {_default_text(attr)}."
-            )
-    if "kinds" in values:
-        values["kinds"] = frozenset(values["kinds"])
-    return Settings(**values), problems
-
-
-def _parse_severity(value: Any, problems: list[str]) -> Mapping[str, str]:
-    out = dict(DEFAULTS.severity)
-    if not isinstance(value, Mapping):
-        problems.append(
-            f"Setting \u201c{SECTION}.severity\u201d: expected an object such as {{\"fingerprint\": \"warning\"}},"
-            f" got {_describe(value)}; using the defaults."
-        )
-        return out
-    for kind, sev in value.items():
-        k = str(kind).lower()
-        if k not in KINDS:
-            guess = _suggest(str(kind), [f"severity.{x}" for x in KINDS])
-            problems.append(f"Unknown setting \u201c{SECTION}.severity.{kind}\u201d{guess}; ignored.")
-            continue
-        if sev is None:
-            continue
-        try:
-            out[k] = _severity_name(sev)
-        except _Bad as e:
-            problems.append(
-                f"Setting \u201c{SECTION}.severity.{k}\u201d: {e}, got {_describe(sev)}; using the default"
-                f" \u201c{DEFAULTS.severity[k]}\u201d."
-            )
-    return out
+        return DEFAULTS, [f"Settings \u201c{SECTION}\u201d must be an object, got {_describe(raw)}; using the defaults."]
+    values, problems = validate(raw, schema.EDITOR, skip=_client_key)
+    if "severity" in values:
+        values["severity"] = {**DEFAULTS.severity, **values["severity"]}
+    return Settings(**values), [_message(p) for p in problems]
 
 
 def explicit(raw: Any) -> frozenset[str]:
-    """The Settings attributes a raw (merged) settings object sets itself (so they win over a project file)."""
+    """The settings (canonical names) a raw (merged) settings object sets itself (so they win over a project
+    file)."""
     if not isinstance(raw, Mapping):
         return frozenset()
     out = set()
     for key, value in raw.items():
-        name = _BY_NORM.get(_norm(key)) if isinstance(key, str) else None
-        if name is not None and value is not None:
-            out.add(_SCHEMA[name][0])
+        setting = lookup(key, schema.EDITOR) if isinstance(key, str) else None
+        if setting is not None and value is not None:
+            out.add(setting.name)
     return frozenset(out)
+
+
+def layer(settings: Settings, raw: Any) -> dict[str, Any]:
+    """The values the editor sets itself (canonical name -> typed value), a layer for
+    `unspun.settings.resolve`: the settings `explicit` names, as parsed into `settings`."""
+    return {name: getattr(settings, name) for name in explicit(raw)}
 
 
 def names() -> list[str]:
     """The setting names (camelCase), for documentation and tests."""
-    return list(_SCHEMA)
+    return [s.editor_name for s in schema.editor_settings()]
 
 
-assert {f.name for f in fields(Settings)} == {a for a, _ in _SCHEMA.values()}
-
-__all__ = ["DEFAULTS", "SECTION", "Settings", "merge", "names", "parse", "section_of"]
+__all__ = ["DEFAULTS", "SECTION", "Settings", "explicit", "from_values", "layer", "merge", "names", "parse", "section_of"]
