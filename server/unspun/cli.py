@@ -83,8 +83,6 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
 
 def _add_engine_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("detection")
-    g.add_argument("--lexicon", action="append", default=[], metavar="FILE", help="extra lexicon file (repeatable)")
-    g.add_argument("--no-builtin", action="store_true", help="do not use the shipped lexicons")
     _add_setting_options(g)
     g.add_argument("--language", metavar="NAME", help="read every input as this format (markdown, latex, html, rst, plain, python, ...); default: by file extension, plain text for standard input")
     cfg = g.add_mutually_exclusive_group()
@@ -99,7 +97,9 @@ def _add_setting_options(g) -> None:
 
     for setting in schema.flag_settings():
         kw: dict = {"help": setting.help()}
-        if setting.repeatable:
+        if setting.type == "bool":
+            kw.update(action="store_true", default=None)
+        elif setting.repeatable:
             kw.update(action="append", default=[])
         else:
             kw["default"] = None
@@ -123,6 +123,8 @@ def setting_flags(args) -> dict:
         value = getattr(args, setting.flag.lstrip("-").replace("-", "_"), None)
         if value is None or value == []:
             continue
+        if setting.flag_negates:
+            value = not value
         try:
             out[setting.name] = check(setting, value)
         except Invalid:
@@ -278,7 +280,8 @@ class _Run:
         if extra_lexicons not in self._engines:
             try:
                 engine, problems = Engine.with_user_lexicons(
-                    [*self.args.lexicon, *extra_lexicons], self.base, builtin=not self.args.no_builtin
+                    [*self.cli_settings.get("lexicons", ()), *extra_lexicons], self.base,
+                    builtin=self.cli_settings.get("builtin_lexicons", True),
                 )
             except LexiconError as e:
                 if not extra_lexicons:

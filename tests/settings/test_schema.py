@@ -151,12 +151,18 @@ def test_editor_settings_are_the_schemas():
 def test_command_line_sets_every_flag_setting(setting):
     from unspun.cli import setting_flags, build_parser
 
-    value = sample(setting)
     argv = ["check", "x.md"]
-    for v in value if isinstance(value, list) else [value]:
-        argv += [setting.flag, str(v)]
+    if setting.type == "bool":  # a switch: it sets the one value the default is not
+        value = not setting.default
+        assert setting.flag_negates == (value is False)
+        argv.append(setting.flag)
+    else:
+        value = sample(setting)
+        for v in value if isinstance(value, list) else [value]:
+            argv += [setting.flag, str(v)]
     args = build_parser().parse_args(argv)
     assert setting_flags(args) == {setting.name: typed(setting, value)}
+    assert setting_flags(build_parser().parse_args(["check", "x.md"])) == {}
     check_parser = build_parser()._subparsers._group_actions[0].choices["check"]
     action = next(a for a in check_parser._actions if setting.flag in a.option_strings)
     assert action.help == setting.help()

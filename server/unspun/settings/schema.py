@@ -75,6 +75,8 @@ class Setting:
     repeatable: bool = False
     #: the option's help, when it should say more than `description`
     flag_help: str | None = None
+    #: `bool`: the option (`--no-builtin`) takes no value and sets the setting to False
+    flag_negates: bool = False
     #: a longer explanation (Markdown) for editors' settings pages; `description` when empty
     details: str = ""
     #: `choice`: one explanation per value, for editors' settings pages
@@ -87,6 +89,7 @@ class Setting:
     def __post_init__(self) -> None:
         assert self.type in TYPES, self.type
         assert self.where <= {PROJECT, EDITOR} and (self.where or self.flag), self.name
+        assert not self.flag_negates or (self.type == "bool" and self.flag), self.name
         assert not self.choice_details or len(self.choice_details) == len(self.choices or ()), self.name
 
     def __repr__(self) -> str:
@@ -127,7 +130,7 @@ class Setting:
     def help(self) -> str:
         """The command-line option's help: what it does, and the default."""
         text = self.flag_help or self.description
-        if self.default in (None, "", (), [], {}):
+        if self.default in (None, "", (), [], {}) or self.type == "bool":
             return text
         return f"{text} (default {self.default:g})" if isinstance(self.default, float) else f"{text} (default {self.default})"
 
@@ -195,6 +198,7 @@ SETTINGS: tuple[Setting, ...] = (
         "lexicons", "strings", (),
         "user lexicon files; in the project file relative to it, in the editor's settings relative to the first"
         " workspace folder", _BOTH, items="lexicon file paths", adds_up=True,
+        flag="--lexicon", metavar="FILE", repeatable=True, flag_help="extra lexicon file (repeatable)",
         details="User lexicon files. Relative paths are relative to the first workspace folder; `~` and `$VARS`"
         " are expanded. Reloaded when a file changes.",
     ),
@@ -208,6 +212,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     _s(
         "builtin_lexicons", "bool", True, "use the shipped lexicons", (EDITOR,),
+        flag="--no-builtin", flag_negates=True, flag_help="do not use the shipped lexicons",
         details="Use the lexicons shipped with unspun.",
     ),
     _s(
