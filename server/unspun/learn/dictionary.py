@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from unspun.engine.tokenize import phrase_words
 from unspun.learn.align import PairObservations
 
 #: a spun form must have been written for an original at least this many times
@@ -137,12 +138,59 @@ def lexicon_text(
     return "\n".join(lines) + "\n"
 
 
-def merged_lexicon_text(written: str, entries: Sequence[LearnedEntry], name: str, comments: Sequence[str] = ()) -> str:
+def observed_counts(
+    observations: Iterable[PairObservations], phrases: Iterable[tuple[tuple[str, ...], tuple[str, ...]]]
+) -> dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, int, int, int]]:
+    """What the pairs show of each (spun words, expected words): the times the spinner wrote the spun phrase,
+    the times it stands in spun text (spins and honest uses), the pairs it was written in, and the times it was
+    written for the expected phrase; only phrases the spinner wrote at least once."""
+    wanted = list(dict.fromkeys(phrases))
+    forms = {form for form, _ in wanted}
+    changed: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    in_pairs: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    kept: Counter = Counter()
+    for o in observations:
+        for s in o.substitutions:
+            if s.spun in forms:
+                changed[s.spun][s.original] += 1
+                in_pairs[s.spun].add(o.name)
+        for form in forms:
+            kept[form] += o.kept_phrases.get(form, 0)
+    out = {}
+    for form, expected in wanted:
+        total = sum(changed[form].values()) if form in changed else 0
+        if total:
+            out[(form, expected)] = (total, total + kept[form], len(in_pairs[form]), changed[form][expected])
+    return out
+
+
+def merged_lexicon_text(
+    written: str, entries: Sequence[LearnedEntry], name: str, comments: Sequence[str] = (),
+    observations: Sequence[PairObservations] = (),
+) -> str:
     """A lexicon of the written entries (the text of a lexicon file) followed by the learned ones that it does
-    not already hold: a written entry wins over a learned one for the same spun form."""
-    from unspun.engine.lexicon import parse_lexicon
+    not already hold: a written entry wins over a learned one for the same spun form. With `observations`, a
+    written substitution without support whose phrase the spinner wrote in those pairs gets the counts they
+    show (`written CHANGED/SEEN/PAIRS/FIRST`), which the calibrated estimates read as they read a learned
+    entry's."""
+    from unspun.engine.lexicon import COLUMNS, WRITTEN_SUPPORT, Kind, parse_lexicon
 
     lex, _ = parse_lexicon(written, "<written>", name)
     have = {" ".join(e.words) for e in lex.entries}
-    rows = [ln for ln in written.splitlines() if ln.strip() and not ln.startswith("#")][1:]  # after the header
-    return lexicon_text([e for e in entries if e.tortured not in have], name, comments, rows)
+    lines = written.splitlines()
+    rows = [(i, ln) for i, ln in enumerate(lines, 1) if ln.strip() and not ln.startswith("#")][1:]  # after the header
+    if observations:
+        bare = {
+            e.line: (e.words, phrase_words(e.expected[0]))
+            for e in lex.entries
+            if e.kind is Kind.SUBSTITUTION and e.support is None and e.observed is None
+        }
+        counts = observed_counts(observations, bare.values())
+        for k, (i, ln) in enumerate(rows):
+            found = counts.get(bare.get(i, ((), ())))
+            if found is not None:
+                cols = ln.split("\t")
+                cols += [""] * (len(COLUMNS) - len(cols))
+                cols[-1] = f"{WRITTEN_SUPPORT} {'/'.join(str(n) for n in found)}"
+                rows[k] = (i, "\t".join(cols))
+    return lexicon_text([e for e in entries if e.tortured not in have], name, comments, [ln for _, ln in rows])
