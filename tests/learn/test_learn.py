@@ -56,6 +56,7 @@ WRITTEN = (
     "occasion\tevent\tsubstitution\t0.6\n"
     "vitality\tenergy\tsubstitution\t0.7\n"
     "fresh fish\tnew fish\tfingerprint\t0.9\n"
+    "assist\thelp | aid\tsubstitution\t0.6\n"
 )
 
 
@@ -64,6 +65,8 @@ def test_a_written_substitution_gets_the_counts_the_pairs_show_and_stays_written
         align_pair("The occasion was fun. An occasion to talk.", "The event was fun. An opportunity to talk.", "1"),
         align_pair("Each occasion counts. The occasion ended.", "Each event counts. The occasion ended.", "2"),
         align_pair("Fresh fish.", "Fresh fish.", "3"),
+        align_pair("They assist us. We assist them.", "They Support us. We support them.", "4"),
+        align_pair("To assist.", "To help.", "5"),
     ]
     text = merged_lexicon_text(WRITTEN, [], "news", (), pairs)
     lex, problems = parse_lexicon(text, "news.tsv")
@@ -75,6 +78,10 @@ def test_a_written_substitution_gets_the_counts_the_pairs_show_and_stays_written
     assert by_form["vitality"].observed is None  # never written by the spinner in these pairs
     assert by_form["fresh fish"].observed is None  # fingerprints speak for themselves
     assert merged_lexicon_text(WRITTEN, [], "news").count("written") == 0  # without pairs nothing is added
+    # the pairs show "support" for "assist" more often than the written "help": it comes first, in the sources'
+    # usual spelling, and the counts speak of it
+    assert by_form["assist"].expected == ("support", "help", "aid") and by_form["assist"].observed == (3, 3, 2, 2)
+    assert by_form["occasion"].expected == ("event",)  # "event" stays first: seen twice against one
 
 
 def test_the_support_column_of_a_written_entry_is_checked():

@@ -30,6 +30,9 @@ MIN_CHANGED = 1
 MIN_PRECISION = 0.5
 #: an alternative restoration is listed when it accounts for at least this share of the top one's count
 ALTERNATIVE_SHARE = 0.3
+#: a written substitution's first expected phrase gives way to the original the pairs show for it at least this
+#: many times (and more often than the written one); 0: never
+REORDER_MIN = 2
 _NUMBER = re.compile(r"^\d+$")
 
 
@@ -164,6 +167,26 @@ def observed_counts(
     return out
 
 
+def dominant_original(
+    observations: Iterable[PairObservations], form: tuple[str, ...], expected: tuple[str, ...]
+) -> tuple[str, int] | None:
+    """The original the pairs show the spinner replaced with `form` most often, as written in the sources, with
+    its count, when it is not `expected` and outnumbers it (at least `REORDER_MIN` times); else None."""
+    originals: Counter = Counter()
+    surfaces: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    for o in observations:
+        for s in o.substitutions:
+            if s.spun == form:
+                originals[s.original] += 1
+                surfaces[s.original][s.original_text] += 1
+    if not originals:
+        return None
+    top, n = originals.most_common(1)[0]
+    if top == expected or n < REORDER_MIN or n <= originals[expected]:
+        return None
+    return _restoration_text(surfaces[top]), n
+
+
 def merged_lexicon_text(
     written: str, entries: Sequence[LearnedEntry], name: str, comments: Sequence[str] = (),
     observations: Sequence[PairObservations] = (),
@@ -172,7 +195,8 @@ def merged_lexicon_text(
     not already hold: a written entry wins over a learned one for the same spun form. With `observations`, a
     written substitution without support whose phrase the spinner wrote in those pairs gets the counts they
     show (`written CHANGED/SEEN/PAIRS/FIRST`), which the calibrated estimates read as they read a learned
-    entry's."""
+    entry's; where they show another original more often than its first expected phrase (`dominant_original`),
+    that original comes first."""
     from unspun.engine.lexicon import COLUMNS, WRITTEN_SUPPORT, Kind, parse_lexicon
 
     lex, _ = parse_lexicon(written, "<written>", name)
@@ -191,6 +215,11 @@ def merged_lexicon_text(
             if found is not None:
                 cols = ln.split("\t")
                 cols += [""] * (len(COLUMNS) - len(cols))
+                top = dominant_original(observations, *bare[i]) if REORDER_MIN else None
+                if top is not None:
+                    alts = [a.strip() for a in cols[1].split("|") if a.strip()]
+                    cols[1] = " | ".join([top[0]] + [a for a in alts if phrase_words(a) != phrase_words(top[0])])
+                    found = found[:3] + (top[1],)
                 cols[-1] = f"{WRITTEN_SUPPORT} {'/'.join(str(n) for n in found)}"
                 rows[k] = (i, "\t".join(cols))
     return lexicon_text([e for e in entries if e.tortured not in have], name, comments, [ln for _, ln in rows])
