@@ -51,6 +51,17 @@ def test_fitted_estimates_rank_by_the_evidence_and_pick_a_usable_threshold():
     assert Estimator.from_json(est.to_json()) == est
 
 
+def test_the_restore_models_regularisation_is_the_one_under_which_most_held_out_rows_pass():
+    rows = _rows()  # half of them restore, nearly all of those with a gain over 2
+    gain = FEATURES.index("gain")
+    flat = fit_estimator(rows, ["news"], restore_l2s=(1e7,))  # shrunk to a constant: it cannot rank
+    assert abs(flat.restore_model.weights[gain]) < 1e-3 and flat.fix_threshold == 1.0
+    ranked = fit_estimator(rows, ["news"], restore_l2s=(1.0,))
+    assert ranked.restore_model.weights[gain] > 0.5 and ranked.fix_threshold < 1.0
+    for choices in ((1e7, 1.0), (1.0, 1e7)):
+        assert fit_estimator(rows, ["news"], restore_l2s=choices) == ranked
+
+
 LEXICON = "tortured\texpected\tkind\tconfidence\tinflect\trequire\texclude\tnote\tsupport\n" \
     "mentioned\tsaid\tsubstitution\t0.9\t\t\t\t\t20/21/9/20\n"
 

@@ -7,6 +7,7 @@ import sys
 
 from unspun.engine.lexicon import parse_lexicon
 from unspun.learn import align_pair, learn_entries, lexicon_text
+from unspun.learn.dictionary import merged_lexicon_text
 from unspun.learn.crossval import fold_lexicons
 from unspun.learn.pairs import Pair, changed_spans, edit_effects, folds, group_pairs, on_spans
 
@@ -48,6 +49,65 @@ def test_the_learned_lexicon_loads_with_its_support():
     entry = next(e for e in lex.entries if e.tortured == "international locations")
     assert entry.expected == ("countries",) and entry.support == (1, 1, 1, 1)
     assert entry.kind.value == "substitution"
+
+
+WRITTEN = (
+    "tortured\texpected\tkind\tconfidence\n"
+    "occasion\tevent\tsubstitution\t0.6\n"
+    "vitality\tenergy\tsubstitution\t0.7\n"
+    "fresh fish\tnew fish\tfingerprint\t0.9\n"
+    "assist\thelp | aid\tsubstitution\t0.6\n"
+)
+
+
+def test_a_written_substitution_gets_the_counts_the_pairs_show_and_stays_written():
+    pairs = [
+        align_pair("The occasion was fun. An occasion to talk.", "The event was fun. An opportunity to talk.", "1"),
+        align_pair("Each occasion counts. The occasion ended.", "Each event counts. The occasion ended.", "2"),
+        align_pair("Fresh fish.", "Fresh fish.", "3"),
+        align_pair("They assist us. We assist them.", "They Support us. We support them.", "4"),
+        align_pair("To assist.", "To help.", "5"),
+    ]
+    text = merged_lexicon_text(WRITTEN, [], "news", (), pairs)
+    lex, problems = parse_lexicon(text, "news.tsv")
+    assert not problems
+    by_form = {e.tortured: e for e in lex.entries}
+    # three spins (two for "event", one for "opportunity") in two pairs, one honest use
+    assert by_form["occasion"].observed == (3, 4, 2, 2) and by_form["occasion"].support is None
+    assert by_form["occasion"].confidence == 0.6  # its written confidence is kept
+    assert by_form["vitality"].observed is None  # never written by the spinner in these pairs
+    assert by_form["fresh fish"].observed is None  # fingerprints speak for themselves
+    assert merged_lexicon_text(WRITTEN, [], "news").count("written") == 0  # without pairs nothing is added
+    # the pairs show "support" for "assist" more often than the written "help": it comes first, in the sources'
+    # usual spelling, and the counts speak of it
+    assert by_form["assist"].expected == ("support", "help", "aid") and by_form["assist"].observed == (3, 3, 2, 2)
+    assert by_form["occasion"].expected == ("event",)  # "event" stays first: seen twice against one
+
+
+def test_the_support_column_of_a_written_entry_is_checked():
+    header = "tortured\texpected\tkind\tconfidence\tinflect\trequire\texclude\tnote\tsupport\n"
+    lex, problems = parse_lexicon(header + "occasion\tevent\tsubstitution\t0.6\t\t\t\t\twritten 3/4/2/2\n", "a.tsv")
+    assert not problems and lex.entries[0].observed == (3, 4, 2, 2) and lex.entries[0].support is None
+    _, problems = parse_lexicon(header + "occasion\tevent\tsubstitution\t0.6\t\t\t\t\tseen 3/4/2/2\n", "a.tsv")
+    assert problems and "written CHANGED/SEEN/PAIRS/FIRST" in problems[0].message
+
+
+def test_a_written_entrys_counts_are_what_the_estimates_read():
+    from unspun.engine import Engine, Options
+    from unspun.engine.estimate import FEATURES
+
+    header = "tortured\texpected\tkind\tconfidence\tinflect\trequire\texclude\tnote\tsupport\n"
+    text = "The minister mentioned the occasion. " * 6
+
+    def features(support: str) -> dict:
+        lex, _ = parse_lexicon(header + f"occasion\tevent\tsubstitution\t0.9\t\t\t\t\t{support}\n", "news.tsv", "news")
+        eng = Engine([lex], Options(min_confidence=0.0, substitutions="always"), estimator=None)
+        f = next(f for f in eng.analyze(text).findings if f.text == "occasion")
+        return dict(zip(FEATURES, f.features))
+
+    bare, counted = features(""), features("written 3/4/2/2")
+    assert bare["log_changed"] == 0.0 and bare["consistency"] == 0.0 and bare["learned"] == 0.0
+    assert counted["consistency"] == 2 / 3 and counted["honest_share"] == 1 / 4 and counted["learned"] == 0.0
 
 
 def _pair(name: str, spun: str, orig: str) -> Pair:

@@ -32,10 +32,11 @@ FEATURES = (
     "learned",  # 1 for an entry learned from aligned pairs
     "fingerprint",  # 1 for a fingerprint entry
     "prior",  # the entry's confidence as written or learned; the open-vocabulary stage's own estimate
-    "log_changed",  # log(1 + times the spinner wrote a learned form)
+    # the next four: what aligned pairs show of a learned form, or of a written one whose counts were recorded
+    "log_changed",  # log(1 + times the spinner wrote the form)
     "log_pairs",  # log(1 + pairs it was written in)
-    "honest_share",  # share of a learned form's occurrences in spun text that were honest uses
-    "consistency",  # share of a learned form's spins written for its first expected phrase
+    "honest_share",  # share of the form's occurrences in spun text that were honest uses
+    "consistency",  # share of the form's spins written for its first expected phrase
     "alternatives",  # restorations listed besides the first
     "gain",  # language-model log10 gain of the best restoration over the written words (clipped)
     "margin",  # its lead over the next restoration (clipped)

@@ -15,6 +15,8 @@ from pathlib import Path
 from unspun.engine.model import Kind
 from unspun.engine.tokenize import phrase_words
 
+#: the support column of a written entry whose phrase aligned pairs were searched for: this word, then the counts
+WRITTEN_SUPPORT = "written"
 COLUMNS = ("tortured", "expected", "kind", "confidence", "inflect", "require", "exclude", "note", "support")
 FORMAT_VERSION = 1
 _DEFAULT_CONFIDENCE = {Kind.FINGERPRINT: 0.9, Kind.SUBSTITUTION: 0.6}
@@ -38,6 +40,9 @@ class Entry:
     #: text, pairs it was written in, times it was written for the first expected phrase); None for a written
     #: entry
     support: tuple[int, int, int, int] | None = None
+    #: for a written entry, the same four counts as aligned pairs show them for its tortured phrase and first
+    #: expected phrase (the support column `written CHANGED/SEEN/PAIRS/FIRST`); the entry stays a written one
+    observed: tuple[int, int, int, int] | None = None
 
     @cached_property
     def words(self) -> tuple[str, ...]:
@@ -137,12 +142,20 @@ def _parse_entry(cols: list[str], lexname: str, path: str, lineno: int) -> tuple
             return bad(f"confidence {conf_s} is outside [0, 1]")
     else:
         confidence = _DEFAULT_CONFIDENCE[kind]
-    support = None
+    support = observed = None
     if support_s:
-        parts = support_s.split("/")
-        if len(parts) != 4 or not all(p.isdigit() for p in parts):
-            return bad(f"support {support_s!r} is not CHANGED/SEEN/PAIRS/FIRST (four whole numbers)")
-        support = (int(parts[0]), int(parts[1]), int(parts[2]), int(parts[3]))
+        written, _, counts = support_s.rpartition(" ")
+        parts = counts.split("/")
+        if written.strip() not in ("", WRITTEN_SUPPORT) or len(parts) != 4 or not all(p.isdigit() for p in parts):
+            return bad(
+                f"support {support_s!r} is not CHANGED/SEEN/PAIRS/FIRST (four whole numbers),"
+                f" or {WRITTEN_SUPPORT} CHANGED/SEEN/PAIRS/FIRST for a written entry"
+            )
+        numbers = (int(parts[0]), int(parts[1]), int(parts[2]), int(parts[3]))
+        if written.strip():
+            observed = numbers
+        else:
+            support = numbers
     how = inflect.lower()
     if how not in _INFLECTIONS:
         return bad(f"unknown inflect value {inflect!r} (use noun or -)")
@@ -158,6 +171,7 @@ def _parse_entry(cols: list[str], lexname: str, path: str, lineno: int) -> tuple
         lexicon=lexname,
         line=lineno,
         support=support,
+        observed=observed,
     )
     entry.__dict__["words"] = words  # the cached `words`, already computed
     return entry, None

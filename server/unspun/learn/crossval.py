@@ -24,7 +24,7 @@ def news_lexicon_text(written: str, observations: Sequence[PairObservations]) ->
     comment = f"learned entries: from {len(names)} aligned pairs ({', '.join(names)})" if names else "no learned entries"
     return merged_lexicon_text(
         written, learn_entries(observations), NAME,
-        ("written entries first, then learned ones (scripts/build_news_lexicon.py)", comment),
+        ("written entries first, then learned ones (scripts/build_news_lexicon.py)", comment), observations,
     )
 
 

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from unspun.engine.tokenize import phrase_words
 from unspun.learn.align import PairObservations
 
 #: a spun form must have been written for an original at least this many times
@@ -29,6 +30,9 @@ MIN_CHANGED = 1
 MIN_PRECISION = 0.5
 #: an alternative restoration is listed when it accounts for at least this share of the top one's count
 ALTERNATIVE_SHARE = 0.3
+#: a written substitution's first expected phrase gives way to the original the pairs show for it at least this
+#: many times (and more often than the written one); 0: never
+REORDER_MIN = 2
 _NUMBER = re.compile(r"^\d+$")
 
 
@@ -137,12 +141,85 @@ def lexicon_text(
     return "\n".join(lines) + "\n"
 
 
-def merged_lexicon_text(written: str, entries: Sequence[LearnedEntry], name: str, comments: Sequence[str] = ()) -> str:
+def observed_counts(
+    observations: Iterable[PairObservations], phrases: Iterable[tuple[tuple[str, ...], tuple[str, ...]]]
+) -> dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, int, int, int]]:
+    """What the pairs show of each (spun words, expected words): the times the spinner wrote the spun phrase,
+    the times it stands in spun text (spins and honest uses), the pairs it was written in, and the times it was
+    written for the expected phrase; only phrases the spinner wrote at least once."""
+    wanted = list(dict.fromkeys(phrases))
+    forms = {form for form, _ in wanted}
+    changed: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    in_pairs: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    kept: Counter = Counter()
+    for o in observations:
+        for s in o.substitutions:
+            if s.spun in forms:
+                changed[s.spun][s.original] += 1
+                in_pairs[s.spun].add(o.name)
+        for form in forms:
+            kept[form] += o.kept_phrases.get(form, 0)
+    out = {}
+    for form, expected in wanted:
+        total = sum(changed[form].values()) if form in changed else 0
+        if total:
+            out[(form, expected)] = (total, total + kept[form], len(in_pairs[form]), changed[form][expected])
+    return out
+
+
+def dominant_original(
+    observations: Iterable[PairObservations], form: tuple[str, ...], expected: tuple[str, ...]
+) -> tuple[str, int] | None:
+    """The original the pairs show the spinner replaced with `form` most often, as written in the sources, with
+    its count, when it is not `expected` and outnumbers it (at least `REORDER_MIN` times); else None."""
+    originals: Counter = Counter()
+    surfaces: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+    for o in observations:
+        for s in o.substitutions:
+            if s.spun == form:
+                originals[s.original] += 1
+                surfaces[s.original][s.original_text] += 1
+    if not originals:
+        return None
+    top, n = originals.most_common(1)[0]
+    if top == expected or n < REORDER_MIN or n <= originals[expected]:
+        return None
+    return _restoration_text(surfaces[top]), n
+
+
+def merged_lexicon_text(
+    written: str, entries: Sequence[LearnedEntry], name: str, comments: Sequence[str] = (),
+    observations: Sequence[PairObservations] = (),
+) -> str:
     """A lexicon of the written entries (the text of a lexicon file) followed by the learned ones that it does
-    not already hold: a written entry wins over a learned one for the same spun form."""
-    from unspun.engine.lexicon import parse_lexicon
+    not already hold: a written entry wins over a learned one for the same spun form. With `observations`, a
+    written substitution without support whose phrase the spinner wrote in those pairs gets the counts they
+    show (`written CHANGED/SEEN/PAIRS/FIRST`), which the calibrated estimates read as they read a learned
+    entry's; where they show another original more often than its first expected phrase (`dominant_original`),
+    that original comes first."""
+    from unspun.engine.lexicon import COLUMNS, WRITTEN_SUPPORT, Kind, parse_lexicon
 
     lex, _ = parse_lexicon(written, "<written>", name)
     have = {" ".join(e.words) for e in lex.entries}
-    rows = [ln for ln in written.splitlines() if ln.strip() and not ln.startswith("#")][1:]  # after the header
-    return lexicon_text([e for e in entries if e.tortured not in have], name, comments, rows)
+    lines = written.splitlines()
+    rows = [(i, ln) for i, ln in enumerate(lines, 1) if ln.strip() and not ln.startswith("#")][1:]  # after the header
+    if observations:
+        bare = {
+            e.line: (e.words, phrase_words(e.expected[0]))
+            for e in lex.entries
+            if e.kind is Kind.SUBSTITUTION and e.support is None and e.observed is None
+        }
+        counts = observed_counts(observations, bare.values())
+        for k, (i, ln) in enumerate(rows):
+            found = counts.get(bare.get(i, ((), ())))
+            if found is not None:
+                cols = ln.split("\t")
+                cols += [""] * (len(COLUMNS) - len(cols))
+                top = dominant_original(observations, *bare[i]) if REORDER_MIN else None
+                if top is not None:
+                    alts = [a.strip() for a in cols[1].split("|") if a.strip()]
+                    cols[1] = " | ".join([top[0]] + [a for a in alts if phrase_words(a) != phrase_words(top[0])])
+                    found = found[:3] + (top[1],)
+                cols[-1] = f"{WRITTEN_SUPPORT} {'/'.join(str(n) for n in found)}"
+                rows[k] = (i, "\t".join(cols))
+    return lexicon_text([e for e in entries if e.tortured not in have], name, comments, [ln for _, ln in rows])

@@ -6,7 +6,9 @@ spinner (`spin`), and its first replacement, applied alone, brings the text clos
 
 Both models are L2-regularised logistic regressions (Newton's method) on standardised features. Each threshold
 is chosen on predictions for rows the model was not fitted on (one group of pairs left out at a time): the
-lowest probability at which the rows at or above it (at least `MIN_ROWS`) reach the target precision.
+lowest probability at which the rows at or above it (at least `MIN_ROWS`) reach the target precision. The
+restore model's regularisation is chosen the same way, among `RESTORE_L2S`: the one under which the most
+held-out rows pass their threshold.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ REPORT_PRECISION = 0.95
 #: a cut-off is judged only over at least this many rows
 MIN_ROWS = 25
 L2 = 1.0
+#: the regularisation strengths tried for the restore model (see `fit_estimator`): a stronger one keeps the
+#: weights of evidence seen on few rows (rare learned forms) from deciding the order of the most probable rows
+RESTORE_L2S = (1.0, 3.0, 10.0, 30.0, 100.0)
 
 
 @dataclass(frozen=True)
@@ -76,13 +81,14 @@ def _standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def _fit_models(rows: Sequence[Row]):
+def _fit_models(rows: Sequence[Row], restore_l2s: Sequence[float] = (L2,)):
+    """Standardisation, the spin model, and a restore model for each regularisation strength of `restore_l2s`."""
     x = np.array([r.features for r in rows], dtype=float)
     mean, scale = _standardise(x)
     z = (x - mean) / scale
     spin = fit_logistic(z, np.array([r.spin for r in rows], dtype=float))
-    restores = fit_logistic(z, np.array([r.restores for r in rows], dtype=float))
-    return mean, scale, spin, restores
+    y = np.array([r.restores for r in rows], dtype=float)
+    return mean, scale, spin, [fit_logistic(z, y, l2) for l2 in restore_l2s]
 
 
 def _probabilities(rows: Sequence[Row], mean, scale, model) -> np.ndarray:
@@ -92,12 +98,13 @@ def _probabilities(rows: Sequence[Row], mean, scale, model) -> np.ndarray:
 
 def fit_estimator(
     rows: Sequence[Row], lexicons: Sequence[str], fix_precision: float = FIX_PRECISION,
-    report_precision: float = REPORT_PRECISION,
+    report_precision: float = REPORT_PRECISION, restore_l2s: Sequence[float] = RESTORE_L2S,
 ) -> Estimator:
-    """Both models fitted on all `rows`, with thresholds chosen on predictions for held-out groups."""
+    """Both models fitted on all `rows`, with thresholds chosen on predictions for held-out groups; the restore
+    model's regularisation is the one of `restore_l2s` under which the most held-out rows pass."""
     groups = sorted({r.group for r in rows})
     held_spin: list[np.ndarray] = []
-    held_restore: list[np.ndarray] = []
+    held_restore: list[list[np.ndarray]] = [[] for _ in restore_l2s]
     spin_labels: list[np.ndarray] = []
     restore_labels: list[np.ndarray] = []
     for g in groups:
@@ -105,17 +112,29 @@ def fit_estimator(
         test = [r for r in rows if r.group == g]
         if not train or not test:
             continue
-        mean, scale, spin, restores = _fit_models(train)
+        mean, scale, spin, restores = _fit_models(train, restore_l2s)
         held_spin.append(_probabilities(test, mean, scale, spin))
-        held_restore.append(_probabilities(test, mean, scale, restores))
+        for k, model in enumerate(restores):
+            held_restore[k].append(_probabilities(test, mean, scale, model))
         spin_labels.append(np.array([r.spin for r in test]))
         restore_labels.append(np.array([r.restores for r in test]))
+    chosen = 0
     if held_spin:
         report_t = threshold_for(np.concatenate(held_spin), np.concatenate(spin_labels), report_precision)
-        fix_t = threshold_for(np.concatenate(held_restore), np.concatenate(restore_labels), fix_precision)
+        labels = np.concatenate(restore_labels)
+        # the regularisation under which the most held-out rows pass the threshold chosen for them (the first
+        # of equals)
+        passing = []
+        for held in held_restore:
+            prob = np.concatenate(held)
+            t = threshold_for(prob, labels, fix_precision)
+            passing.append((int(np.sum(prob >= t)) if t < 1.0 else 0, t))
+        chosen = max(range(len(passing)), key=lambda k: (passing[k][0], -k))
+        fix_t = passing[chosen][1]
     else:
         report_t = fix_t = 1.0
-    mean, scale, spin, restores = _fit_models(rows)
+    mean, scale, spin, restores_all = _fit_models(rows, restore_l2s[chosen : chosen + 1])
+    restores = restores_all[0]
     return Estimator(
         mean=tuple(float(v) for v in mean),
         scale=tuple(float(v) for v in scale),

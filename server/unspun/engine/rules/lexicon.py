@@ -87,15 +87,17 @@ def finding(
         start, matched, replacements = repair_article(text, base, article, start, end, replacements)
     conf = round(min(conf, 0.99), 3)
     support = entry.support
+    # what aligned pairs show of the phrase: a learned entry's support, or the counts recorded for a written one
+    counts = support or entry.observed
     top_gain = max(gains) if gains else 0.0
     ranked_gains = sorted(gains or (), reverse=True)
     features = feature_vector(
         {
             "learned": float(support is not None), "fingerprint": float(entry.kind is Kind.FINGERPRINT),
-            "prior": entry.confidence, "log_changed": math.log1p(support[0]) if support else 0.0,
-            "log_pairs": math.log1p(support[2]) if support else 0.0,
-            "honest_share": (support[1] - support[0]) / support[1] if support and support[1] else 0.0,
-            "consistency": support[3] / support[0] if support and support[0] else 0.0,
+            "prior": entry.confidence, "log_changed": math.log1p(counts[0]) if counts else 0.0,
+            "log_pairs": math.log1p(counts[2]) if counts else 0.0,
+            "honest_share": (counts[1] - counts[0]) / counts[1] if counts and counts[1] else 0.0,
+            "consistency": counts[3] / counts[0] if counts and counts[0] else 0.0,
             "alternatives": len(expected) - 1, "gain": top_gain,
             "margin": ranked_gains[0] - ranked_gains[1] if len(ranked_gains) > 1 else 6.0,
             "typos": m.typos, "article": float(any(e.layer == "article" for e in evidence)),
