@@ -93,3 +93,44 @@ def test_gains_of_many_paragraphs_equal_those_of_each_alone(sure):
     together = lmcheck.gains_many(PhraseModel(), asked)
     alone = [lmcheck.gains(PhraseModel(), *item) for item in asked]
     assert together == alone
+
+
+class WordsOnly:
+    """A model seen only through `score_windows_after` over words (as `PhraseModel`): `gains_many` then builds
+    its windows of words rather than of vocabulary ids."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def score_windows_after(self, windows, skips):
+        return self.model.score_windows_after(windows, skips)
+
+
+def test_windows_of_ids_score_as_windows_of_words():
+    from unspun.engine.langmodel import default_model
+
+    model = default_model()
+    if model is None:
+        pytest.skip("no language model")
+    texts = [
+        "They want to purchase and promote securities today. The clear climate helps.",
+        "Nothing to see here.",
+        "We purchase and promote goods in the fair weather, and we trade them widely.",
+    ]
+    asked = []
+    for text in texts:
+        tokens = tokenize(text)
+        at = {t.norm: i for i, t in enumerate(tokens)}
+        qs = [
+            Query(at[w], at[w] + 1, alts, sure=(w == "promote"))
+            for w, alts in (
+                ("purchase", (("buy",), ("acquire", "some"))), ("promote", (("sell",), ("push",))),
+                ("clear", (("fine",),)), ("fair", (("good",), ("nice", "and", "sunny"))), ("trade", (("sell",),)),
+            )
+            if w in at
+        ]
+        asked.append((text, tokens, qs))
+    by_ids = lmcheck.gains_many(model, asked)
+    by_words = lmcheck.gains_many(WordsOnly(model), asked)
+    assert by_ids == by_words
+    assert any(g for para in by_ids for g in para)  # (something was scored)

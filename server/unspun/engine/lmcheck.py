@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from itertools import accumulate
 from dataclasses import dataclass
 
+import numpy as np
+
 from unspun.engine.tokenize import Token
 
 #: log10 probability a word is worth when comparing restorations of different lengths
@@ -78,69 +80,135 @@ def gains(model, text: str, tokens: Sequence[Token], queries: Sequence[Query]) -
 def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]]) -> list[list[list[float]]]:
     """`gains` for several paragraphs in one scoring call (a large batch looks its n-grams up in order, several
     times faster than many small ones)."""
-    windows: list[list[str]] = []
-    skips: list[int] = []  # the left context conditions every window of a query alike: it is not scored
-    layouts: list[list[tuple[int, int]]] = []  # per paragraph: (index of the written window, number of alternatives)
+    symbols = _Symbols(model)
+    words = symbols.of_tokens(paragraphs)
+    batch = _Batch()
+    # the left context conditions every window of a query alike: it is not scored
+    layouts: list[list[tuple[int, int]]] = []  # per paragraph: (first of its gains in the batch, how many)
     sids: list[list[int]] = []
-    for text, tokens, queries in paragraphs:
+    for (text, tokens, queries), ws in zip(paragraphs, words):
         layout: list[tuple[int, int]] = []
         sid = sentence_ids(text, tokens) if queries else []
         sids.append(sid)
         for q in queries:
             before, after = context_of(sid, q.first, q.last)
-            left, right = [tokens[k].norm for k in before], [tokens[k].norm for k in after]
-            written = [t.norm for t in tokens[q.first : q.last]]
-            layout.append((len(windows), len(q.alternatives)))
-            windows.append(left + written + right)
-            for alt in q.alternatives:
-                windows.append(left + list(alt) + right)
-            skips.extend([len(left)] * (1 + len(q.alternatives)))
-        layouts.append(layout)
-    if not windows:
-        return [[] for _ in paragraphs]
-    scores = model.score_windows_after(windows, skips).tolist()
-    out = _gains_of(paragraphs, layouts, scores)
-    if JOINT_CONTEXT:
-        _rescore_beside_restorations(model, paragraphs, sids, out)
-    return out
-
-
-def _gains_of(paragraphs, layouts, scores) -> list[list[list[float]]]:
-    out: list[list[list[float]]] = []
-    for (_text, _tokens, queries), layout in zip(paragraphs, layouts):
-        para: list[list[float]] = []
-        for q, (w, n) in zip(queries, layout):
-            if w < 0:
-                para.append([])
-                continue
-            base = scores[w]
-            written_len = q.last - q.first
-            para.append(
-                [round(scores[w + 1 + a] - base + WORD_BONUS * (len(q.alternatives[a]) - written_len), 3) for a in range(n)]
+            layout.append(
+                batch.add(ws[before.start : before.stop], ws[q.first : q.last], ws[after.start : after.stop], q, symbols)
             )
-        out.append(para)
+        layouts.append(layout)
+    if not batch.lengths:
+        return [[] for _ in paragraphs]
+    flat = batch.gains(model, symbols)
+    out = [[flat[s : s + n] for s, n in layout] for layout in layouts]
+    if JOINT_CONTEXT:
+        _rescore_beside_restorations(model, symbols, paragraphs, words, sids, out)
     return out
 
 
-def _rescore_beside_restorations(model, paragraphs, sids: list[list[int]], out: list[list[list[float]]]) -> None:
+class _Symbols:
+    """What the windows of one `gains_many` call are made of: the model's vocabulary ids when it scores ids
+    (each distinct restoration looked up once), else the words themselves."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.by_id = all(hasattr(model, name) for name in ("score_id_windows_after", "ids", "word_id"))
+        self._alternatives: dict[tuple[str, ...], list] = {}
+
+    def of_tokens(self, paragraphs) -> list[list]:
+        """Each paragraph's tokens as symbols (none for a paragraph without queries)."""
+        norms = [[t.norm for t in tokens] if queries else [] for _text, tokens, queries in paragraphs]
+        if not self.by_id:
+            return norms
+        ids = self.model.ids([w for ws in norms for w in ws]).tolist()
+        out, at = [], 0
+        for ws in norms:
+            out.append(ids[at : at + len(ws)])
+            at += len(ws)
+        return out
+
+    def of(self, alternative: tuple[str, ...]) -> list:
+        """The symbols of a restoration's words."""
+        got = self._alternatives.get(alternative)
+        if got is None:
+            got = self._alternatives[alternative] = (
+                list(map(self.model.word_id, alternative)) if self.by_id else list(alternative)
+            )
+        return got
+
+
+class _Batch:
+    """Windows laid end to end for one scoring call, and for each alternative's window the written window it is
+    compared with and its word bonus."""
+
+    def __init__(self) -> None:
+        self.flat: list = []
+        self.lengths: list[int] = []
+        self.skips: list[int] = []
+        self.alt: list[int] = []
+        self.base: list[int] = []
+        self.bonus: list[int] = []
+
+    def add(self, left: list, written: list, right: list, q: Query, symbols: _Symbols) -> tuple[int, int]:
+        """The written window of `q` and one window per alternative; returns where its gains will be (first,
+        how many) in `gains`."""
+        first = len(self.alt)
+        base = len(self.lengths)
+        skip, n_written = len(left), len(written)
+        flat, lengths, skips = self.flat, self.lengths, self.skips
+        flat += left
+        flat += written
+        flat += right
+        lengths.append(skip + n_written + len(right))
+        skips.append(skip)
+        for alt in q.alternatives:
+            words = symbols.of(alt)
+            self.alt.append(len(lengths))
+            self.base.append(base)
+            self.bonus.append(len(alt) - n_written)
+            flat += left
+            flat += words
+            flat += right
+            lengths.append(skip + len(words) + len(right))
+            skips.append(skip)
+        return first, len(q.alternatives)
+
+    def gains(self, model, symbols: _Symbols) -> list[float]:
+        """Each alternative's gain over the written words, in the order they were added."""
+        if symbols.by_id:
+            scores = model.score_id_windows_after(
+                np.array(self.flat, dtype=np.int64), np.array(self.lengths, dtype=np.int64), self.skips
+            )
+        else:
+            windows, at = [], 0
+            for n in self.lengths:
+                windows.append(self.flat[at : at + n])
+                at += n
+            scores = model.score_windows_after(windows, self.skips)
+        scores = np.asarray(scores, dtype=np.float64)
+        if not self.alt:
+            return []
+        diff = scores[self.alt] - scores[self.base] + WORD_BONUS * np.array(self.bonus, dtype=np.int64)
+        return [round(v, 3) for v in diff.tolist()]
+
+
+def _rescore_beside_restorations(
+    model, symbols: _Symbols, paragraphs, words: list[list], sids: list[list[int]], out: list[list[list[float]]]
+) -> None:
     """Second round of `gains_many`: a query with a spin in its context (a fingerprint, or a restoration that
     gains) is scored again with that neighbour restored (its best alternative); its gains are replaced."""
-    windows: list[list[str]] = []
-    skips: list[int] = []
-    layouts: list[list[tuple[int, int]]] = []
-    todo = False
-    for (text, tokens, queries), sid, gains in zip(paragraphs, sids, out):
-        layout = [(-1, 0)] * len(queries)
-        layouts.append(layout)
+    batch = _Batch()
+    places: list[tuple[int, int, int, int]] = []  # (paragraph, query, first of its gains, how many)
+    for p, ((_text, _tokens, queries), ws, sid, gains) in enumerate(zip(paragraphs, words, sids, out)):
         # the spins of the paragraph: token index -> (the query restoring it, its best alternative)
-        spans: dict[int, tuple[int, tuple[str, ...]]] = {}
+        spans: dict[int, tuple[int, list]] = {}
         for k, (q, g) in enumerate(zip(queries, gains)):
             if not g:
                 continue
-            best = max(range(len(g)), key=lambda a: (g[a], -a))
+            best = g.index(max(g))  # (the first of the best)
             if q.sure or g[best] > MIN_SUBSTITUTION_GAIN:
+                restored = symbols.of(q.alternatives[best])
                 for t in range(q.first, q.last):
-                    spans.setdefault(t, (k, q.alternatives[best]))
+                    spans.setdefault(t, (k, restored))
         if not spans:
             continue
         for k, q in enumerate(queries):
@@ -149,51 +217,44 @@ def _rescore_beside_restorations(model, paragraphs, sids: list[list[int]], out: 
             near = range(max(0, q.first - CONTEXT), q.last + CONTEXT)
             if not any(spans.get(j, (k,))[0] != k for j in near):
                 continue  # no other spin within reach (a quick look before the walks below)
-            left = _restored_side(tokens, sid, spans, k, q.first - 1, -1, sid[q.first])
-            right = _restored_side(tokens, sid, spans, k, q.last, 1, sid[q.last - 1])
+            left = _restored_side(ws, sid, spans, k, q.first - 1, -1, sid[q.first])
+            right = _restored_side(ws, sid, spans, k, q.last, 1, sid[q.last - 1])
             if left is None and right is None:
                 continue  # no spin in its context (in another sentence): the first round stands
             before, after = context_of(sid, q.first, q.last)
-            left = left if left is not None else [tokens[j].norm for j in before]
-            right = right if right is not None else [tokens[j].norm for j in after]
-            written = [t.norm for t in tokens[q.first : q.last]]
-            layout[k] = (len(windows), len(q.alternatives))
-            windows.append(left + written + right)
-            for alt in q.alternatives:
-                windows.append(left + list(alt) + right)
-            skips.extend([len(left)] * (1 + len(q.alternatives)))
-            todo = True
-    if not todo:
+            left = left if left is not None else ws[before.start : before.stop]
+            right = right if right is not None else ws[after.start : after.stop]
+            places.append((p, k, *batch.add(left, ws[q.first : q.last], right, q, symbols)))
+    if not places:
         return
-    scores = model.score_windows_after(windows, skips).tolist()
-    again = _gains_of(paragraphs, layouts, scores)
-    for para, new in zip(out, again):
-        for k, g in enumerate(new):
-            if g:
-                para[k] = g
+    flat = batch.gains(model, symbols)
+    for p, k, s, n in places:
+        if n:
+            out[p][k] = flat[s : s + n]
 
 
-def _restored_side(tokens, sid, spans, own: int, j: int, step: int, sentence: int) -> list[str] | None:
-    """Up to CONTEXT words on one side of a query (`step` -1: left, from token j backwards; +1: right), with
-    the spins among them restored; None when none of them is a spin (the written context stands)."""
-    words: list[str] = []
+def _restored_side(words, sid, spans, own: int, j: int, step: int, sentence: int) -> list | None:
+    """Up to CONTEXT words (`words`: the paragraph's, as symbols) on one side of a query (`step` -1: left, from
+    word j backwards; +1: right), with the spins among them restored; None when none of them is a spin (the
+    written context stands)."""
+    out: list = []
     changed = False
-    while 0 <= j < len(tokens) and len(words) < CONTEXT and sid[j] == sentence:
+    while 0 <= j < len(words) and len(out) < CONTEXT and sid[j] == sentence:
         hit = spans.get(j)
         if hit is not None and hit[0] != own:
             k, alt = hit
             changed = True
             piece = list(alt)
             # skip the rest of that spin's written tokens
-            while 0 <= j < len(tokens) and spans.get(j, (None,))[0] == k:
+            while 0 <= j < len(words) and spans.get(j, (None,))[0] == k:
                 j += step
         else:
-            piece = [tokens[j].norm]
+            piece = [words[j]]
             j += step
-        words = piece + words if step < 0 else words + piece
+        out = piece + out if step < 0 else out + piece
     if not changed:
         return None
-    return words[-CONTEXT:] if step < 0 else words[:CONTEXT]
+    return out[-CONTEXT:] if step < 0 else out[:CONTEXT]
 
 
 def gain_confidence(gain: float) -> float:
