@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from unspun.engine import lmcheck
@@ -15,7 +16,7 @@ from unspun.engine.estimate import feature_vector
 from unspun.engine.inflect import article_for
 from unspun.engine.matcher import TYPO_PENALTY, Match
 from unspun.engine.model import Evidence, Finding, Kind
-from unspun.engine.rules.common import estimated, repair_article
+from unspun.engine.rules.common import estimated_many, repair_article
 
 if TYPE_CHECKING:
     from unspun.engine.analyzer import Engine
@@ -32,9 +33,17 @@ class LexiconDetector:
     deferred = False
 
     def findings(self, engine: Engine, p: Paragraph, taken: Sequence[Finding]) -> list[Finding]:
-        out = []
+        drafts = []
         for mi, article in p.accepted:
-            f = finding(p, p.text, 0, p.scan.matches[mi], article, p.scan.gains.get(mi))
+            d = draft(p, p.text, 0, p.scan.matches[mi], article, p.scan.gains.get(mi))
+            if d is not None:
+                drafts.append(d)
+        # the estimates of the paragraph's findings that they speak for, evaluated together
+        covered = [d.features for d in drafts if d.covered]
+        estimates = iter(estimated_many(p.estimator, covered) if covered else ())
+        out = []
+        for d in drafts:
+            f = finish(p, d, next(estimates) if d.covered else None)
             if f is not None:
                 out.append(f)
         return out
@@ -44,6 +53,39 @@ def finding(
     p: Paragraph, text: str, base: int, m: Match, article: Token | None, gains: list[float] | None,
 ) -> Finding | None:
     """The finding of one accepted lexicon match, or None when it is not reported."""
+    d = draft(p, text, base, m, article, gains)
+    if d is None:
+        return None
+    return finish(p, d, estimated_many(p.estimator, [d.features])[0] if d.covered else None)
+
+
+@dataclass(slots=True)
+class Draft:
+    """A lexicon match on its way to a finding: all of it but what the calibrated estimates decide (whether
+    it is reported, its confidence, whether it is safe), which is evaluated for a paragraph's drafts at once."""
+
+    text: str
+    base: int
+    m: Match
+    start: int
+    end: int
+    matched: str
+    expected: list[str]
+    replacements: list[str]
+    evidence: list[Evidence]
+    conf: float
+    hint: bool
+    near: bool
+    features: tuple[float, ...]
+    #: the estimates speak for it
+    covered: bool
+
+
+def draft(
+    p: Paragraph, text: str, base: int, m: Match, article: Token | None, gains: list[float] | None,
+) -> Draft | None:
+    """The first part of `finding`: None when it is not reported whatever the estimates say. `covered`: the
+    estimates speak for it (then `p.estimator` is not None)."""
     opts, factor, shown, spun, near_text = p.options, p.factor, p.shown, p.spun, p.near
     entry = m.variant.entry
     if entry.kind not in opts.kinds:
@@ -103,10 +145,27 @@ def finding(
             "capitalised": float(text[base + m.start : base + m.start + 1].isupper()),
         }
     )
+    est = p.estimator
+    covered = est is not None and est.covers(entry.lexicon, support is not None, entry.kind is Kind.FINGERPRINT)
+    return Draft(
+        text, base, m, start, end, matched, expected, replacements, evidence, conf, hint, near, features, covered
+    )
+
+
+def finish(p: Paragraph, d: Draft, estimate: tuple[float, bool] | None) -> Finding | None:
+    """The second part of `finding`: the finding of a draft, given its estimates (`estimated`; None when they
+    do not speak for it), or None when it is not reported."""
+    opts, shown, spun = p.options, p.shown, p.spun
+    text, base, m, start, end, matched = d.text, d.base, d.m, d.start, d.end, d.matched
+    expected, replacements, evidence, conf, hint, near = (
+        d.expected, d.replacements, d.evidence, d.conf, d.hint, d.near
+    )
+    entry = m.variant.entry
     safe = conf >= opts.safe_confidence
     est = p.estimator
-    if est is not None and est.covers(entry.lexicon, support is not None, entry.kind is Kind.FINGERPRINT):
-        conf, safe = estimated(est, features)
+    if d.covered:
+        assert est is not None and estimate is not None
+        conf, safe = estimate
         if conf < (NEAR_SPIN if near and opts.substitutions == "gated" else est.report_threshold):
             return None
     elif near and opts.substitutions == "gated":
@@ -142,5 +201,5 @@ def finding(
         key=" ".join(m.variant.words),
         safe_fix=safe,
         hint=hint,
-        features=features,
+        features=d.features,
     )
