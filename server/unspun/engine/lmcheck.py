@@ -80,180 +80,237 @@ def gains(model, text: str, tokens: Sequence[Token], queries: Sequence[Query]) -
 def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]]) -> list[list[list[float]]]:
     """`gains` for several paragraphs in one scoring call (a large batch looks its n-grams up in order, several
     times faster than many small ones)."""
-    symbols = _Symbols(model)
-    words = symbols.of_tokens(paragraphs)
-    batch = _Batch()
-    # the left context conditions every window of a query alike: it is not scored
-    layouts: list[list[tuple[int, int]]] = []  # per paragraph: (first of its gains in the batch, how many)
-    sids: list[list[int]] = []
-    for (text, tokens, queries), ws in zip(paragraphs, words):
-        layout: list[tuple[int, int]] = []
-        sid = sentence_ids(text, tokens) if queries else []
-        sids.append(sid)
-        for q in queries:
-            before, after = context_of(sid, q.first, q.last)
-            layout.append(
-                batch.add(ws[before.start : before.stop], ws[q.first : q.last], ws[after.start : after.stop], q, symbols)
-            )
-        layouts.append(layout)
-    if not batch.lengths:
+    words = _Words(model, paragraphs)
+    sids = [sentence_ids(text, tokens) if queries else [] for text, tokens, queries in paragraphs]
+    asked = _Asked()
+    queries: list[Query] = []
+    for (_text, _tokens, qs), off in zip(paragraphs, words.offsets):
+        for q in qs:
+            asked.add(off + q.first, off + q.last, q, words)
+        queries += qs
+    if not queries:
         return [[] for _ in paragraphs]
-    flat = batch.gains(model, symbols)
-    out = [[flat[s : s + n] for s, n in layout] for layout in layouts]
+    # each query's context: up to CONTEXT words each side in its sentence (`context_of`, for all queries at once;
+    # sentence numbers made distinct across paragraphs keep every context within its paragraph)
+    sid = np.array([k + words.sentences[p] for p, ps in enumerate(sids) for k in ps], dtype=np.int64)
+    first, last = np.array(asked.first, dtype=np.int64), np.array(asked.last, dtype=np.int64)
+    lo, hi, n = first.copy(), last.copy(), len(sid)
+    left_ok = np.ones(len(first), dtype=bool)
+    right_ok = left_ok.copy()
+    for step in range(CONTEXT):
+        j = first - 1 - step
+        left_ok &= (j >= 0) & (sid[np.maximum(j, 0)] == sid[first])
+        lo -= left_ok
+        j = last + step
+        right_ok &= (j < n) & (sid[np.minimum(j, n - 1)] == sid[last - 1])
+        hi += right_ok
+    flat = _score(model, words, lo, first - lo, last, hi - last, asked)
     if JOINT_CONTEXT:
-        _rescore_beside_restorations(model, symbols, paragraphs, words, sids, out)
+        _rescore_beside_restorations(model, words, queries, asked, sid, lo, hi, flat)
+    out: list[list[list[float]]] = []
+    at = 0
+    for _text, _tokens, qs in paragraphs:
+        out.append(flat[at : at + len(qs)])
+        at += len(qs)
     return out
 
 
-class _Symbols:
-    """What the windows of one `gains_many` call are made of: the model's vocabulary ids when it scores ids
-    (each distinct restoration looked up once), else the words themselves."""
+class _Words:
+    """What the windows of one `gains_many` call are made of, laid end to end in `pool`: the words of the
+    paragraphs with queries, then each distinct restoration once, then the restored contexts of the second
+    round. As the model's vocabulary ids when it scores ids (each word looked up once), else as the words."""
 
-    def __init__(self, model) -> None:
+    def __init__(self, model, paragraphs) -> None:
         self.model = model
         self.by_id = all(hasattr(model, name) for name in ("score_id_windows_after", "ids", "word_id"))
-        self._alternatives: dict[tuple[str, ...], list] = {}
+        norms = [t.norm for _text, tokens, queries in paragraphs if queries for t in tokens]
+        self.pool: list = self.model.ids(norms).tolist() if self.by_id and norms else norms
+        #: where each paragraph's words start in `pool`, and the first of its sentence numbers there
+        self.offsets: list[int] = []
+        self.sentences: list[int] = []
+        at = 0
+        for p, (_text, tokens, queries) in enumerate(paragraphs):
+            self.offsets.append(at)
+            self.sentences.append(at + p)  # (a paragraph has at most as many sentences as words, plus one)
+            if queries:
+                at += len(tokens)
+        self._alternatives: dict[tuple[str, ...], int] = {}
+        #: per distinct restoration: its place in `pool`, its length, its symbols
+        self.starts: list[int] = []
+        self.lengths: list[int] = []
+        self.symbols: list[list] = []
 
-    def of_tokens(self, paragraphs) -> list[list]:
-        """Each paragraph's tokens as symbols (none for a paragraph without queries)."""
-        norms = [[t.norm for t in tokens] if queries else [] for _text, tokens, queries in paragraphs]
-        if not self.by_id:
-            return norms
-        ids = self.model.ids([w for ws in norms for w in ws]).tolist()
-        out, at = [], 0
-        for ws in norms:
-            out.append(ids[at : at + len(ws)])
-            at += len(ws)
-        return out
+    def alternative(self, alternative: tuple[str, ...]) -> int:
+        """The number of a restoration (`starts`, `lengths`, `symbols`), added to `pool` on first sight."""
+        k = self._alternatives.get(alternative)
+        if k is None:
+            k = self._alternatives[alternative] = len(self.starts)
+            symbols = list(map(self.model.word_id, alternative)) if self.by_id else list(alternative)
+            self.starts.append(len(self.pool))
+            self.lengths.append(len(symbols))
+            self.symbols.append(symbols)
+            self.pool += symbols
+        return k
 
-    def of(self, alternative: tuple[str, ...]) -> list:
-        """The symbols of a restoration's words."""
-        got = self._alternatives.get(alternative)
-        if got is None:
-            got = self._alternatives[alternative] = (
-                list(map(self.model.word_id, alternative)) if self.by_id else list(alternative)
-            )
-        return got
+    def place(self, symbols: list) -> int:
+        """Add symbols to `pool` (a restored context); returns where they start."""
+        self.pool += symbols
+        return len(self.pool) - len(symbols)
 
 
-class _Batch:
-    """Windows laid end to end for one scoring call, and for each alternative's window the written window it is
-    compared with and its word bonus."""
+class _Asked:
+    """The queries of one scoring call: their written words' place in `_Words.pool` (first, last) and the
+    numbers of their alternatives (`_Words.alternative`), laid end to end."""
 
     def __init__(self) -> None:
-        self.flat: list = []
-        self.lengths: list[int] = []
-        self.skips: list[int] = []
-        self.alt: list[int] = []
-        self.base: list[int] = []
-        self.bonus: list[int] = []
+        self.first: list[int] = []
+        self.last: list[int] = []
+        self.counts: list[int] = []
+        self.alternatives: list[int] = []
 
-    def add(self, left: list, written: list, right: list, q: Query, symbols: _Symbols) -> tuple[int, int]:
-        """The written window of `q` and one window per alternative; returns where its gains will be (first,
-        how many) in `gains`."""
-        first = len(self.alt)
-        base = len(self.lengths)
-        skip, n_written = len(left), len(written)
-        flat, lengths, skips = self.flat, self.lengths, self.skips
-        flat += left
-        flat += written
-        flat += right
-        lengths.append(skip + n_written + len(right))
-        skips.append(skip)
-        for alt in q.alternatives:
-            words = symbols.of(alt)
-            self.alt.append(len(lengths))
-            self.base.append(base)
-            self.bonus.append(len(alt) - n_written)
-            flat += left
-            flat += words
-            flat += right
-            lengths.append(skip + len(words) + len(right))
-            skips.append(skip)
-        return first, len(q.alternatives)
+    def add(self, first: int, last: int, q: Query, words: _Words) -> None:
+        self.first.append(first)
+        self.last.append(last)
+        self.counts.append(len(q.alternatives))
+        self.alternatives += map(words.alternative, q.alternatives)
 
-    def gains(self, model, symbols: _Symbols) -> list[float]:
-        """Each alternative's gain over the written words, in the order they were added."""
-        if symbols.by_id:
-            scores = model.score_id_windows_after(
-                np.array(self.flat, dtype=np.int64), np.array(self.lengths, dtype=np.int64), self.skips
-            )
-        else:
-            windows, at = [], 0
-            for n in self.lengths:
-                windows.append(self.flat[at : at + n])
-                at += n
-            scores = model.score_windows_after(windows, self.skips)
-        scores = np.asarray(scores, dtype=np.float64)
-        if not self.alt:
-            return []
-        diff = scores[self.alt] - scores[self.base] + WORD_BONUS * np.array(self.bonus, dtype=np.int64)
-        return [round(v, 3) for v in diff.tolist()]
+
+def _score(model, words: _Words, left_at, left_n, right_at, right_n, asked: _Asked) -> list[list[float]]:
+    """Each asked query's gains: its written window (left context, written words, right context, each a stretch
+    of `words.pool` given for all queries as arrays) and one window per alternative, scored in one call."""
+    first = np.asarray(asked.first, dtype=np.int64)
+    written_n = np.asarray(asked.last, dtype=np.int64) - first
+    counts = np.array(asked.counts, dtype=np.int64)
+    per = counts + 1
+    query = np.repeat(np.arange(len(first), dtype=np.int64), per)  # each window's query
+    written = np.cumsum(per) - per  # each query's written window
+    alt = np.ones(len(query), dtype=bool)
+    alt[written] = False
+    alt = np.flatnonzero(alt)  # the alternatives' windows, in the order of `asked.alternatives`
+    which = np.array(asked.alternatives, dtype=np.int64)
+    alt_n = np.array(words.lengths, dtype=np.int64)[which]
+    middle_at, middle_n = first[query], written_n[query]
+    middle_at[alt] = np.array(words.starts, dtype=np.int64)[which]
+    middle_n[alt] = alt_n
+    left_n = np.asarray(left_n, dtype=np.int64)[query]
+    right_n = np.asarray(right_n, dtype=np.int64)[query]
+    # every window is three stretches of the pool: gather them in order
+    left_at = np.asarray(left_at, dtype=np.int64)[query]
+    right_at = np.asarray(right_at, dtype=np.int64)[query]
+    starts = np.stack([left_at, middle_at, right_at], axis=1).ravel()
+    sizes = np.stack([left_n, middle_n, right_n], axis=1).ravel()
+    ends = np.cumsum(sizes)
+    stretch = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - (ends - sizes)[stretch] + starts[stretch]
+    lengths = left_n + middle_n + right_n
+    if words.by_id:
+        scores = model.score_id_windows_after(np.array(words.pool, dtype=np.int64)[at], lengths, left_n)
+    else:
+        pool = np.empty(len(words.pool), dtype=object)
+        pool[:] = words.pool
+        flat = pool[at].tolist()
+        windows, k = [], 0
+        for n in lengths.tolist():
+            windows.append(flat[k : k + n])
+            k += n
+        scores = model.score_windows_after(windows, left_n.tolist())
+    scores = np.asarray(scores, dtype=np.float64)
+    diff = scores[alt] - scores[written[query[alt]]] + WORD_BONUS * (alt_n - written_n[query[alt]])
+    rounded = [round(v, 3) for v in diff.tolist()]
+    out, k = [], 0
+    for n in asked.counts:
+        out.append(rounded[k : k + n])
+        k += n
+    return out
 
 
 def _rescore_beside_restorations(
-    model, symbols: _Symbols, paragraphs, words: list[list], sids: list[list[int]], out: list[list[list[float]]]
+    model, words: _Words, queries: list[Query], asked: _Asked, sid: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+    gains: list[list[float]],
 ) -> None:
     """Second round of `gains_many`: a query with a spin in its context (a fingerprint, or a restoration that
-    gains) is scored again with that neighbour restored (its best alternative); its gains are replaced."""
-    batch = _Batch()
-    places: list[tuple[int, int, int, int]] = []  # (paragraph, query, first of its gains, how many)
-    for p, ((_text, _tokens, queries), ws, sid, gains) in enumerate(zip(paragraphs, words, sids, out)):
-        # the spins of the paragraph: token index -> (the query restoring it, its best alternative)
-        spans: dict[int, tuple[int, list]] = {}
-        for k, (q, g) in enumerate(zip(queries, gains)):
-            if not g:
-                continue
-            best = g.index(max(g))  # (the first of the best)
-            if q.sure or g[best] > MIN_SUBSTITUTION_GAIN:
-                restored = symbols.of(q.alternatives[best])
-                for t in range(q.first, q.last):
-                    spans.setdefault(t, (k, restored))
-        if not spans:
+    gains) is scored again with that neighbour restored (its best alternative); its `gains` are replaced.
+
+    Queries are numbered in the order of `asked`; words are numbered by their place in `words.pool`, where `sid`
+    gives their sentence numbers and `lo`, `hi` the first-round context of each query."""
+    n = len(sid)
+    # the spins: word -> the query restoring it (-1: none), and each such query's best alternative
+    owner = [-1] * n
+    restored: dict[int, list] = {}
+    for i, (q, g) in enumerate(zip(queries, gains)):
+        if not g:
             continue
-        for k, q in enumerate(queries):
-            if q.sure:
-                continue  # a fingerprint is a spin whatever its context: its gains only order its alternatives
-            near = range(max(0, q.first - CONTEXT), q.last + CONTEXT)
-            if not any(spans.get(j, (k,))[0] != k for j in near):
-                continue  # no other spin within reach (a quick look before the walks below)
-            left = _restored_side(ws, sid, spans, k, q.first - 1, -1, sid[q.first])
-            right = _restored_side(ws, sid, spans, k, q.last, 1, sid[q.last - 1])
-            if left is None and right is None:
-                continue  # no spin in its context (in another sentence): the first round stands
-            before, after = context_of(sid, q.first, q.last)
-            left = left if left is not None else ws[before.start : before.stop]
-            right = right if right is not None else ws[after.start : after.stop]
-            places.append((p, k, *batch.add(left, ws[q.first : q.last], right, q, symbols)))
-    if not places:
+        top = max(g)
+        if q.sure or top > MIN_SUBSTITUTION_GAIN:
+            restored[i] = words.symbols[words.alternative(q.alternatives[g.index(top)])]  # (the first of the best)
+            start = asked.first[i]
+            for t in range(start, start + q.last - q.first):
+                if owner[t] < 0:
+                    owner[t] = i
+    if not restored:
         return
-    flat = batch.gains(model, symbols)
-    for p, k, s, n in places:
-        if n:
-            out[p][k] = flat[s : s + n]
+    # the sides of the queries with another spin among the words of their context (the first round's context
+    # words, up to the first spin: a walk that meets no spin there takes the written context)
+    first, last = np.array(asked.first, dtype=np.int64), np.array(asked.last, dtype=np.int64)
+    owners = np.array(owner, dtype=np.int64)
+    spun_left = np.zeros(len(first), dtype=bool)
+    spun_right = spun_left.copy()
+    for step in range(CONTEXT):
+        j = first - 1 - step
+        spun_left |= (j >= lo) & (owners[np.maximum(j, 0)] >= 0)
+        j = last + step
+        spun_right |= (j < hi) & (owners[np.minimum(j, n - 1)] >= 0)
+    sure = np.fromiter((q.sure for q in queries), dtype=bool, count=len(queries))
+    todo = np.flatnonzero(~sure & (spun_left | spun_right)).tolist()
+    if not todo:
+        return
+    again = _Asked()
+    left_at: list[int] = []
+    left_n: list[int] = []
+    right_at: list[int] = []
+    right_n: list[int] = []
+    pool, sids = words.pool, sid.tolist()
+    spun_left, spun_right, lo, hi = spun_left.tolist(), spun_right.tolist(), lo.tolist(), hi.tolist()
+    for i in todo:
+        f, e = asked.first[i], asked.last[i]
+        if spun_left[i]:
+            left = _restored_side(pool, n, sids, owner, restored, i, f - 1, -1, sids[f])
+            left_at.append(words.place(left))
+            left_n.append(len(left))
+        else:
+            left_at.append(lo[i])
+            left_n.append(f - lo[i])
+        if spun_right[i]:
+            right = _restored_side(pool, n, sids, owner, restored, i, e, 1, sids[e - 1])
+            right_at.append(words.place(right))
+            right_n.append(len(right))
+        else:
+            right_at.append(e)
+            right_n.append(hi[i] - e)
+        again.add(f, e, queries[i], words)
+    for i, g in zip(todo, _score(model, words, left_at, left_n, right_at, right_n, again)):
+        if g:
+            gains[i] = g
 
 
-def _restored_side(words, sid, spans, own: int, j: int, step: int, sentence: int) -> list | None:
-    """Up to CONTEXT words (`words`: the paragraph's, as symbols) on one side of a query (`step` -1: left, from
-    word j backwards; +1: right), with the spins among them restored; None when none of them is a spin (the
-    written context stands)."""
+def _restored_side(
+    words: list, n: int, sid: list[int], owner: list[int], restored: dict[int, list], own: int, j: int, step: int,
+    sentence: int,
+) -> list:
+    """Up to CONTEXT words (`words`: the first `n` of them are the text's) on one side of a query (`step` -1:
+    left, from word j backwards; +1: right), with the spins among them restored (`owner`, `restored`)."""
     out: list = []
-    changed = False
-    while 0 <= j < len(words) and len(out) < CONTEXT and sid[j] == sentence:
-        hit = spans.get(j)
-        if hit is not None and hit[0] != own:
-            k, alt = hit
-            changed = True
-            piece = list(alt)
-            # skip the rest of that spin's written tokens
-            while 0 <= j < len(words) and spans.get(j, (None,))[0] == k:
+    while 0 <= j < n and len(out) < CONTEXT and sid[j] == sentence:
+        k = owner[j]
+        if k >= 0 and k != own:
+            piece = list(restored[k])
+            # skip the rest of that spin's written words
+            while 0 <= j < n and owner[j] == k:
                 j += step
         else:
             piece = [words[j]]
             j += step
         out = piece + out if step < 0 else out + piece
-    if not changed:
-        return None
     return out[-CONTEXT:] if step < 0 else out[:CONTEXT]
 
 
