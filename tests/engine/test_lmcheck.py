@@ -134,3 +134,95 @@ def test_windows_of_ids_score_as_windows_of_words():
     by_words = lmcheck.gains_many(WordsOnly(model), asked)
     assert by_ids == by_words
     assert any(g for para in by_ids for g in para)  # (something was scored)
+
+
+class HashModel:
+    """Scores every word of a window after its `skip` context words by a fixed function of the word and the two
+    before it in the window: any change of a window's words, their order or its skip changes its score."""
+
+    def score_windows_after(self, windows, skips):
+        import zlib
+
+        out = []
+        for w, skip in zip(windows, skips):
+            out.append(sum((zlib.crc32(" ".join(w[max(0, i - 2) : i + 1]).encode()) % 997 - 400) / 97 for i in range(skip, len(w))))
+        return np.array(out, dtype=float)
+
+
+def _plain_gains(model, text, tokens, queries):
+    """The gains as the module documents them, one query and one window at a time (a reference)."""
+    sid = lmcheck.sentence_ids(text, tokens)
+    norms = [t.norm for t in tokens]
+
+    def score(left, middle, right):
+        return float(model.score_windows_after([left + middle + right], [len(left)])[0])
+
+    def round_one(q, left, right):
+        base = score(left, norms[q.first : q.last], right)
+        return [
+            round(score(left, list(a), right) - base + lmcheck.WORD_BONUS * (len(a) - (q.last - q.first)), 3)
+            for a in q.alternatives
+        ]
+
+    def written(q):
+        before, after = lmcheck.context_of(sid, q.first, q.last)
+        return [norms[k] for k in before], [norms[k] for k in after]
+
+    first = [round_one(q, *written(q)) for q in queries]
+    spins: dict[int, tuple[int, tuple[str, ...]]] = {}
+    for k, (q, g) in enumerate(zip(queries, first)):
+        if g:
+            best = max(range(len(g)), key=lambda a: (g[a], -a))
+            if q.sure or g[best] > lmcheck.MIN_SUBSTITUTION_GAIN:
+                for t in range(q.first, q.last):
+                    spins.setdefault(t, (k, q.alternatives[best]))
+
+    def side(own, j, step, sentence):
+        out, changed = [], False
+        while 0 <= j < len(tokens) and len(out) < lmcheck.CONTEXT and sid[j] == sentence:
+            hit = spins.get(j)
+            if hit is not None and hit[0] != own:
+                changed, piece = True, list(hit[1])
+                while 0 <= j < len(tokens) and spins.get(j, (None,))[0] == hit[0]:
+                    j += step
+            else:
+                piece = [norms[j]]
+                j += step
+            out = piece + out if step < 0 else out + piece
+        return (out[-lmcheck.CONTEXT :] if step < 0 else out[: lmcheck.CONTEXT]) if changed else None
+
+    out = []
+    for k, (q, g) in enumerate(zip(queries, first)):
+        left = side(k, q.first - 1, -1, sid[q.first])
+        right = side(k, q.last, 1, sid[q.last - 1])
+        if q.sure or (left is None and right is None) or not g:
+            out.append(g)
+            continue
+        w_left, w_right = written(q)
+        out.append(round_one(q, w_left if left is None else left, w_right if right is None else right))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_gains_are_those_of_scoring_each_window_alone(seed):
+    import random
+
+    rnd = random.Random(seed)
+    vocab = ["buy", "sell", "and", "the", "fair", "weather", "trade", "goods", "we", "they", "purchase", "promote"]
+    marks = [" ", " ", " ", " ", ". ", "; ", ", ", " (", ") "]
+    asked = []
+    for _ in range(rnd.randint(1, 5)):
+        text = "".join(rnd.choice(vocab) + rnd.choice(marks) for _ in range(rnd.randint(0, 30))).strip()
+        tokens = tokenize(text)
+        queries, t = [], 0
+        while t < len(tokens):
+            t += rnd.randint(0, 3)
+            n = rnd.randint(1, 3)
+            if t + n > len(tokens):
+                break
+            alts = tuple(tuple(rnd.choice(vocab) for _ in range(rnd.randint(0, 3))) for _ in range(rnd.randint(0, 3)))
+            queries.append(Query(t, t + n, alts, sure=rnd.random() < 0.2))
+            t += n
+        asked.append((text, tokens, queries))
+    model = HashModel()
+    assert lmcheck.gains_many(model, asked) == [_plain_gains(model, *item) for item in asked]
