@@ -109,10 +109,10 @@ def draft(
     expected = list(m.variant.expected)
     evidence = [Evidence("lexicon", entry.lexicon, f"entry {entry.tortured!r} (line {entry.line})")]
     if gains is not None:
-        best = max(range(len(gains)), key=lambda i: (gains[i], -i))
+        top = max(gains)
+        best = gains.index(top)  # (the first of the best)
         if best != 0 and gains[best] - gains[0] >= lmcheck.RERANK_MARGIN:
             expected.insert(0, expected.pop(best))
-        top = max(gains)
         if entry.kind is Kind.SUBSTITUTION:
             conf *= 0.5 + lmcheck.gain_confidence(top)  # x0.5 (LM strongly against) .. x1.5 (strongly for)
         evidence.append(Evidence("language-model", "cmu-trigram", f"log10 gain {top:+.2f} for {expected[0]!r}"))
