@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,8 +35,7 @@ JOINT_CONTEXT = True
 _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """Restorations of tokens[first:last] (token indices, `last` exclusive). `sure`: the written words are a
     spin whatever the model says (a fingerprint), so a neighbour is scored beside its restoration."""
 
@@ -85,9 +84,9 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
     asked = _Asked()
     queries: list[Query] = []
     for (_text, _tokens, qs), off in zip(paragraphs, words.offsets):
-        for q in qs:
-            asked.add(off + q.first, off + q.last, q, words)
-        queries += qs
+        if qs:
+            asked.extend(off, qs, words)
+            queries += qs
     if not queries:
         return [[] for _ in paragraphs]
     # each query's context: up to CONTEXT words each side in its sentence (`context_of`, for all queries at once;
@@ -173,6 +172,14 @@ class _Asked:
         self.last.append(last)
         self.counts.append(len(q.alternatives))
         self.alternatives += map(words.alternative, q.alternatives)
+
+    def extend(self, offset: int, queries: Sequence[Query], words: _Words) -> None:
+        """`add` each of a paragraph's queries, its words starting at `offset` in the pool."""
+        self.first += [offset + q.first for q in queries]
+        self.last += [offset + q.last for q in queries]
+        self.counts += [len(q.alternatives) for q in queries]
+        alternative = words.alternative
+        self.alternatives += [alternative(a) for q in queries for a in q.alternatives]
 
 
 def _score(model, words: _Words, left_at, left_n, right_at, right_n, asked: _Asked) -> list[list[float]]:

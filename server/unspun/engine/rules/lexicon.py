@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from unspun.engine import lmcheck
 from unspun.engine.casing import apply_case
@@ -59,8 +58,7 @@ def finding(
     return finish(p, d, estimated_many(p.estimator, [d.features])[0] if d.covered else None)
 
 
-@dataclass(slots=True)
-class Draft:
+class Draft(NamedTuple):
     """A lexicon match on its way to a finding: all of it but what the calibrated estimates decide (whether
     it is reported, its confidence, whether it is safe), which is evaluated for a paragraph's drafts at once."""
 
@@ -156,14 +154,11 @@ def finish(p: Paragraph, d: Draft, estimate: tuple[float, bool] | None) -> Findi
     """The second part of `finding`: the finding of a draft, given its estimates (`estimated`; None when they
     do not speak for it), or None when it is not reported."""
     opts, shown, spun = p.options, p.shown, p.spun
-    text, base, m, start, end, matched = d.text, d.base, d.m, d.start, d.end, d.matched
-    expected, replacements, evidence, conf, hint, near = (
-        d.expected, d.replacements, d.evidence, d.conf, d.hint, d.near
-    )
+    text, base, m, start, end, matched, expected, replacements, evidence, conf, hint, near, features, covered = d
     entry = m.variant.entry
     safe = conf >= opts.safe_confidence
     est = p.estimator
-    if d.covered:
+    if covered:
         assert est is not None and estimate is not None
         conf, safe = estimate
         if conf < (NEAR_SPIN if near and opts.substitutions == "gated" else est.report_threshold):
@@ -201,5 +196,5 @@ def finish(p: Paragraph, d: Draft, estimate: tuple[float, bool] | None) -> Findi
         key=" ".join(m.variant.words),
         safe_fix=safe,
         hint=hint,
-        features=d.features,
+        features=features,
     )
