@@ -226,3 +226,19 @@ def test_gains_are_those_of_scoring_each_window_alone(seed):
         asked.append((text, tokens, queries))
     model = HashModel()
     assert lmcheck.gains_many(model, asked) == [_plain_gains(model, *item) for item in asked]
+
+
+def test_gains_are_rounded_as_round_rounds_them():
+    rnd = np.random.default_rng(7)
+    values = np.concatenate(
+        [
+            rnd.normal(0, 3, 20000),
+            np.round(rnd.normal(0, 3, 5000), 4),  # many exact and near ties at the fourth decimal
+            np.arange(-2000, 2000) / 1000 + 0.0005,
+            np.array([0.0, -0.0, -0.0004, 0.0625, -0.0625, 2.675, 1.0005, -1.0005, 123.4565]),
+        ]
+    )
+    got = lmcheck.round3(values)
+    want = [round(v, 3) for v in values.tolist()]
+    assert got == want
+    assert [str(v) for v in got] == [str(v) for v in want]  # (the signs of zeros too)

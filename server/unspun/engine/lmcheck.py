@@ -223,11 +223,24 @@ def _score(model, words: _Words, left_at, left_n, right_at, right_n, asked: _Ask
         scores = model.score_windows_after(windows, left_n.tolist())
     scores = np.asarray(scores, dtype=np.float64)
     diff = scores[alt] - scores[written[query[alt]]] + WORD_BONUS * (alt_n - written_n[query[alt]])
-    rounded = [round(v, 3) for v in diff.tolist()]
+    rounded = round3(diff)
     out, k = [], 0
     for n in asked.counts:
         out.append(rounded[k : k + n])
         k += n
+    return out
+
+
+def round3(values: np.ndarray) -> list[float]:
+    """`round(v, 3)` of each value, as a list: computed as rint(1000 v) / 1000, which is the same float wherever
+    1000 v is not within a rounding error of a half (the quotient of an integer by 1000 is the float nearest to
+    that decimal, as `round` returns it); the values that are that close are rounded by `round` itself."""
+    scaled = values * 1000.0
+    out = (np.rint(scaled) / 1000.0).tolist()
+    close = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    if len(close):
+        for i, v in zip(close.tolist(), values[close].tolist()):
+            out[i] = round(v, 3)
     return out
 
 
