@@ -203,8 +203,8 @@ def _plain_gains(model, text, tokens, queries):
     return out
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_gains_are_those_of_scoring_each_window_alone(seed):
+def _random_asked(seed: int):
+    """A few random paragraphs of a small vocabulary with sentence marks, and random queries in them."""
     import random
 
     rnd = random.Random(seed)
@@ -224,8 +224,25 @@ def test_gains_are_those_of_scoring_each_window_alone(seed):
             queries.append(Query(t, t + n, alts, sure=rnd.random() < 0.2))
             t += n
         asked.append((text, tokens, queries))
+    return asked
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_gains_are_those_of_scoring_each_window_alone(seed):
+    asked = _random_asked(seed)
     model = HashModel()
     assert lmcheck.gains_many(model, asked) == [_plain_gains(model, *item) for item in asked]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_windows_of_ids_score_as_windows_of_words(seed):
+    from unspun.engine.langmodel import default_model
+
+    model = default_model()
+    if model is None:
+        pytest.skip("no language model")
+    asked = _random_asked(seed)
+    assert lmcheck.gains_many(model, asked) == lmcheck.gains_many(WordsOnly(model), asked)
 
 
 def test_gains_are_rounded_as_round_rounds_them():

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import NamedTuple
 
 import numpy as np
@@ -122,8 +122,29 @@ class _Words:
     def __init__(self, model, paragraphs) -> None:
         self.model = model
         self.by_id = all(hasattr(model, name) for name in ("score_id_windows_after", "ids", "word_id"))
-        norms = [t.norm for _text, tokens, queries in paragraphs if queries for t in tokens]
-        self.pool: list = self.model.ids(norms).tolist() if self.by_id and norms else norms
+        if self.by_id:
+            # only the words within CONTEXT of a query are looked up (the others are never in a window: a
+            # restored context reaches past a neighbouring spin only into that spin's own context)
+            self.pool: list = []
+            needed: list[int] = []
+            norms: list[str] = []
+            for _text, tokens, queries in paragraphs:
+                if not queries:
+                    continue
+                n, at = len(tokens), len(self.pool)
+                near = bytearray(n)
+                for q in queries:
+                    lo, hi = max(0, q.first - CONTEXT), min(n, q.last + CONTEXT)
+                    near[lo:hi] = b"\x01" * (hi - lo)
+                for i in compress(range(n), near):
+                    needed.append(at + i)
+                    norms.append(tokens[i].norm)
+                self.pool += [-1] * n
+            if norms:
+                for i, v in zip(needed, self.model.ids(norms).tolist()):
+                    self.pool[i] = v
+        else:
+            self.pool = [t.norm for _text, tokens, queries in paragraphs if queries for t in tokens]
         #: where each paragraph's words start in `pool`, and the first of its sentence numbers there
         self.offsets: list[int] = []
         self.sentences: list[int] = []
