@@ -172,11 +172,6 @@ class _Words:
             self.pool += symbols
         return k
 
-    def place(self, symbols: list) -> int:
-        """Add symbols to `pool` (a restored context); returns where they start."""
-        self.pool += symbols
-        return len(self.pool) - len(symbols)
-
 
 class _Asked:
     """The queries of one scoring call: their written words' place in `_Words.pool` (first, last) and the
@@ -188,14 +183,19 @@ class _Asked:
         self.counts: list[int] = []
         self.alternatives: list[int] = []
 
-    def add(self, first: int, last: int, q: Query, words: _Words) -> None:
-        self.first.append(first)
-        self.last.append(last)
-        self.counts.append(len(q.alternatives))
-        self.alternatives += map(words.alternative, q.alternatives)
+    def subset(self, which: list[int]) -> _Asked:
+        """These queries (numbers in the order they were added), in this order."""
+        out = _Asked()
+        out.first = [self.first[i] for i in which]
+        out.last = [self.last[i] for i in which]
+        out.counts = [self.counts[i] for i in which]
+        starts = list(accumulate(self.counts, initial=0))
+        alternatives = self.alternatives
+        out.alternatives = [a for i in which for a in alternatives[starts[i] : starts[i + 1]]]
+        return out
 
     def extend(self, offset: int, queries: Sequence[Query], words: _Words) -> None:
-        """`add` each of a paragraph's queries, its words starting at `offset` in the pool."""
+        """Add a paragraph's queries, its words starting at `offset` in the pool."""
         self.first += [offset + q.first for q in queries]
         self.last += [offset + q.last for q in queries]
         self.counts += [len(q.alternatives) for q in queries]
@@ -302,34 +302,26 @@ def _rescore_beside_restorations(
         j = last + step
         spun_right |= (j < hi) & (owners[np.minimum(j, n - 1)] >= 0)
     sure = np.fromiter((q.sure for q in queries), dtype=bool, count=len(queries))
-    todo = np.flatnonzero(~sure & (spun_left | spun_right)).tolist()
-    if not todo:
+    todo = np.flatnonzero(~sure & (spun_left | spun_right))
+    if not len(todo):
         return
-    again = _Asked()
-    left_at: list[int] = []
-    left_n: list[int] = []
-    right_at: list[int] = []
-    right_n: list[int] = []
-    pool, sids = words.pool, sid.tolist()
-    spun_left, spun_right, lo, hi = spun_left.tolist(), spun_right.tolist(), lo.tolist(), hi.tolist()
-    for i in todo:
-        f, e = asked.first[i], asked.last[i]
-        if spun_left[i]:
-            left = _restored_side(pool, n, sids, owner, restored, i, f - 1, -1, sids[f])
-            left_at.append(words.place(left))
-            left_n.append(len(left))
-        else:
-            left_at.append(lo[i])
-            left_n.append(f - lo[i])
-        if spun_right[i]:
-            right = _restored_side(pool, n, sids, owner, restored, i, e, 1, sids[e - 1])
-            right_at.append(words.place(right))
-            right_n.append(len(right))
-        else:
-            right_at.append(e)
-            right_n.append(hi[i] - e)
-        again.add(f, e, queries[i], words)
-    for i, g in zip(todo, _score(model, words, left_at, left_n, right_at, right_n, again)):
+    # the new windows: the written context on a side without a spin, the walked one (added to the pool) beside one
+    left_at, left_n = lo[todo], (first - lo)[todo]
+    right_at, right_n = last[todo], (hi - last)[todo]
+    pool, sids, which = words.pool, sid.tolist(), todo.tolist()
+    for r in np.flatnonzero(spun_left[todo]).tolist():
+        i = which[r]
+        start = asked.first[i]
+        side = _restored_side(pool, n, sids, owner, restored, i, start - 1, -1, sids[start])
+        left_at[r], left_n[r] = len(pool), len(side)
+        pool += side
+    for r in np.flatnonzero(spun_right[todo]).tolist():
+        i = which[r]
+        end = asked.last[i]
+        side = _restored_side(pool, n, sids, owner, restored, i, end, 1, sids[end - 1])
+        right_at[r], right_n[r] = len(pool), len(side)
+        pool += side
+    for i, g in zip(which, _score(model, words, left_at, left_n, right_at, right_n, asked.subset(which))):
         if g:
             gains[i] = g
 
