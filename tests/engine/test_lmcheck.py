@@ -93,3 +93,169 @@ def test_gains_of_many_paragraphs_equal_those_of_each_alone(sure):
     together = lmcheck.gains_many(PhraseModel(), asked)
     alone = [lmcheck.gains(PhraseModel(), *item) for item in asked]
     assert together == alone
+
+
+class WordsOnly:
+    """A model seen only through `score_windows_after` over words (as `PhraseModel`): `gains_many` then builds
+    its windows of words rather than of vocabulary ids."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def score_windows_after(self, windows, skips):
+        return self.model.score_windows_after(windows, skips)
+
+
+def test_windows_of_ids_score_as_windows_of_words():
+    from unspun.engine.langmodel import default_model
+
+    model = default_model()
+    if model is None:
+        pytest.skip("no language model")
+    texts = [
+        "They want to purchase and promote securities today. The clear climate helps.",
+        "Nothing to see here.",
+        "We purchase and promote goods in the fair weather, and we trade them widely.",
+    ]
+    asked = []
+    for text in texts:
+        tokens = tokenize(text)
+        at = {t.norm: i for i, t in enumerate(tokens)}
+        qs = [
+            Query(at[w], at[w] + 1, alts, sure=(w == "promote"))
+            for w, alts in (
+                ("purchase", (("buy",), ("acquire", "some"))), ("promote", (("sell",), ("push",))),
+                ("clear", (("fine",),)), ("fair", (("good",), ("nice", "and", "sunny"))), ("trade", (("sell",),)),
+            )
+            if w in at
+        ]
+        asked.append((text, tokens, qs))
+    by_ids = lmcheck.gains_many(model, asked)
+    by_words = lmcheck.gains_many(WordsOnly(model), asked)
+    assert by_ids == by_words
+    assert any(g for para in by_ids for g in para)  # (something was scored)
+
+
+class HashModel:
+    """Scores every word of a window after its `skip` context words by a fixed function of the word and the two
+    before it in the window: any change of a window's words, their order or its skip changes its score."""
+
+    def score_windows_after(self, windows, skips):
+        import zlib
+
+        out = []
+        for w, skip in zip(windows, skips):
+            out.append(sum((zlib.crc32(" ".join(w[max(0, i - 2) : i + 1]).encode()) % 997 - 400) / 97 for i in range(skip, len(w))))
+        return np.array(out, dtype=float)
+
+
+def _plain_gains(model, text, tokens, queries):
+    """The gains as the module documents them, one query and one window at a time (a reference)."""
+    sid = lmcheck.sentence_ids(text, tokens)
+    norms = [t.norm for t in tokens]
+
+    def score(left, middle, right):
+        return float(model.score_windows_after([left + middle + right], [len(left)])[0])
+
+    def round_one(q, left, right):
+        base = score(left, norms[q.first : q.last], right)
+        return [
+            round(score(left, list(a), right) - base + lmcheck.WORD_BONUS * (len(a) - (q.last - q.first)), 3)
+            for a in q.alternatives
+        ]
+
+    def written(q):
+        before, after = lmcheck.context_of(sid, q.first, q.last)
+        return [norms[k] for k in before], [norms[k] for k in after]
+
+    first = [round_one(q, *written(q)) for q in queries]
+    spins: dict[int, tuple[int, tuple[str, ...]]] = {}
+    for k, (q, g) in enumerate(zip(queries, first)):
+        if g:
+            best = max(range(len(g)), key=lambda a: (g[a], -a))
+            if q.sure or g[best] > lmcheck.MIN_SUBSTITUTION_GAIN:
+                for t in range(q.first, q.last):
+                    spins.setdefault(t, (k, q.alternatives[best]))
+
+    def side(own, j, step, sentence):
+        out, changed = [], False
+        while 0 <= j < len(tokens) and len(out) < lmcheck.CONTEXT and sid[j] == sentence:
+            hit = spins.get(j)
+            if hit is not None and hit[0] != own:
+                changed, piece = True, list(hit[1])
+                while 0 <= j < len(tokens) and spins.get(j, (None,))[0] == hit[0]:
+                    j += step
+            else:
+                piece = [norms[j]]
+                j += step
+            out = piece + out if step < 0 else out + piece
+        return (out[-lmcheck.CONTEXT :] if step < 0 else out[: lmcheck.CONTEXT]) if changed else None
+
+    out = []
+    for k, (q, g) in enumerate(zip(queries, first)):
+        left = side(k, q.first - 1, -1, sid[q.first])
+        right = side(k, q.last, 1, sid[q.last - 1])
+        if q.sure or (left is None and right is None) or not g:
+            out.append(g)
+            continue
+        w_left, w_right = written(q)
+        out.append(round_one(q, w_left if left is None else left, w_right if right is None else right))
+    return out
+
+
+def _random_asked(seed: int):
+    """A few random paragraphs of a small vocabulary with sentence marks, and random queries in them."""
+    import random
+
+    rnd = random.Random(seed)
+    vocab = ["buy", "sell", "and", "the", "fair", "weather", "trade", "goods", "we", "they", "purchase", "promote"]
+    marks = [" ", " ", " ", " ", ". ", "; ", ", ", " (", ") "]
+    asked = []
+    for _ in range(rnd.randint(1, 5)):
+        text = "".join(rnd.choice(vocab) + rnd.choice(marks) for _ in range(rnd.randint(0, 30))).strip()
+        tokens = tokenize(text)
+        queries, t = [], 0
+        while t < len(tokens):
+            t += rnd.randint(0, 3)
+            n = rnd.randint(1, 3)
+            if t + n > len(tokens):
+                break
+            alts = tuple(tuple(rnd.choice(vocab) for _ in range(rnd.randint(0, 3))) for _ in range(rnd.randint(0, 3)))
+            queries.append(Query(t, t + n, alts, sure=rnd.random() < 0.2))
+            t += n
+        asked.append((text, tokens, queries))
+    return asked
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_gains_are_those_of_scoring_each_window_alone(seed):
+    asked = _random_asked(seed)
+    model = HashModel()
+    assert lmcheck.gains_many(model, asked) == [_plain_gains(model, *item) for item in asked]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_windows_of_ids_score_as_windows_of_words(seed):
+    from unspun.engine.langmodel import default_model
+
+    model = default_model()
+    if model is None:
+        pytest.skip("no language model")
+    asked = _random_asked(seed)
+    assert lmcheck.gains_many(model, asked) == lmcheck.gains_many(WordsOnly(model), asked)
+
+
+def test_gains_are_rounded_as_round_rounds_them():
+    rnd = np.random.default_rng(7)
+    values = np.concatenate(
+        [
+            rnd.normal(0, 3, 20000),
+            np.round(rnd.normal(0, 3, 5000), 4),  # many exact and near ties at the fourth decimal
+            np.arange(-2000, 2000) / 1000 + 0.0005,
+            np.array([0.0, -0.0, -0.0004, 0.0625, -0.0625, 2.675, 1.0005, -1.0005, 123.4565]),
+        ]
+    )
+    got = lmcheck.round3(values)
+    want = [round(v, 3) for v in values.tolist()]
+    assert got == want
+    assert [str(v) for v in got] == [str(v) for v in want]  # (the signs of zeros too)

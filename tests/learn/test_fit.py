@@ -88,3 +88,14 @@ def test_the_gate_refuses_a_fix_whose_estimate_is_under_the_threshold(threshold,
 def test_the_shipped_estimates_load_and_were_fitted_for_the_engines_features():
     est = default_estimator()
     assert est is not None and 0.5 <= est.fix_threshold < 1.0 and "news" in est.lexicons
+
+
+def test_estimates_of_many_findings_at_once_are_those_of_each_alone():
+    est = default_estimator()
+    assert est is not None
+    rnd = random.Random(5)
+    xs = [tuple(rnd.choice((0.0, 1.0, rnd.uniform(-8, 25), rnd.random())) for _ in FEATURES) for _ in range(300)]
+    spin, restores = est.spin_and_restores(xs)
+    assert spin == [est.spin(x) for x in xs]  # the same floats, not merely close ones
+    assert restores == [est.restores(x) for x in xs]
+    assert est.spin_and_restores([]) == ([], [])

@@ -17,6 +17,7 @@ import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
 
@@ -250,7 +251,7 @@ class Engine:
             if ti and _is_article(tokens[ti - 1]) and _ARTICLE_GAP.fullmatch(text[tokens[ti - 1].end : m.start]):
                 scan.preceding[mi] = tokens[ti - 1]
             if ti is not None:
-                alts = tuple(phrase_words(e) for e in m.variant.expected)
+                alts = _phrases_words(m.variant.expected)
                 sure = m.variant.entry.kind is Kind.FINGERPRINT
                 queries.append(Query(ti, ti + len(m.variant.words), alts, sure))
                 which.append(mi)
@@ -645,6 +646,12 @@ def _tokens_inside(tokens: Sequence[Token], matches: Sequence[Match]) -> set[int
         for m in matches:
             inside.update(range(bisect_left(starts, m.start), bisect_left(starts, m.end)))
     return inside
+
+
+@lru_cache(maxsize=1 << 16)
+def _phrases_words(phrases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """`phrase_words` of each phrase (a lexicon variant's expected phrases: the same few thousand again and again)."""
+    return tuple(phrase_words(e) for e in phrases)
 
 
 def _is_article(tok: Token) -> bool:

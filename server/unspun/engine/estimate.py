@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+
+import numpy as np
 
 #: the evidence the models read, in this order
 FEATURES = (
@@ -58,14 +60,15 @@ def covered(lexicon: str | None, learned: bool, fingerprint: bool, lexicons: fro
 
 def feature_vector(values: Mapping[str, float]) -> tuple[float, ...]:
     """The features in model order (missing ones 0), clipped where a few extreme values would dominate."""
-    out = []
-    for name in FEATURES:
-        v = float(values.get(name, 0.0))
-        lo_hi = _CLIP.get(name)
-        if lo_hi is not None:
-            v = min(max(v, lo_hi[0]), lo_hi[1])
-        out.append(v)
+    get = values.get
+    out = [float(get(name, 0.0)) for name in FEATURES]
+    for i, lo, hi in _CLIPPED:
+        out[i] = min(max(out[i], lo), hi)
     return tuple(out)
+
+
+#: (index in FEATURES, low, high) of the clipped features
+_CLIPPED = tuple((FEATURES.index(name), lo, hi) for name, (lo, hi) in _CLIP.items() if name in FEATURES)
 
 
 def _logistic(z: float) -> float:
@@ -109,6 +112,21 @@ class Estimator:
 
     def restores(self, x: tuple[float, ...]) -> float:
         return self.restore_model.probability(x, self.mean, self.scale)
+
+    def spin_and_restores(self, xs: Sequence[tuple[float, ...]]) -> tuple[list[float], list[float]]:
+        """`spin` and `restores` of each of several feature vectors, evaluated together: the same floats as one
+        by one (each term is computed and added in the same order, `Model.probability`)."""
+        if not xs:
+            return [], []
+        d = np.array(xs, dtype=np.float64) - np.array(self.mean, dtype=np.float64)  # (vectors, features)
+        weights = np.array([self.spin_model.weights, self.restore_model.weights], dtype=np.float64)
+        terms = weights[:, None, :] * d[None, :, :] / np.array(self.scale, dtype=np.float64)
+        z = np.empty((2, len(xs)), dtype=np.float64)
+        z[0], z[1] = self.spin_model.bias, self.restore_model.bias
+        for k in range(terms.shape[2]):
+            z += terms[:, :, k]
+        spin, restores = z.tolist()
+        return list(map(_logistic, spin)), list(map(_logistic, restores))
 
     def to_json(self) -> dict:
         return {

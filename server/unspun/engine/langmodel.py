@@ -249,7 +249,12 @@ class TrigramModel:
         Comparing alternatives that share their left context, those words' scores cancel out; leaving them out
         saves their look-ups."""
         lengths = np.fromiter((len(w) for w in windows), dtype=np.int64, count=len(windows))
-        ids = self.ids([t for w in windows for t in w])
+        return self.score_id_windows_after(self.ids([t for w in windows for t in w]), lengths, skips)
+
+    def score_id_windows_after(self, ids: np.ndarray, lengths: np.ndarray, skips: Sequence[int]) -> np.ndarray:
+        """`score_windows_after` over pre-computed ids (see `score_id_windows`)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        lengths = np.asarray(lengths, dtype=np.int64)
         n_windows = len(lengths)
         if n_windows == 0 or len(ids) == 0:
             return np.zeros(n_windows, dtype=np.float64)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
-from dataclasses import dataclass
+from itertools import accumulate, compress
+from typing import NamedTuple
+
+import numpy as np
 
 from unspun.engine.tokenize import Token
 
@@ -33,8 +35,7 @@ JOINT_CONTEXT = True
 _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """Restorations of tokens[first:last] (token indices, `last` exclusive). `sure`: the written words are a
     spin whatever the model says (a fingerprint), so a neighbour is scored beside its restoration."""
 
@@ -78,122 +79,272 @@ def gains(model, text: str, tokens: Sequence[Token], queries: Sequence[Query]) -
 def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]]) -> list[list[list[float]]]:
     """`gains` for several paragraphs in one scoring call (a large batch looks its n-grams up in order, several
     times faster than many small ones)."""
-    windows: list[list[str]] = []
-    skips: list[int] = []  # the left context conditions every window of a query alike: it is not scored
-    layouts: list[list[tuple[int, int]]] = []  # per paragraph: (index of the written window, number of alternatives)
-    sids: list[list[int]] = []
-    for text, tokens, queries in paragraphs:
-        layout: list[tuple[int, int]] = []
-        sid = sentence_ids(text, tokens) if queries else []
-        sids.append(sid)
-        for q in queries:
-            before, after = context_of(sid, q.first, q.last)
-            left, right = [tokens[k].norm for k in before], [tokens[k].norm for k in after]
-            written = [t.norm for t in tokens[q.first : q.last]]
-            layout.append((len(windows), len(q.alternatives)))
-            windows.append(left + written + right)
-            for alt in q.alternatives:
-                windows.append(left + list(alt) + right)
-            skips.extend([len(left)] * (1 + len(q.alternatives)))
-        layouts.append(layout)
-    if not windows:
+    words = _Words(model, paragraphs)
+    sids = [sentence_ids(text, tokens) if queries else [] for text, tokens, queries in paragraphs]
+    asked = _Asked()
+    queries: list[Query] = []
+    for (_text, _tokens, qs), off in zip(paragraphs, words.offsets):
+        if qs:
+            asked.extend(off, qs, words)
+            queries += qs
+    if not queries:
         return [[] for _ in paragraphs]
-    scores = model.score_windows_after(windows, skips).tolist()
-    out = _gains_of(paragraphs, layouts, scores)
+    # each query's context: up to CONTEXT words each side in its sentence (`context_of`, for all queries at once;
+    # sentence numbers made distinct across paragraphs keep every context within its paragraph)
+    sid = np.array([k + words.sentences[p] for p, ps in enumerate(sids) for k in ps], dtype=np.int64)
+    first, last = np.array(asked.first, dtype=np.int64), np.array(asked.last, dtype=np.int64)
+    lo, hi, n = first.copy(), last.copy(), len(sid)
+    left_ok = np.ones(len(first), dtype=bool)
+    right_ok = left_ok.copy()
+    for step in range(CONTEXT):
+        j = first - 1 - step
+        left_ok &= (j >= 0) & (sid[np.maximum(j, 0)] == sid[first])
+        lo -= left_ok
+        j = last + step
+        right_ok &= (j < n) & (sid[np.minimum(j, n - 1)] == sid[last - 1])
+        hi += right_ok
+    flat = _score(model, words, lo, first - lo, last, hi - last, asked)
     if JOINT_CONTEXT:
-        _rescore_beside_restorations(model, paragraphs, sids, out)
-    return out
-
-
-def _gains_of(paragraphs, layouts, scores) -> list[list[list[float]]]:
+        _rescore_beside_restorations(model, words, queries, asked, sid, lo, hi, flat)
     out: list[list[list[float]]] = []
-    for (_text, _tokens, queries), layout in zip(paragraphs, layouts):
-        para: list[list[float]] = []
-        for q, (w, n) in zip(queries, layout):
-            if w < 0:
-                para.append([])
-                continue
-            base = scores[w]
-            written_len = q.last - q.first
-            para.append(
-                [round(scores[w + 1 + a] - base + WORD_BONUS * (len(q.alternatives[a]) - written_len), 3) for a in range(n)]
-            )
-        out.append(para)
+    at = 0
+    for _text, _tokens, qs in paragraphs:
+        out.append(flat[at : at + len(qs)])
+        at += len(qs)
     return out
 
 
-def _rescore_beside_restorations(model, paragraphs, sids: list[list[int]], out: list[list[list[float]]]) -> None:
+class _Words:
+    """What the windows of one `gains_many` call are made of, laid end to end in `pool`: the words of the
+    paragraphs with queries, then each distinct restoration once, then the restored contexts of the second
+    round. As the model's vocabulary ids when it scores ids (each word looked up once), else as the words."""
+
+    def __init__(self, model, paragraphs) -> None:
+        self.model = model
+        self.by_id = all(hasattr(model, name) for name in ("score_id_windows_after", "ids", "word_id"))
+        if self.by_id:
+            # only the words within CONTEXT of a query are looked up (the others are never in a window: a
+            # restored context reaches past a neighbouring spin only into that spin's own context)
+            self.pool: list = []
+            needed: list[int] = []
+            norms: list[str] = []
+            for _text, tokens, queries in paragraphs:
+                if not queries:
+                    continue
+                n, at = len(tokens), len(self.pool)
+                near = bytearray(n)
+                for q in queries:
+                    lo, hi = max(0, q.first - CONTEXT), min(n, q.last + CONTEXT)
+                    near[lo:hi] = b"\x01" * (hi - lo)
+                for i in compress(range(n), near):
+                    needed.append(at + i)
+                    norms.append(tokens[i].norm)
+                self.pool += [-1] * n
+            if norms:
+                for i, v in zip(needed, self.model.ids(norms).tolist()):
+                    self.pool[i] = v
+        else:
+            self.pool = [t.norm for _text, tokens, queries in paragraphs if queries for t in tokens]
+        #: where each paragraph's words start in `pool`, and the first of its sentence numbers there
+        self.offsets: list[int] = []
+        self.sentences: list[int] = []
+        at = 0
+        for p, (_text, tokens, queries) in enumerate(paragraphs):
+            self.offsets.append(at)
+            self.sentences.append(at + p)  # (a paragraph has at most as many sentences as words, plus one)
+            if queries:
+                at += len(tokens)
+        self._alternatives: dict[tuple[str, ...], int] = {}
+        #: per distinct restoration: its place in `pool`, its length, its symbols
+        self.starts: list[int] = []
+        self.lengths: list[int] = []
+        self.symbols: list[list] = []
+
+    def alternative(self, alternative: tuple[str, ...]) -> int:
+        """The number of a restoration (`starts`, `lengths`, `symbols`), added to `pool` on first sight."""
+        k = self._alternatives.get(alternative)
+        if k is None:
+            k = self._alternatives[alternative] = len(self.starts)
+            symbols = list(map(self.model.word_id, alternative)) if self.by_id else list(alternative)
+            self.starts.append(len(self.pool))
+            self.lengths.append(len(symbols))
+            self.symbols.append(symbols)
+            self.pool += symbols
+        return k
+
+
+class _Asked:
+    """The queries of one scoring call: their written words' place in `_Words.pool` (first, last) and the
+    numbers of their alternatives (`_Words.alternative`), laid end to end."""
+
+    def __init__(self) -> None:
+        self.first: list[int] = []
+        self.last: list[int] = []
+        self.counts: list[int] = []
+        self.alternatives: list[int] = []
+
+    def subset(self, which: list[int]) -> _Asked:
+        """These queries (numbers in the order they were added), in this order."""
+        out = _Asked()
+        out.first = [self.first[i] for i in which]
+        out.last = [self.last[i] for i in which]
+        out.counts = [self.counts[i] for i in which]
+        starts = list(accumulate(self.counts, initial=0))
+        alternatives = self.alternatives
+        out.alternatives = [a for i in which for a in alternatives[starts[i] : starts[i + 1]]]
+        return out
+
+    def extend(self, offset: int, queries: Sequence[Query], words: _Words) -> None:
+        """Add a paragraph's queries, its words starting at `offset` in the pool."""
+        self.first += [offset + q.first for q in queries]
+        self.last += [offset + q.last for q in queries]
+        self.counts += [len(q.alternatives) for q in queries]
+        alternative = words.alternative
+        self.alternatives += [alternative(a) for q in queries for a in q.alternatives]
+
+
+def _score(model, words: _Words, left_at, left_n, right_at, right_n, asked: _Asked) -> list[list[float]]:
+    """Each asked query's gains: its written window (left context, written words, right context, each a stretch
+    of `words.pool` given for all queries as arrays) and one window per alternative, scored in one call."""
+    first = np.asarray(asked.first, dtype=np.int64)
+    written_n = np.asarray(asked.last, dtype=np.int64) - first
+    counts = np.array(asked.counts, dtype=np.int64)
+    per = counts + 1
+    query = np.repeat(np.arange(len(first), dtype=np.int64), per)  # each window's query
+    written = np.cumsum(per) - per  # each query's written window
+    alt = np.ones(len(query), dtype=bool)
+    alt[written] = False
+    alt = np.flatnonzero(alt)  # the alternatives' windows, in the order of `asked.alternatives`
+    which = np.array(asked.alternatives, dtype=np.int64)
+    alt_n = np.array(words.lengths, dtype=np.int64)[which]
+    middle_at, middle_n = first[query], written_n[query]
+    middle_at[alt] = np.array(words.starts, dtype=np.int64)[which]
+    middle_n[alt] = alt_n
+    left_n = np.asarray(left_n, dtype=np.int64)[query]
+    right_n = np.asarray(right_n, dtype=np.int64)[query]
+    # every window is three stretches of the pool: gather them in order
+    left_at = np.asarray(left_at, dtype=np.int64)[query]
+    right_at = np.asarray(right_at, dtype=np.int64)[query]
+    starts = np.stack([left_at, middle_at, right_at], axis=1).ravel()
+    sizes = np.stack([left_n, middle_n, right_n], axis=1).ravel()
+    ends = np.cumsum(sizes)
+    stretch = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - (ends - sizes)[stretch] + starts[stretch]
+    lengths = left_n + middle_n + right_n
+    if words.by_id:
+        scores = model.score_id_windows_after(np.array(words.pool, dtype=np.int64)[at], lengths, left_n)
+    else:
+        pool = np.empty(len(words.pool), dtype=object)
+        pool[:] = words.pool
+        flat = pool[at].tolist()
+        windows, k = [], 0
+        for n in lengths.tolist():
+            windows.append(flat[k : k + n])
+            k += n
+        scores = model.score_windows_after(windows, left_n.tolist())
+    scores = np.asarray(scores, dtype=np.float64)
+    diff = scores[alt] - scores[written[query[alt]]] + WORD_BONUS * (alt_n - written_n[query[alt]])
+    rounded = round3(diff)
+    out, k = [], 0
+    for n in asked.counts:
+        out.append(rounded[k : k + n])
+        k += n
+    return out
+
+
+def round3(values: np.ndarray) -> list[float]:
+    """`round(v, 3)` of each value, as a list: computed as rint(1000 v) / 1000, which is the same float wherever
+    1000 v is not within a rounding error of a half (the quotient of an integer by 1000 is the float nearest to
+    that decimal, as `round` returns it); the values that are that close are rounded by `round` itself."""
+    scaled = values * 1000.0
+    out = (np.rint(scaled) / 1000.0).tolist()
+    close = np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6)
+    if len(close):
+        for i, v in zip(close.tolist(), values[close].tolist()):
+            out[i] = round(v, 3)
+    return out
+
+
+def _rescore_beside_restorations(
+    model, words: _Words, queries: list[Query], asked: _Asked, sid: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+    gains: list[list[float]],
+) -> None:
     """Second round of `gains_many`: a query with a spin in its context (a fingerprint, or a restoration that
-    gains) is scored again with that neighbour restored (its best alternative); its gains are replaced."""
-    windows: list[list[str]] = []
-    skips: list[int] = []
-    layouts: list[list[tuple[int, int]]] = []
-    todo = False
-    for (text, tokens, queries), sid, gains in zip(paragraphs, sids, out):
-        layout = [(-1, 0)] * len(queries)
-        layouts.append(layout)
-        # the spins of the paragraph: token index -> (the query restoring it, its best alternative)
-        spans: dict[int, tuple[int, tuple[str, ...]]] = {}
-        for k, (q, g) in enumerate(zip(queries, gains)):
-            if not g:
-                continue
-            best = max(range(len(g)), key=lambda a: (g[a], -a))
-            if q.sure or g[best] > MIN_SUBSTITUTION_GAIN:
-                for t in range(q.first, q.last):
-                    spans.setdefault(t, (k, q.alternatives[best]))
-        if not spans:
+    gains) is scored again with that neighbour restored (its best alternative); its `gains` are replaced.
+
+    Queries are numbered in the order of `asked`; words are numbered by their place in `words.pool`, where `sid`
+    gives their sentence numbers and `lo`, `hi` the first-round context of each query."""
+    n = len(sid)
+    # the spins: word -> the query restoring it (-1: none), and each such query's best alternative
+    owner = [-1] * n
+    restored: dict[int, list] = {}
+    for i, (q, g) in enumerate(zip(queries, gains)):
+        if not g:
             continue
-        for k, q in enumerate(queries):
-            if q.sure:
-                continue  # a fingerprint is a spin whatever its context: its gains only order its alternatives
-            near = range(max(0, q.first - CONTEXT), q.last + CONTEXT)
-            if not any(spans.get(j, (k,))[0] != k for j in near):
-                continue  # no other spin within reach (a quick look before the walks below)
-            left = _restored_side(tokens, sid, spans, k, q.first - 1, -1, sid[q.first])
-            right = _restored_side(tokens, sid, spans, k, q.last, 1, sid[q.last - 1])
-            if left is None and right is None:
-                continue  # no spin in its context (in another sentence): the first round stands
-            before, after = context_of(sid, q.first, q.last)
-            left = left if left is not None else [tokens[j].norm for j in before]
-            right = right if right is not None else [tokens[j].norm for j in after]
-            written = [t.norm for t in tokens[q.first : q.last]]
-            layout[k] = (len(windows), len(q.alternatives))
-            windows.append(left + written + right)
-            for alt in q.alternatives:
-                windows.append(left + list(alt) + right)
-            skips.extend([len(left)] * (1 + len(q.alternatives)))
-            todo = True
-    if not todo:
+        top = max(g)
+        if q.sure or top > MIN_SUBSTITUTION_GAIN:
+            restored[i] = words.symbols[words.alternative(q.alternatives[g.index(top)])]  # (the first of the best)
+            start = asked.first[i]
+            for t in range(start, start + q.last - q.first):
+                if owner[t] < 0:
+                    owner[t] = i
+    if not restored:
         return
-    scores = model.score_windows_after(windows, skips).tolist()
-    again = _gains_of(paragraphs, layouts, scores)
-    for para, new in zip(out, again):
-        for k, g in enumerate(new):
-            if g:
-                para[k] = g
+    # the sides of the queries with another spin among the words of their context (the first round's context
+    # words, up to the first spin: a walk that meets no spin there takes the written context)
+    first, last = np.array(asked.first, dtype=np.int64), np.array(asked.last, dtype=np.int64)
+    owners = np.array(owner, dtype=np.int64)
+    spun_left = np.zeros(len(first), dtype=bool)
+    spun_right = spun_left.copy()
+    for step in range(CONTEXT):
+        j = first - 1 - step
+        spun_left |= (j >= lo) & (owners[np.maximum(j, 0)] >= 0)
+        j = last + step
+        spun_right |= (j < hi) & (owners[np.minimum(j, n - 1)] >= 0)
+    sure = np.fromiter((q.sure for q in queries), dtype=bool, count=len(queries))
+    todo = np.flatnonzero(~sure & (spun_left | spun_right))
+    if not len(todo):
+        return
+    # the new windows: the written context on a side without a spin, the walked one (added to the pool) beside one
+    left_at, left_n = lo[todo], (first - lo)[todo]
+    right_at, right_n = last[todo], (hi - last)[todo]
+    pool, sids, which = words.pool, sid.tolist(), todo.tolist()
+    for r in np.flatnonzero(spun_left[todo]).tolist():
+        i = which[r]
+        start = asked.first[i]
+        side = _restored_side(pool, n, sids, owner, restored, i, start - 1, -1, sids[start])
+        left_at[r], left_n[r] = len(pool), len(side)
+        pool += side
+    for r in np.flatnonzero(spun_right[todo]).tolist():
+        i = which[r]
+        end = asked.last[i]
+        side = _restored_side(pool, n, sids, owner, restored, i, end, 1, sids[end - 1])
+        right_at[r], right_n[r] = len(pool), len(side)
+        pool += side
+    for i, g in zip(which, _score(model, words, left_at, left_n, right_at, right_n, asked.subset(which))):
+        if g:
+            gains[i] = g
 
 
-def _restored_side(tokens, sid, spans, own: int, j: int, step: int, sentence: int) -> list[str] | None:
-    """Up to CONTEXT words on one side of a query (`step` -1: left, from token j backwards; +1: right), with
-    the spins among them restored; None when none of them is a spin (the written context stands)."""
-    words: list[str] = []
-    changed = False
-    while 0 <= j < len(tokens) and len(words) < CONTEXT and sid[j] == sentence:
-        hit = spans.get(j)
-        if hit is not None and hit[0] != own:
-            k, alt = hit
-            changed = True
-            piece = list(alt)
-            # skip the rest of that spin's written tokens
-            while 0 <= j < len(tokens) and spans.get(j, (None,))[0] == k:
+def _restored_side(
+    words: list, n: int, sid: list[int], owner: list[int], restored: dict[int, list], own: int, j: int, step: int,
+    sentence: int,
+) -> list:
+    """Up to CONTEXT words (`words`: the first `n` of them are the text's) on one side of a query (`step` -1:
+    left, from word j backwards; +1: right), with the spins among them restored (`owner`, `restored`)."""
+    out: list = []
+    while 0 <= j < n and len(out) < CONTEXT and sid[j] == sentence:
+        k = owner[j]
+        if k >= 0 and k != own:
+            piece = list(restored[k])
+            # skip the rest of that spin's written words
+            while 0 <= j < n and owner[j] == k:
                 j += step
         else:
-            piece = [tokens[j].norm]
+            piece = [words[j]]
             j += step
-        words = piece + words if step < 0 else words + piece
-    if not changed:
-        return None
-    return words[-CONTEXT:] if step < 0 else words[:CONTEXT]
+        out = piece + out if step < 0 else out + piece
+    return out[-CONTEXT:] if step < 0 else out[:CONTEXT]
 
 
 def gain_confidence(gain: float) -> float:

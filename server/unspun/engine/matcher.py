@@ -119,7 +119,7 @@ class PhraseIndex:
         for L in self._lengths[first]:
             if i + L > n or (L > 1 and not longer):
                 continue
-            key = tuple(norms[i : i + L])
+            key = (first,) if L == 1 else tuple(norms[i : i + L])
             v = by_key.get(key)
             cut = 0
             if v is None:
@@ -129,7 +129,7 @@ class PhraseIndex:
                 if v is None:
                     continue
                 cut = 2
-            if self._joined(text, tokens, i, L):
+            if L == 1 or self._joined(text, tokens, i, L):
                 return Match(tokens[i].start, tokens[i + L - 1].end - cut, v, 0)
         # then phrases with a typo in a later word (not after short function words: "in the", "of a")
         if len(first) < 4 or i + 1 >= n:

@@ -21,6 +21,13 @@ def estimated(est: Estimator, features: tuple[float, ...]) -> tuple[float, bool]
     return round(min(est.spin(features), 0.99), 3), est.restores(features) >= est.fix_threshold
 
 
+def estimated_many(est: Estimator, xs: list[tuple[float, ...]]) -> list[tuple[float, bool]]:
+    """`estimated` of several findings' features at once (the same values)."""
+    spin, restores = est.spin_and_restores(xs)
+    fix = est.fix_threshold
+    return [(round(min(s, 0.99), 3), r >= fix) for s, r in zip(spin, restores)]
+
+
 def repair_article(
     text: str, base: int, article: Token, start: int, end: int, replacements: list[str]
 ) -> tuple[int, str, list[str]]:

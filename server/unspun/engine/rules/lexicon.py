@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from unspun.engine import lmcheck
 from unspun.engine.casing import apply_case
@@ -15,7 +15,7 @@ from unspun.engine.estimate import feature_vector
 from unspun.engine.inflect import article_for
 from unspun.engine.matcher import TYPO_PENALTY, Match
 from unspun.engine.model import Evidence, Finding, Kind
-from unspun.engine.rules.common import estimated, repair_article
+from unspun.engine.rules.common import estimated_many, repair_article
 
 if TYPE_CHECKING:
     from unspun.engine.analyzer import Engine
@@ -32,9 +32,17 @@ class LexiconDetector:
     deferred = False
 
     def findings(self, engine: Engine, p: Paragraph, taken: Sequence[Finding]) -> list[Finding]:
-        out = []
+        drafts = []
         for mi, article in p.accepted:
-            f = finding(p, p.text, 0, p.scan.matches[mi], article, p.scan.gains.get(mi))
+            d = draft(p, p.text, 0, p.scan.matches[mi], article, p.scan.gains.get(mi))
+            if d is not None:
+                drafts.append(d)
+        # the estimates of the paragraph's findings that they speak for, evaluated together
+        covered = [d.features for d in drafts if d.covered]
+        estimates = iter(estimated_many(p.estimator, covered) if covered else ())
+        out = []
+        for d in drafts:
+            f = finish(p, d, next(estimates) if d.covered else None)
             if f is not None:
                 out.append(f)
         return out
@@ -44,6 +52,38 @@ def finding(
     p: Paragraph, text: str, base: int, m: Match, article: Token | None, gains: list[float] | None,
 ) -> Finding | None:
     """The finding of one accepted lexicon match, or None when it is not reported."""
+    d = draft(p, text, base, m, article, gains)
+    if d is None:
+        return None
+    return finish(p, d, estimated_many(p.estimator, [d.features])[0] if d.covered else None)
+
+
+class Draft(NamedTuple):
+    """A lexicon match on its way to a finding: all of it but what the calibrated estimates decide (whether
+    it is reported, its confidence, whether it is safe), which is evaluated for a paragraph's drafts at once."""
+
+    text: str
+    base: int
+    m: Match
+    start: int
+    end: int
+    matched: str
+    expected: list[str]
+    replacements: list[str]
+    evidence: list[Evidence]
+    conf: float
+    hint: bool
+    near: bool
+    features: tuple[float, ...]
+    #: the estimates speak for it
+    covered: bool
+
+
+def draft(
+    p: Paragraph, text: str, base: int, m: Match, article: Token | None, gains: list[float] | None,
+) -> Draft | None:
+    """The first part of `finding`: None when it is not reported whatever the estimates say. `covered`: the
+    estimates speak for it (then `p.estimator` is not None)."""
     opts, factor, shown, spun, near_text = p.options, p.factor, p.shown, p.spun, p.near
     entry = m.variant.entry
     if entry.kind not in opts.kinds:
@@ -67,10 +107,10 @@ def finding(
     expected = list(m.variant.expected)
     evidence = [Evidence("lexicon", entry.lexicon, f"entry {entry.tortured!r} (line {entry.line})")]
     if gains is not None:
-        best = max(range(len(gains)), key=lambda i: (gains[i], -i))
+        top = max(gains)
+        best = gains.index(top)  # (the first of the best)
         if best != 0 and gains[best] - gains[0] >= lmcheck.RERANK_MARGIN:
             expected.insert(0, expected.pop(best))
-        top = max(gains)
         if entry.kind is Kind.SUBSTITUTION:
             conf *= 0.5 + lmcheck.gain_confidence(top)  # x0.5 (LM strongly against) .. x1.5 (strongly for)
         evidence.append(Evidence("language-model", "cmu-trigram", f"log10 gain {top:+.2f} for {expected[0]!r}"))
@@ -105,10 +145,24 @@ def finding(
             "capitalised": float(text[base + m.start : base + m.start + 1].isupper()),
         }
     )
+    est = p.estimator
+    covered = est is not None and est.covers(entry.lexicon, support is not None, entry.kind is Kind.FINGERPRINT)
+    return Draft(
+        text, base, m, start, end, matched, expected, replacements, evidence, conf, hint, near, features, covered
+    )
+
+
+def finish(p: Paragraph, d: Draft, estimate: tuple[float, bool] | None) -> Finding | None:
+    """The second part of `finding`: the finding of a draft, given its estimates (`estimated`; None when they
+    do not speak for it), or None when it is not reported."""
+    opts, shown, spun = p.options, p.shown, p.spun
+    text, base, m, start, end, matched, expected, replacements, evidence, conf, hint, near, features, covered = d
+    entry = m.variant.entry
     safe = conf >= opts.safe_confidence
     est = p.estimator
-    if est is not None and est.covers(entry.lexicon, support is not None, entry.kind is Kind.FINGERPRINT):
-        conf, safe = estimated(est, features)
+    if covered:
+        assert est is not None and estimate is not None
+        conf, safe = estimate
         if conf < (NEAR_SPIN if near and opts.substitutions == "gated" else est.report_threshold):
             return None
     elif near and opts.substitutions == "gated":
