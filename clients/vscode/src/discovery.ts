@@ -160,7 +160,7 @@ export type InstallCheck =
   | { ok: false; reason: "missing"; detail: string; missing: string[]; recommended: string[] };
 
 /** What `unspun_server.py --check` prints. */
-interface LauncherReport {
+export interface LauncherReport {
   python?: string;
   missing?: string[];
   recommended?: string[];
@@ -199,22 +199,44 @@ async function checkWithLauncher(python: string, run: Runner, launcher: string):
   }
   let report: LauncherReport | undefined;
   for (const line of r.stdout.split(/\r?\n/).reverse()) {
-    if (line.trim().startsWith("{")) {
-      try {
-        report = JSON.parse(line) as LauncherReport;
-        break;
-      } catch {
-        /* not the report */
-      }
+    report = parseReport(line);
+    if (report) {
+      break;
     }
   }
+  return interpretReport(report, `${r.stdout}\n${r.stderr}`.trim() || `exit code ${r.code}`);
+}
+
+/** How the launcher's `--check-first` marks its report on the server's standard error. */
+export const CHECK_MARK = "unspun-check: ";
+
+/** The report on a line of the server's standard error (`--check-first`), or undefined. */
+export function checkLine(line: string): LauncherReport | undefined {
+  return line.startsWith(CHECK_MARK) ? parseReport(line.slice(CHECK_MARK.length)) : undefined;
+}
+
+function parseReport(line: string): LauncherReport | undefined {
+  if (!line.trim().startsWith("{")) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(line) as LauncherReport;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a launcher's report says of the interpreter; `output` (what it printed, or its exit code) stands in
+ * for a report it never gave.
+ */
+export function interpretReport(report: LauncherReport | undefined, output: string): InstallCheck {
   if (!report) {
     // Python 2, or an interpreter that failed before printing anything
-    const out = `${r.stdout}\n${r.stderr}`.trim();
-    if (/SyntaxError|Python 2\./.test(out)) {
-      return { ok: false, reason: "old-python", detail: out };
+    if (/SyntaxError|Python 2\./.test(output)) {
+      return { ok: false, reason: "old-python", detail: output };
     }
-    return { ok: false, reason: "broken", detail: out || `exit code ${r.code}` };
+    return { ok: false, reason: "broken", detail: output };
   }
   if (report.error && /Python \d+\.\d+ or later/.test(report.error)) {
     return { ok: false, reason: "old-python", detail: `${report.error} (this is Python ${report.python ?? "?"})` };

@@ -11,6 +11,7 @@ import {
   LanguageClientOptions,
   ServerOptions,
   State,
+  StreamInfo,
   Trace,
   TransportKind,
   DidChangeConfigurationNotification,
@@ -18,7 +19,10 @@ import {
 
 import {
   checkInstalled,
+  checkLine,
   discoverServer,
+  InstallCheck,
+  interpretReport,
   pipInstallArgs,
   pipInstallCommand,
   RunResult,
@@ -155,8 +159,14 @@ class Controller {
     }
     const server = discovery.server;
     this.output.info(`server: ${server.command} ${server.args.join(" ")} (from ${server.source})`);
+    let started: CheckedServer | undefined;
     if (server.python) {
-      const check = await checkInstalled(server.command, run, launcher);
+      // With the bundled launcher the server's own process answers what the interpreter lacks, first thing on
+      // its standard error, and goes on to serve: one interpreter start on the way to the first diagnostics.
+      if (launcher) {
+        started = await CheckedServer.start(server, this.logLevel(), folder);
+      }
+      const check = started ? started.check : await checkInstalled(server.command, run, launcher);
       if (!check.ok) {
         const python = `the Python interpreter ${server.command} (${server.source})`;
         const message =
@@ -187,7 +197,7 @@ class Controller {
         );
       }
     }
-    await this.startClient(server, folder);
+    await this.startClient(server, folder, started);
   }
 
   /** The bundled launcher (bundled/tool/unspun_server.py), when the extension ships one. */
@@ -196,20 +206,38 @@ class Controller {
     return fs.existsSync(file) ? file : undefined;
   }
 
-  private async startClient(server: ServerCommand, folder: string | undefined): Promise<void> {
+  private async startClient(server: ServerCommand, folder: string | undefined, started?: CheckedServer): Promise<void> {
     const config = vscode.workspace.getConfiguration(SECTION);
-    const serverOptions: ServerOptions = {
-      command: server.command,
-      args: serverArgs(server, this.logLevel()),
-      transport: TransportKind.stdio,
-      options: { cwd: folder, env: { ...process.env, PYTHONUNBUFFERED: "1" } },
-    };
     // vscode-languageclient copies the server's stderr into the output channel with `append`: filter it.
     const output = this.output;
     const stderr = new StderrFilter((level, line) => {
       const log = { debug: output.debug, info: output.info, warning: output.warn, error: output.error }[level];
       log.call(output, line);
     });
+    let serverOptions: ServerOptions;
+    /** the process the client talks to, when this extension started it (the client only knows its streams) */
+    let live: CheckedServer | undefined;
+    if (started) {
+      // the process started (and checked) already serves the first start; a restart starts another the same way
+      let first: CheckedServer | undefined = started;
+      serverOptions = async (): Promise<StreamInfo> => {
+        const proc = first ?? (await CheckedServer.start(server, this.logLevel(), folder));
+        first = undefined;
+        live = proc;
+        if (!proc.check.ok || !proc.streams) {
+          throw new Error(`the unspun server did not start: ${proc.check.ok ? "no process" : proc.check.detail}`);
+        }
+        proc.forward((text) => stderr.push(text));
+        return proc.streams;
+      };
+    } else {
+      serverOptions = {
+        command: server.command,
+        args: serverArgs(server, this.logLevel()),
+        transport: TransportKind.stdio,
+        options: { cwd: folder, env: { ...process.env, PYTHONUNBUFFERED: "1" } },
+      };
+    }
     const channel = new Proxy(output, {
       get(target, prop) {
         if (prop === "append") {
@@ -291,6 +319,12 @@ class Controller {
     const client = new LanguageClient("unspun", "unspun", serverOptions, clientOptions);
     this.client = client;
     client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped && live) {
+        // the client asked the server to exit; one that has not within a few seconds is ended
+        const ended = live;
+        live = undefined;
+        setTimeout(() => ended.kill(), 3000).unref();
+      }
       if (e.newState === State.Stopped && this.client === client) {
         this.showStatusError("The unspun server stopped. Run \u201cunspun: Restart Server\u201d or see the output.");
       }
@@ -717,4 +751,109 @@ function capitalise(text: string): string {
 function lastLine(text: string): string {
   const lines = text.trim().split(/\r?\n/);
   return lines[lines.length - 1] ?? text;
+}
+
+/**
+ * A server process started through the bundled launcher with `--check-first`: the launcher reports what the
+ * interpreter lacks as the first line of its standard error (see `checkLine`) and then serves over stdio, or
+ * exits when the interpreter cannot run unspun. The client talks to it through `streams`; its standard error
+ * after the report goes where `forward` says (kept until then).
+ */
+class CheckedServer {
+  private sink: ((text: string) => void) | undefined;
+  private held: string[] = [];
+
+  private constructor(
+    readonly check: InstallCheck,
+    private readonly proc: childProcess.ChildProcess | undefined,
+  ) {}
+
+  get streams(): StreamInfo | undefined {
+    return this.proc?.stdout && this.proc.stdin ? { reader: this.proc.stdout, writer: this.proc.stdin } : undefined;
+  }
+
+  forward(sink: (text: string) => void): void {
+    this.sink = sink;
+    for (const text of this.held.splice(0)) {
+      sink(text);
+    }
+  }
+
+  private pass(text: string): void {
+    if (this.sink) {
+      this.sink(text);
+    } else {
+      this.held.push(text);
+    }
+  }
+
+  static start(server: ServerCommand, logLevel: string, cwd: string | undefined): Promise<CheckedServer> {
+    const [launcher, ...rest] = serverArgs(server, logLevel);
+    return new Promise((resolve) => {
+      let proc: childProcess.ChildProcess;
+      try {
+        proc = childProcess.spawn(server.command, [launcher, "--check-first", ...rest, "--stdio"], {
+          cwd,
+          env: { ...process.env, PYTHONUNBUFFERED: "1", PYTHONIOENCODING: "utf-8" },
+          stdio: ["pipe", "pipe", "pipe"],
+        });
+      } catch (err) {
+        resolve(new CheckedServer({ ok: false, reason: "cannot-run", detail: String(err) }, undefined));
+        return;
+      }
+      let settled: CheckedServer | undefined;
+      let pending = "";
+      let before = "";
+      let failed: InstallCheck | undefined;
+      const settle = (result: CheckedServer) => {
+        if (!settled) {
+          settled = result;
+          resolve(result);
+        }
+      };
+      proc.stderr?.on("data", (chunk: Buffer | string) => {
+        const text = typeof chunk === "string" ? chunk : chunk.toString("utf8");
+        if (settled) {
+          settled.pass(text);
+          return;
+        }
+        pending += text;
+        let newline: number;
+        while (!settled && (newline = pending.indexOf("\n")) >= 0) {
+          const line = pending.slice(0, newline).replace(/\r$/, "");
+          pending = pending.slice(newline + 1);
+          const report = checkLine(line);
+          if (!report) {
+            before += line + "\n";
+            continue;
+          }
+          const check = interpretReport(report, before.trim());
+          if (check.ok) {
+            const result = new CheckedServer(check, proc);
+            if (before) {
+              result.pass(before);
+            }
+            if (pending) {
+              result.pass(pending);
+            }
+            settle(result);
+          } else {
+            failed = check; // the launcher exits: settled then, with whatever else it said
+          }
+        }
+      });
+      proc.on("error", (err) => settle(new CheckedServer({ ok: false, reason: "cannot-run", detail: err.message }, undefined)));
+      proc.on("exit", (code) => {
+        const output = `${before}${pending}`.trim() || `exit code ${code}`;
+        settle(new CheckedServer(failed ?? interpretReport(undefined, output), undefined));
+      });
+    });
+  }
+
+  /** Ends the process if it is still running (the client asked it to exit; it may not have). */
+  kill(): void {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
+      this.proc.kill();
+    }
+  }
 }

@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import {
+  CHECK_MARK,
   checkInstalled,
+  checkLine,
   discoverServer,
+  interpretReport,
   DiscoveryInput,
   expandPath,
   findOnPath,
@@ -202,6 +205,20 @@ describe("the bundled launcher", () => {
   it("reports a launcher that prints no report", async () => {
     const r = await checkInstalled("/py", runner({ code: 1, stderr: "Fatal Python error: init_fs_encoding\n" }), launcher);
     assert.equal(!r.ok && r.reason, "broken");
+  });
+  it("reads the report the server's own process puts first on its standard error (--check-first)", () => {
+    const line = CHECK_MARK + report({ recommended: ["pocketsphinx>=5.0"] });
+    const parsed = checkLine(line);
+    assert.ok(parsed);
+    assert.deepEqual(interpretReport(parsed, ""), { ok: true, version: "0.1.0", recommended: ["pocketsphinx>=5.0"] });
+    assert.equal(checkLine(report({})), undefined, "a report without the mark is not the check");
+    assert.equal(checkLine("2026-12-08 00:00:00,000 INFO unspun: starting"), undefined);
+    assert.equal(checkLine(CHECK_MARK + "{not json"), undefined);
+    const missing = interpretReport(checkLine(CHECK_MARK + report({ missing: ["numpy>=1.24"], details: ["numpy: gone"] })), "");
+    assert.deepEqual(missing, { ok: false, reason: "missing", missing: ["numpy>=1.24"], recommended: [], detail: "numpy: gone" });
+    assert.equal(interpretReport(undefined, "SyntaxError: invalid syntax").ok, false);
+    const none = interpretReport(undefined, "exit code 1");
+    assert.equal(!none.ok && none.reason, "broken");
   });
   it("installs the packages into that interpreter, quoted for the shell", () => {
     assert.equal(
