@@ -474,14 +474,16 @@ def _display(path: str) -> str:
     return "<stdin>" if path == "-" else path
 
 
-def _check_one(run: "_Run", path: str) -> "FileResult":
-    """Check one document: its structured result (skipped, with the reason, if it cannot be read)."""
+def _check_one(run: "_Run", path: str, spool: bool = False) -> "FileResult":
+    """Check one document: its structured result (skipped, with the reason, if it cannot be read). With `spool`
+    (where the result stays in this process), a large file's findings are kept in a temporary file rather than
+    in memory (`SpooledFindings`) as each section's are made."""
     import re
 
     from unspun.documents import InputError
     from unspun.engine import fix_edits
     from unspun.positions import PositionIndex
-    from unspun.results import SKIPPED, FileResult, finding_record
+    from unspun.results import SKIPPED, FileResult, SpooledFindings, finding_record
 
     name = _display(path)
     try:
@@ -490,11 +492,12 @@ def _check_one(run: "_Run", path: str) -> "FileResult":
         return FileResult(name, SKIPPED, e.reason, error=not e.skipped)
     analysis, options = run.analyze_for_report(path, text)
     index = PositionIndex(text, "utf-32")
-    records: list[dict] = []
+    sectioned = isinstance(analysis, _SectionedAnalysis)
+    records: list[dict] | SpooledFindings = SpooledFindings() if spool and sectioned else []
     strings: dict[str, str] = {}
     # a large file's findings come section by section, each section's turned into records before the next is
     # analysed (sections never share a finding, so the fixes chosen per section are those chosen for the file)
-    for found in analysis.sections() if isinstance(analysis, _SectionedAnalysis) else (analysis.findings,):
+    for found in analysis.sections() if sectioned else (analysis.findings,):
         findings = run.selection.filter(found)
         applicable = {(e.start, e.end) for e in fix_edits(findings, only_safe=True)}
         for f in findings:
@@ -743,7 +746,8 @@ def _check_all(args, renderer) -> tuple["_Run", list, dict]:
             pool = _pool(run, jobs)
             stream = pool.map(_worker_check, paths, chunksize=max(1, min(4, len(paths) // (4 * jobs))))
         else:
-            stream = (_check_one(run, p) for p in paths)
+            spool = args.command == "check"  # (`report` keeps every finding, with its context, for the page)
+            stream = (_check_one(run, p, spool) for p in paths)
         for result in stream:
             with progress.output():
                 if result.status == SKIPPED:

@@ -1,6 +1,7 @@
 """Output formats of `unspun check`: a renderer per format, fed the structured results (`unspun.results`) file
 by file, then the summary. Streaming formats (text, jsonl, github, csv) write each file as it comes; json and
-sarif write one document at the end.
+sarif write one document at the end (json a finding at a time: a large file's findings may be spooled to a
+temporary file, `results.SpooledFindings`, and are then read back one at a time).
 
 Add a format by subclassing `Renderer` and registering it with `@register("name", "what it writes")`: the
 command line offers every registered format (`--format`, its help, the workers' results) from `REGISTRY`.
@@ -144,9 +145,15 @@ class Json(Renderer):
     """One JSON document: {"version", "files": [...], "summary": {...}} (docs/output-schema.json)."""
 
     def finish(self, results: list[FileResult], summary: dict) -> None:
-        doc = {"version": SCHEMA_VERSION, "files": [r.record() for r in results], "summary": summary}
-        json.dump(doc, self.out, ensure_ascii=False)
-        self.out.write("\n")
+        # as `json.dump({"version", "files": [record, ...], "summary"})` would write it, a record at a time
+        doc = {"version": SCHEMA_VERSION, "files": [], "summary": summary}
+        head, tail = json.dumps(doc, ensure_ascii=False).split('"files": []', 1)
+        self.out.write(head + '"files": [')
+        for k, r in enumerate(results):
+            if k:
+                self.out.write(", ")
+            r.write_record(self.out, ensure_ascii=False)
+        self.out.write("]" + tail + "\n")
 
 
 @register("jsonl", "a record per file")
@@ -154,7 +161,8 @@ class JsonLines(Renderer):
     """One file record per line, as each file is done."""
 
     def file(self, r: FileResult) -> None:
-        self.out.write(json.dumps(r.record(), ensure_ascii=False) + "\n")
+        r.write_record(self.out, ensure_ascii=False)
+        self.out.write("\n")
         self.out.flush()
 
 

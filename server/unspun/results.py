@@ -6,7 +6,9 @@ The JSON shapes are documented by `docs/output-schema.json`.
 
 from __future__ import annotations
 
+import json
 import statistics
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +32,8 @@ class FileResult:
     spun: bool = False
     spin_threshold: float = 0.0
     words: int = 0
-    findings: list[dict] = field(default_factory=list)
+    #: the findings' records: a list, or a `SpooledFindings` (read back one at a time) for a large file
+    findings: list[dict] | SpooledFindings = field(default_factory=list)
     paragraphs: list[dict] = field(default_factory=list)
     #: the text of each line (from 0) that has a finding, for --show-source; not part of the JSON record
     lines: dict[int, str] = field(default_factory=dict)
@@ -49,11 +52,61 @@ class FileResult:
         """The file's JSON record."""
         if self.status == SKIPPED:
             return {"path": self.path, "status": SKIPPED, "reason": self.reason}
+        return self._record(self.findings if isinstance(self.findings, list) else list(self.findings))
+
+    def _record(self, findings: list[dict]) -> dict:
         return {
             "path": self.path, "status": CHECKED, "spin_score": self.spin_score, "spun": self.spun,
-            "spin_threshold": self.spin_threshold, "words": self.words, "findings": self.findings,
+            "spin_threshold": self.spin_threshold, "words": self.words, "findings": findings,
             "paragraphs": self.paragraphs,
         }
+
+    def write_record(self, out, **dump) -> None:
+        """Write the file's JSON record (`json.dumps(self.record(), **dump)`, byte for byte) to `out`, the
+        findings one at a time: spooled findings are not all read back at once."""
+        if isinstance(self.findings, list) or self.status == SKIPPED:
+            out.write(json.dumps(self.record(), **dump))
+            return
+        head, tail = json.dumps(self._record([]), **dump).split('"findings": []', 1)
+        out.write(head + '"findings": [')
+        for k, f in enumerate(self.findings):
+            out.write((", " if k else "") + json.dumps(f, **dump))
+        out.write("]" + tail)
+
+
+class SpooledFindings:
+    """The findings' records of one large file, kept in a temporary file as they come (a JSON line each) rather
+    than in memory, and read back one at a time each time they are iterated; with the counts a summary needs."""
+
+    def __init__(self):
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._count = 0
+        self.fix_applicable = 0
+        self.by_kind: Counter = Counter()
+        self.by_rule: Counter = Counter()
+
+    def append(self, rec: dict) -> None:
+        self._file.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        self._count += 1
+        self.fix_applicable += bool(rec["fix_applicable"])
+        self.by_kind[rec["kind"]] += 1
+        self.by_rule[rec["rule"]] += 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __iter__(self):
+        self._file.flush()
+        self._file.seek(0)
+        for line in self._file:
+            yield json.loads(line)
+        self._file.seek(0, 2)
+
+    def close(self) -> None:
+        self._file.close()
 
 
 def finding_record(f, index, applicable: bool) -> dict:
@@ -104,17 +157,30 @@ def score_histogram(scores: Iterable[float]) -> list[dict]:
 def summarize(results: Sequence[FileResult]) -> dict:
     """The run's summary (the `summary` object of the JSON output)."""
     checked = [r for r in results if r.status == CHECKED]
-    findings = [f for r in checked for f in r.findings]
+    count = fix_applicable = 0
+    by_kind: Counter = Counter()
+    by_rule: Counter = Counter()
+    for r in checked:
+        count += len(r.findings)
+        if isinstance(r.findings, SpooledFindings):  # (counted as they were spooled: not read back)
+            fix_applicable += r.findings.fix_applicable
+            by_kind.update(r.findings.by_kind)
+            by_rule.update(r.findings.by_rule)
+            continue
+        for f in r.findings:
+            fix_applicable += bool(f["fix_applicable"])
+            by_kind[f["kind"]] += 1
+            by_rule[f["rule"]] += 1
     scores = [r.spin_score for r in checked if r.words]
     return {
         "files": len(results),
         "checked": len(checked),
         "skipped": len(results) - len(checked),
         "words": sum(r.words for r in checked),
-        "findings": len(findings),
-        "fix_applicable": sum(1 for f in findings if f["fix_applicable"]),
-        "by_kind": dict(sorted(Counter(f["kind"] for f in findings).items())),
-        "by_rule": dict(sorted(Counter(f["rule"] for f in findings).items())),
+        "findings": count,
+        "fix_applicable": fix_applicable,
+        "by_kind": dict(sorted(by_kind.items())),
+        "by_rule": dict(sorted(by_rule.items())),
         "spun_files": sum(1 for r in checked if r.spun),
         "spin_scores": {
             "min": min(scores) if scores else None,
