@@ -413,6 +413,8 @@ class _SectionedAnalysis:
         the spin score, words and paragraphs are complete once the last has been yielded."""
         from dataclasses import replace
 
+        from unspun.engine.model import Findings
+
         engine, text = self._engine, self._text
         self._paragraphs, self.word_count, self.spin_score, self.spun = [], 0, 0.0, False
         segs = sorted(self._segments)
@@ -428,7 +430,12 @@ class _SectionedAnalysis:
                     mine.append((s - a, e - a))
                 j += 1
             analysis = engine.analyze(text[a:b], segments=mine)
-            found = [replace(f, start=f.start + a, end=f.end + a) for f in analysis.findings]
+            findings = analysis.findings
+            if isinstance(findings, Findings):  # (moved once, without the placements an analysis keeps)
+                found = findings.moved(a)
+            else:
+                found = [replace(f, start=f.start + a, end=f.end + a) for f in findings]
+            del findings
             self._paragraphs += [(s + a, e + a, score) for s, e, score in analysis.worded_paragraphs()]
             self.word_count += analysis.word_count
             if analysis.spin_score > self.spin_score:

@@ -34,12 +34,17 @@ from unspun.engine.model import Analysis, Finding, Findings, Kind, ParagraphScor
 from unspun.engine.lmcheck import Query
 from unspun.engine.openvocab import OpenVocabulary, Restoration
 from unspun.engine.rules import DETECTORS, Paragraph
+from unspun.engine.sharing import Shared
 from unspun.engine.rules.common import ARTICLE_GAP as _ARTICLE_GAP
 from unspun.engine.tokenize import Token, phrase_words, sentence_ends_before, tokenize
 
 _DEFAULT = object()
 #: open-vocabulary restorations are scored in batches of paragraphs of about this many words
 RESTORE_BATCH_WORDS = 2000
+#: new paragraphs are scanned (their lexicon matches confirmed by the language model) in batches of about this
+#: many characters: one batch for a whole long text held its every window at once (about 130 MB of arrays for
+#: 100,000 spun words); the gains of a paragraph do not depend on the batch it is in
+SCAN_BATCH_CHARS = 60_000
 
 
 
@@ -126,6 +131,8 @@ class _Shared:
     options: Options | None = None
     #: the findings' key objects of the last analysis (see `Engine.analyze`)
     paragraph_keys: tuple | None = None
+    #: one copy of the values findings repeat (messages, words, evidence, numbers)
+    values: Shared = field(default_factory=Shared, repr=False)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
 
@@ -322,8 +329,8 @@ class Engine:
             if chunk not in cache:
                 new[chunk] = None
         fresh_tokens: dict[int, list[Token]] = {} if tokens is None else tokens
-        if new:
-            for chunk, scan in zip(new, self.scan_paragraphs(list(new), fresh_tokens)):
+        for batch in _batches(new, SCAN_BATCH_CHARS):
+            for chunk, scan in zip(batch, self.scan_paragraphs(batch, fresh_tokens)):
                 cache[chunk] = scan
         kept = prepared.kept if prepared.kept is not None else {}  # (None: a `Prepared` made by hand)
         terms = self._condition_terms()
@@ -396,6 +403,8 @@ class Engine:
                 fresh_tokens,
                 stop,
             )
+        if tokens is None:
+            fresh_tokens.clear()  # (the words of the whole text: not held while its findings are made)
         deferred_words = 0
         parts: list[tuple[int, int, list[Finding], Placement]] = []
         part_of: list[int] = []  # the paragraph of each part
@@ -542,12 +551,13 @@ class Engine:
         `factor`, `spun` and `near` (after a quick analysis, the complete one adds the deferred detectors'
         findings to the same objects)."""
         ctx = Paragraph(chunk, scan, memo.accepted, runs, factor, shown, spun, near, self.options, self.estimator)
+        share = self._shared.values.finding  # (each finding's values as shared copies: see `sharing`)
         lkey = (factor, shown, spun, near)
         if memo.found_key != lkey:
             found: list[Finding] = []
             for detector in DETECTORS:
                 if not detector.deferred:
-                    found += detector.findings(self, ctx, found)
+                    found += map(share, detector.findings(self, ctx, found))
             found.sort(key=_place)
             memo.found, memo.found_key = found, lkey
         if not open_stage:
@@ -555,7 +565,7 @@ class Engine:
         out = list(memo.found)
         for detector in DETECTORS:
             if detector.deferred:
-                out += detector.findings(self, ctx, out)
+                out += map(share, detector.findings(self, ctx, out))
         out.sort(key=_place)
         return out
 
@@ -632,6 +642,20 @@ def _locally_spun(evidence: Sequence[float], words: Sequence[int], opts: Options
     return frozenset(out)
 
 
+
+
+def _batches(texts: Iterable[str], size: int) -> Iterable[list[str]]:
+    """`texts` in consecutive lists of about `size` characters (at least one text each)."""
+    batch: list[str] = []
+    chars = 0
+    for t in texts:
+        batch.append(t)
+        chars += len(t)
+        if chars >= size:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
 def _place(f: Finding) -> tuple[int, int]:

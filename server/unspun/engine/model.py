@@ -171,6 +171,10 @@ class Findings(Sequence[Finding]):
             left -= n
         return out
 
+    def moved(self, delta: int) -> list[Finding]:
+        """Every finding, each at its offsets plus `delta` (copies made for the caller: no placement is kept)."""
+        return [_moved(f, base + delta) for base, _end, relative, _cell in self._parts for f in relative]
+
     def overlapping(self, start: int, end: int) -> list[Finding]:
         """Findings touching [start, end] (a cursor at either edge of a finding counts), reading only the
         paragraphs that can hold them."""
