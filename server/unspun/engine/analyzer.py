@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
+from sys import intern
 
 from unspun.engine import lmcheck, spinscore
 from unspun.engine.inflect import article_for
@@ -131,8 +132,6 @@ class _Shared:
     options: Options | None = None
     #: the findings' key objects of the last analysis (see `Engine.analyze`)
     paragraph_keys: tuple | None = None
-    #: one copy of the values findings repeat (messages, words, evidence, numbers)
-    values: Shared = field(default_factory=Shared, repr=False)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
 
@@ -246,7 +245,9 @@ class Engine:
 
     def _scan(self, text: str, tokens: list[Token], asked: list, asked_for: list) -> ParagraphScan:
         norms = [t.norm for t in tokens]
-        scan = ParagraphScan(words=len(tokens), joined=f" {' '.join(norms)} ", vocabulary=frozenset(norms))
+        # (the distinct words as one copy each across paragraphs: a long text's scans keep them all)
+        vocabulary = frozenset(map(intern, frozenset(norms)))
+        scan = ParagraphScan(words=len(tokens), joined=f" {' '.join(norms)} ", vocabulary=vocabulary)
         scan.matches = self.index.match(text, tokens)
         if not tokens:
             return scan
@@ -406,6 +407,7 @@ class Engine:
         if tokens is None:
             fresh_tokens.clear()  # (the words of the whole text: not held while its findings are made)
         deferred_words = 0
+        shared = Shared()
         parts: list[tuple[int, int, list[Finding], Placement]] = []
         part_of: list[int] = []  # the paragraph of each part
         for k in range(a, b):
@@ -420,13 +422,15 @@ class Engine:
                 shown = f"{spinscore.spin_rate(evidence_by_para[k], words_of[k]):.1f}"
                 pkey = ((True, 1.0, shown), "local")
                 if memo.fkey != pkey:
-                    memo.relative = self._paragraph_findings(text[s:e], scan, memo, runs, 1.0, shown, True, False)
+                    memo.relative = self._paragraph_findings(
+                        text[s:e], scan, memo, runs, 1.0, shown, True, False, shared=shared
+                    )
                     memo.fkey = pkey
             else:
                 pkey = pkeys[deferred]
                 if memo.fkey is not pkey and memo.fkey != pkey:
                     memo.relative = self._paragraph_findings(
-                        text[s:e], scan, memo, runs, factor, fkey[2], spun, open_stage and not deferred, near
+                        text[s:e], scan, memo, runs, factor, fkey[2], spun, open_stage and not deferred, near, shared
                     )
                     memo.fkey = pkey
             if memo.relative:
@@ -542,16 +546,18 @@ class Engine:
 
     def _paragraph_findings(
         self, chunk: str, scan: ParagraphScan, memo: SecondPass, runs, factor: float, shown: str, spun: bool,
-        open_stage: bool, near: bool = False,
+        open_stage: bool, near: bool = False, shared: Shared | None = None,
     ) -> list[Finding]:
         """The findings of one paragraph, relative to it, sorted: those of every detector (`rules.DETECTORS`),
         the deferred ones (open vocabulary) only with `open_stage`.
 
         The findings of the detectors that are not deferred are kept for the next call with the same `shown`,
         `factor`, `spun` and `near` (after a quick analysis, the complete one adds the deferred detectors'
-        findings to the same objects)."""
+        findings to the same objects). `shared`: the analysis's one copy of the values findings repeat."""
+        if shared is None:
+            shared = Shared()
         ctx = Paragraph(chunk, scan, memo.accepted, runs, factor, shown, spun, near, self.options, self.estimator)
-        share = self._shared.values.finding  # (each finding's values as shared copies: see `sharing`)
+        share = shared.finding  # (each finding's values as shared copies: see `sharing`)
         lkey = (factor, shown, spun, near)
         if memo.found_key != lkey:
             found: list[Finding] = []
