@@ -291,6 +291,7 @@ class _Run:
                 return self.engine(())
             for p in problems:
                 print(f"{p} [lexicon]", file=sys.stderr)
+            engine.keep_features = False  # (no command reads the estimates' features of a finding)
             self._engines[extra_lexicons] = engine
         return self._engines[extra_lexicons]
 

@@ -23,3 +23,24 @@ def settle_heap() -> None:
 def thaw_heap() -> None:
     """Undo `settle_heap`: every frozen object goes back under the collector's full passes."""
     gc.unfreeze()
+
+
+#: `mallopt` parameter of glibc: the most arenas the C allocator makes
+_M_ARENA_MAX = -8
+
+
+def one_malloc_arena() -> None:
+    """Ask the C allocator for one arena for every thread (glibc; elsewhere nothing happens).
+
+    By default glibc gives threads arenas of their own: the language server's analyses run on worker threads,
+    and what they leave free in their arenas stays in the process beside what the main thread's arena leaves
+    (about 4 MB more after a 100,000-word document). The threads take turns under the interpreter's lock
+    anyway, so sharing one arena costs them no waiting."""
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+        mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+        mallopt(_M_ARENA_MAX, 1)
+    except Exception:  # noqa: BLE001 - no such allocator or no C library to ask: nothing to do
+        pass

@@ -96,3 +96,13 @@ def test_findings_moved_are_the_findings_at_their_offsets_plus_a_delta(engine):
     moved = findings.moved(1000)
     assert moved == [replace(f, start=f.start + 1000, end=f.end + 1000) for f in findings]
     assert moved and findings.moved(0) == list(findings)
+
+
+def test_an_engine_that_keeps_no_features_has_the_same_findings_without_them(engine):
+    text = "\n\n".join([SPUN] * 2)
+    kept = list(Engine(engine.lexicons).analyze(text).findings)
+    lean = Engine(engine.lexicons)
+    lean.keep_features = False
+    dropped = list(lean.with_options(lean.options).analyze(text).findings)
+    assert dropped == kept and all(f.features for f in kept)
+    assert all(f.features == () for f in dropped)

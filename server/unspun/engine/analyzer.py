@@ -46,6 +46,9 @@ RESTORE_BATCH_WORDS = 2000
 #: many characters: one batch for a whole long text held its every window at once (about 130 MB of arrays for
 #: 100,000 spun words); the gains of a paragraph do not depend on the batch it is in
 SCAN_BATCH_CHARS = 60_000
+#: an analysis without a caller's `Incremental` keeps the words of each paragraph between pass 1 and the
+#: open-vocabulary stage for texts of up to this many characters (about 33,000 words)
+WORDS_KEPT_CHARS = 200_000
 
 
 
@@ -154,6 +157,9 @@ class Engine:
 
             estimator = default_estimator()
         self.estimator: Estimator | None = estimator
+        #: findings carry the features the estimates read (`Finding.features`, for fitting them); an application
+        #: that never reads them (the command line, the language server) sets this False and findings keep ()
+        self.keep_features = True
         # loaded on first use and shared by every engine made from this one with `with_options`
         self._shared = _Shared(model)
 
@@ -215,7 +221,7 @@ class Engine:
             self._shared.options = options
         eng = Engine.__new__(Engine)
         eng.lexicons, eng.index, eng.options, eng._shared = self.lexicons, self.index, options, self._shared
-        eng.estimator = self.estimator
+        eng.estimator, eng.keep_features = self.estimator, self.keep_features
         return eng
 
     # -- pass 1 ---------------------------------------------------------------------------------------
@@ -324,14 +330,18 @@ class Engine:
         # each paragraph's masked runs (none at all: plain text without addresses)
         runs_list = prepared.runs_of if prepared.runs_of is not None else [()] * len(paras)
         opts = self.options
-        # pass 1 of the paragraphs not in the cache (each distinct text once), in one batch
+        # pass 1 of the paragraphs not in the cache (each distinct text once), in batches
         new: dict[str, None] = {}
         for chunk in chunks:
             if chunk not in cache:
                 new[chunk] = None
         fresh_tokens: dict[int, list[Token]] = {} if tokens is None else tokens
+        # the words found are kept for the open-vocabulary stage, except those of a long text that nobody else
+        # keeps them for: the stage finds them again (a few ms per 10,000 words), which is cheaper than holding
+        # them all (about 20 MB per 100,000 words) beside the scans
+        keep_words = tokens is not None or len(text) <= WORDS_KEPT_CHARS
         for batch in _batches(new, SCAN_BATCH_CHARS):
-            for chunk, scan in zip(batch, self.scan_paragraphs(batch, fresh_tokens)):
+            for chunk, scan in zip(batch, self.scan_paragraphs(batch, fresh_tokens if keep_words else None)):
                 cache[chunk] = scan
         kept = prepared.kept if prepared.kept is not None else {}  # (None: a `Prepared` made by hand)
         terms = self._condition_terms()
@@ -406,8 +416,16 @@ class Engine:
             )
         if tokens is None:
             fresh_tokens.clear()  # (the words of the whole text: not held while its findings are made)
+        # an analysis that keeps nothing for a next one (no `incremental`: the paragraph cache and what `prepare`
+        # keeps are its own) lets go of each paragraph's scan and pass once its findings are made: a long text's
+        # scans and its findings are then not all held at once
+        release = incremental is None
+        if release:
+            cache.clear()
+            kept.clear()
+            del doc_words, now
         deferred_words = 0
-        shared = Shared()
+        shared = Shared(self.keep_features)
         parts: list[tuple[int, int, list[Finding], Placement]] = []
         part_of: list[int] = []  # the paragraph of each part
         for k in range(a, b):
@@ -437,6 +455,8 @@ class Engine:
                 # paragraphs are in order and each one's findings are sorted; they are moved to `s` when read
                 parts.append((s, e, memo.relative, memo.cell))
                 part_of.append(k)
+            if release:
+                scan_list[k] = memos[k] = None  # type: ignore[call-overload]
         if reuse:
             assert last is not None
             i, j = bisect_left(last.part_of, lo), bisect_left(last.part_of, hi)
@@ -451,7 +471,7 @@ class Engine:
             part_of = [*last.part_of[:i], *part_of, *tail_of]
         if quick:
             kept.pop(LAST, None)
-        else:
+        elif not release:
             kept[LAST] = LastAnalysis(
                 paras, opts, terms, cache, scan_list, words_of, memos, present, pkeys, open_stage, parts, part_of,
                 local,
@@ -555,7 +575,7 @@ class Engine:
         `factor`, `spun` and `near` (after a quick analysis, the complete one adds the deferred detectors'
         findings to the same objects). `shared`: the analysis's one copy of the values findings repeat."""
         if shared is None:
-            shared = Shared()
+            shared = Shared(self.keep_features)
         ctx = Paragraph(chunk, scan, memo.accepted, runs, factor, shown, spun, near, self.options, self.estimator)
         share = shared.finding  # (each finding's values as shared copies: see `sharing`)
         lkey = (factor, shown, spun, near)

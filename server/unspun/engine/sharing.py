@@ -4,7 +4,8 @@ A spun text of 100,000 words has some 34,000 findings, and a language server kee
 document is open (the command line one section's at a time). Their messages, written words, replacements,
 rules, keys and evidence repeat: the same phrase, the same entry and the same restoration recur hundreds of
 times, and so do the numbers of their confidences and features. `Shared.finding` swaps a new finding's values
-for equal ones seen before, so that each distinct value is held once.
+for equal ones seen before, so that each distinct value is held once; the features the estimates read are
+dropped for an engine whose findings need not carry them.
 
 One `Shared` lives as long as one analysis (`Engine.analyze`): it holds nothing its findings do not hold, and
 nothing after them. Floats are shared by value except zeros, which keep their sign (a negative zero equals a
@@ -23,7 +24,9 @@ _ZERO, _NEGATIVE_ZERO = 0.0, -0.0
 class Shared:
     """The shared copies of the values of one analysis's findings."""
 
-    def __init__(self) -> None:
+    def __init__(self, features: bool = True) -> None:
+        """`features`: findings keep their features (else they get `()`: see `Engine.keep_features`)."""
+        self.features = features
         #: strings, tuples of strings, evidence and tuples of evidence (none equal to a value of another kind)
         self._values: dict = {}
         #: floats (apart from the other values: 1.0 equals 1 and True)
@@ -45,7 +48,9 @@ class Shared:
         put(f, "evidence", one(evidence, evidence))
         put(f, "confidence", self._float(f.confidence))
         features = f.features
-        if features and all(type(x) is float for x in features):
+        if not self.features:
+            put(f, "features", ())
+        elif features and all(type(x) is float for x in features):
             shared = tuple(map(self._floats.setdefault, features, features))
             if 0.0 in shared:  # (zeros keep their own sign)
                 shared = tuple([_zero(x) if x == 0.0 else y for x, y in zip(features, shared)])

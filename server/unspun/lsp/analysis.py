@@ -163,6 +163,7 @@ class Analyses:
             log.warning("language model / thesaurus unavailable: %s", e)
             problems.append(f"The language model or thesaurus could not be loaded ({e}); continuing without.")
             engine = Engine(lexicons, model=None)
+        engine.keep_features = False  # (the server never reads the estimates' features of a finding)
         return engine, problems, stamps
 
     async def lexicons_changed(self, settings: Settings, root: str | None) -> list[str] | None:

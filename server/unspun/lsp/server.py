@@ -224,7 +224,9 @@ def create_server(log_handler: logs.ClientLogHandler | None = None) -> UnspunSer
 def run(host: str | None = None, port: int | None = None, log_level: str = "info") -> int:
     """Serve over stdio (default) or TCP; returns the process exit code (0 after a proper shutdown)."""
     from unspun.lsp import transport
+    from unspun.process import one_malloc_arena
 
+    one_malloc_arena()  # (before any worker thread starts)
     handler = logs.setup(log_level)
     ls = create_server(handler)
     if host is not None and port is not None:
