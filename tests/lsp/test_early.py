@@ -68,7 +68,6 @@ async def test_a_spun_document_gets_its_quick_findings_first_then_all(client: Cl
     first, last = await _settled(client, doc, 1, 2)
     assert first and not any(d.code == OPEN_VOCABULARY for d in first)
     assert _keys(first) <= _keys(last)  # the complete push only adds (open-vocabulary findings, where they earn it)
-    assert all(d.data["version"] == 1 for d in first + last)
 
     # a keystroke re-reads one paragraph: one complete push, no early one
     doc.replace("0. ", "0.  ")
