@@ -28,10 +28,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("unspun.lsp")
 
+#: diagnostics text of at least this many characters (about 100 diagnostics) is not pushed again unchanged
+SKIP_SIZE = 20_000
+
 
 class Publisher:
     def __init__(self, server: UnspunServer):
         self.server = server
+        #: uri -> (id of the document, its refreshes, digest of the many diagnostics last pushed)
+        self._pushed: dict[str, tuple[int, int, bytes]] = {}
         # the engine can change by itself (the language model, after a first start): deliver again
         server.analyses.on_engine_change = self.refresh
 
@@ -84,16 +89,33 @@ class Publisher:
         self._send(doc, version, doc.diagnostics_text.json(
             res.analysis, res.index, snap.settings, res.key.options.spin_threshold
         ))
-        log.debug("pushed %d early diagnostic(s) for %s v%s", len(res.analysis.findings), doc.uri, version)
+        log.debug("early diagnostics of %s v%s: %d finding(s)", doc.uri, version, len(res.analysis.findings))
 
     def _send(self, doc: DocumentState, version: int, items: str) -> None:
-        """publishDiagnostics with `items`, a JSON array of diagnostics as text (see `convert.DiagnosticsText`)."""
+        """publishDiagnostics with `items`, a JSON array of diagnostics as text (see `convert.DiagnosticsText`).
+
+        Not when they are many (`SKIP_SIZE`) and the ones last pushed for the document since its last refresh:
+        an edit that changed no diagnostic (typing after the last finding of a line, or past the
+        `maxDiagnostics` shown) then leaves the client's as they are, right for the new text too, instead of
+        having it read and draw them all again. A refresh (settings, ignores, engine) always pushes, and so
+        does every version of a document with fewer diagnostics (cheap for a client, and what a client that
+        waits for the diagnostics of a version expects)."""
+        if len(items) >= SKIP_SIZE:
+            digest = hashlib.blake2b(items.encode("utf-8", "surrogatepass"), digest_size=12).digest()
+            sent = (id(doc), doc.refreshes, digest)
+            if self._pushed.get(doc.uri) == sent:
+                log.debug("diagnostics of %s v%s unchanged: not pushed", doc.uri, version)
+                return
+            self._pushed[doc.uri] = sent
+        else:
+            self._pushed.pop(doc.uri, None)
         self.server.protocol.notify_text(
             types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
             f'{{"uri":{convert.dumps(doc.uri)},"version":{json.dumps(version)},"diagnostics":{items}}}',
         )
 
     def clear(self, uri: str) -> None:
+        self._pushed.pop(uri, None)
         if self.server.client.push_diagnostics:
             self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
