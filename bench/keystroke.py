@@ -16,8 +16,8 @@ For each kind of 100,000-word document (`bench/inputs.py`) and each way of deliv
   every change, and waits for the answer (a full report, or `unchanged`).
 
 Edits alternate between inserting a character at column 20 of a paragraph and deleting it again, a different
-paragraph each pair, in two places: `first`, paragraphs that hold diagnostics (`maxDiagnostics`, 1,000 by
-default, keeps the first findings: in a 100,000-word spun text, those of its first 3,000 words or so; in a
+paragraph each pair, in two places: `first`, paragraphs that hold diagnostics (`maxDiagnostics` keeps the
+first findings: in a 100,000-word spun text, 1,000 of them are those of its first 3,000 words or so; in a
 document without any, its first tenth), and `middle`, paragraphs of its middle half. Per edit it records the bytes of the message received (its JSON body), the number of diagnostics
 in it, whether a pulled report was `unchanged`, and the time from sending the `didChange` to the client holding
 the decoded message (JSON decoding included; `debounceMs` 0 so nothing waits on purpose). It prints p50 / p95 /
