@@ -268,7 +268,7 @@ def findings(diags: list[t.Diagnostic]) -> list[t.Diagnostic]:
 def quoted(d: t.Diagnostic) -> list[str]:
     """What a finding's message quotes: the phrase as written, then the replacements it suggests (a diagnostic's
     `data` holds only whether fix-all applies it)."""
-    return re.findall("\u201c(.*?)\u201d", d.message)
+    return re.findall("\u201c(.*?)\u201d", d.message, re.S)
 
 
 def written(d: t.Diagnostic) -> str:

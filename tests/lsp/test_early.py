@@ -19,7 +19,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 OPEN_VOCABULARY = "substitution/open-vocabulary"
 #: the shipped lexicons, the language model and the open-vocabulary stage: the layers a quick analysis splits
-FULL = {"builtinLexicons": True, "lexicons": [], "languageModel": True, "openVocabulary": True, "debounceMs": 0}
+FULL = {
+    "builtinLexicons": True, "lexicons": [], "languageModel": True, "openVocabulary": True, "debounceMs": 0,
+    "maxDiagnostics": 0,  # (all of them: the complete push adds findings before the last of the quick one)
+}
 
 
 def _numbered(name: str, copies: int) -> str:
