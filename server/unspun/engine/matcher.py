@@ -71,6 +71,9 @@ class PhraseIndex:
             lst.sort(key=lambda v: -len(v.words))
         self._lengths = {w: sorted({len(v.words) for v in lst}, reverse=True) for w, lst in self._by_first.items()}
         self._by_key = by_key
+        #: what a detector works out once per variant of this index, by `id` of the variant (each kept with its
+        #: variant, so that the id stays its own)
+        self.per_variant: dict[int, tuple] = {}
         #: the first two words of every entry of two words or more: an exact match longer than one word needs
         #: its first two there (the second possibly with "'s"), so most starts try no longer entry at all
         self._pairs: set[tuple[str, ...]] | _Everything = {k[:2] for k in by_key if len(k) > 1}

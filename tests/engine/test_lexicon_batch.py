@@ -1,0 +1,93 @@
+"""The lexicon detector's batched path (`rules.lexicon.lexicon_findings`) finds what drafting and finishing each
+match on its own finds (`findings_one_by_one`): the same findings, field for field (features, message and
+evidence included), on random texts made of lexicon phrases in random case, spelling and company, under every
+kind of options."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from unspun.engine import Engine, Options, default_engine
+from unspun.engine.analyzer import Incremental
+from unspun.engine.model import Finding, Kind
+from unspun.engine.rules import lexicon as lexicon_rule
+
+_FILLER = (
+    "the report said that it was a good year for the town and its people while others were not so sure "
+    "about what happened next in the long and busy week of talks"
+).split()
+
+
+def _cased(phrase: str, rng: random.Random) -> str:
+    how = rng.random()
+    if how < 0.45:
+        return phrase
+    if how < 0.7:
+        return phrase[:1].upper() + phrase[1:]
+    if how < 0.8:
+        return phrase.upper()
+    if how < 0.9:
+        return " ".join(w[:1].upper() + w[1:] for w in phrase.split(" "))
+    return phrase.replace(" ", "-", 1)
+
+
+def _typo(phrase: str, rng: random.Random) -> str:
+    words = phrase.split(" ")
+    if len(words) > 1 and len(words[1]) >= 5 and rng.random() < 0.15:
+        w = words[1]
+        k = rng.randrange(1, len(w) - 1)
+        words[1] = w[:k] + w[k + 1] + w[k] + w[k + 2 :]
+    return " ".join(words)
+
+
+def _text(rng: random.Random, entries: list) -> str:
+    paragraphs = []
+    for _ in range(rng.randrange(2, 6)):
+        out = []
+        for _ in range(rng.randrange(3, 12)):
+            out += rng.sample(_FILLER, rng.randrange(1, 5))
+            if rng.random() < 0.3:
+                out.append(rng.choice(["a", "an", "A", "An"]))
+            out.append(_cased(_typo(rng.choice(entries).tortured, rng), rng))
+            if rng.random() < 0.3:
+                out[-1] += rng.choice([".", ",", "'s", ";"])
+        paragraphs.append(" ".join(out))
+    return "\n\n".join(paragraphs)
+
+
+_OPTIONS = [
+    Options(),
+    Options(substitutions="hint"),
+    Options(substitutions="always", min_confidence=0.0),
+    Options(substitutions="never"),
+    Options(kinds=frozenset({Kind.FINGERPRINT})),
+    Options(spin_threshold=100.0),
+    Options(spin_threshold=0.0, safe_confidence=0.2),
+]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_batched_lexicon_findings_equal_those_made_one_by_one(seed, monkeypatch):
+    rng = random.Random(seed)
+    base = default_engine()
+    engines = [base, Engine(base.lexicons, estimator=None)]
+    entries = [e for lex in base.lexicons for e in lex.entries if e.tortured.isascii()]
+    compared = []
+
+    def both(self, engine, p, taken):
+        batched = lexicon_rule.lexicon_findings(engine.index.per_variant, p)
+        alone = lexicon_rule.findings_one_by_one(p)
+        assert all(type(f) is Finding for f in batched)
+        assert [f.__dict__ for f in batched] == [f.__dict__ for f in alone]
+        compared.extend(batched)
+        return batched
+
+    monkeypatch.setattr(lexicon_rule.LexiconDetector, "findings", both)
+    for _ in range(3):
+        text = _text(rng, entries)
+        for eng in engines:
+            for opts in rng.sample(_OPTIONS, 3):
+                eng.with_options(opts).analyze(text, incremental=Incremental({}))
+    assert compared  # (the texts are made of lexicon phrases: some are reported)
