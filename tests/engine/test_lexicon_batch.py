@@ -1,7 +1,7 @@
 """The lexicon detector's batched path (`rules.lexicon.lexicon_findings`) finds what drafting and finishing each
 match on its own finds (`findings_one_by_one`): the same findings, field for field (features, message and
 evidence included), on random texts made of lexicon phrases in random case, spelling and company, under every
-kind of options."""
+kind of options. A paragraph that repeats another's text (and shares its scan) keeps findings of its own."""
 
 from __future__ import annotations
 
@@ -91,3 +91,48 @@ def test_batched_lexicon_findings_equal_those_made_one_by_one(seed, monkeypatch)
             for opts in rng.sample(_OPTIONS, 3):
                 eng.with_options(opts).analyze(text, incremental=Incremental({}))
     assert compared  # (the texts are made of lexicon phrases: some are reported)
+
+
+def _prose_paragraphs() -> list[str]:
+    """Honest prose: the paragraphs of the project's own documentation that are plain sentences."""
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    out = []
+    for path in sorted(docs.glob("*.md")):
+        for para in path.read_text(encoding="utf-8").split("\n\n"):
+            if len(para.split()) >= 30 and para[:1].isalpha() and "|" not in para and "`" not in para:
+                out.append(" ".join(para.split()))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_repeated_paragraph_finds_what_a_distinct_one_finds(seed, spun_paragraphs):
+    """Paragraphs of the same text share their scan and what is kept with it: a paragraph read as a spun passage
+    of its own and the same text elsewhere read with the rest of the document each keep their own findings."""
+    rng = random.Random(seed)
+    prose = _prose_paragraphs()
+    eng = default_engine()
+    doc = rng.sample(prose, 12)
+    for _ in range(rng.randrange(1, 3)):
+        at = rng.randrange(len(doc))
+        para = rng.choice(spun_paragraphs)
+        doc[at:at] = [para] * rng.randrange(1, 3)
+    for _ in range(3):
+        doc.insert(rng.randrange(len(doc)), rng.choice(doc))
+    # the same document with every repetition made a text of its own (trailing spaces: no word, no finding)
+    seen: dict[str, int] = {}
+    distinct = []
+    for para in doc:
+        seen[para] = seen.get(para, -1) + 1
+        distinct.append(para + " " * seen[para])
+
+    def relative(text: str) -> list[list[tuple]]:
+        a = eng.analyze(text, incremental=Incremental({}))
+        out = []
+        for start, end, _score in a.paragraphs:
+            out.append([(f.start - start, f.end - start, f.rule, f.confidence, f.message) for f in a.findings
+                        if start <= f.start < end])
+        return [p for p in out if p] + [[(a.spin_score, a.spun)]]
+
+    assert relative("\n\n".join(doc)) == relative("\n\n".join(distinct))

@@ -22,6 +22,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from unspun.engine import lmcheck, spinscore
+from unspun.engine.collector import collector_paused
 from unspun.engine.inflect import article_for
 from unspun.engine.estimate import Estimator
 from unspun.engine.incremental import (
@@ -301,6 +302,13 @@ class Engine:
         `stop`, when given, is asked before each batch of the open-vocabulary stage (a few thousand words, the
         long part of a first look at a spun text); when it says yes the analysis raises `Stopped`, and the
         restorations found so far stay with their paragraphs' scans for the next analysis."""
+        with collector_paused():  # (see `unspun.engine.collector`)
+            return self._analyze(text, segments, incremental, quick, stop)
+
+    def _analyze(
+        self, text: str, segments: Sequence[tuple[int, int]] | None, incremental: Incremental | None, quick: bool,
+        stop: Callable[[], bool] | None,
+    ) -> Analysis:
         original = text
         if incremental is None:
             cache: MutableMapping[str, ParagraphScan] = {}
