@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, compress
+from itertools import accumulate
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -32,6 +33,7 @@ RERANK_MARGIN = 0.5
 #: score a restoration beside its neighbours' restorations (when they are spins) rather than beside the spun
 #: words: "to purchase and promote" is judged as "to buy and sell", not against "promote"
 JOINT_CONTEXT = True
+_NORM = attrgetter("norm")
 _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
 
 
@@ -125,24 +127,27 @@ class _Words:
         if self.by_id:
             # only the words within CONTEXT of a query are looked up (the others are never in a window: a
             # restored context reaches past a neighbouring spin only into that spin's own context)
-            self.pool: list = []
-            needed: list[int] = []
+            # (the stretches within reach of each query, clipped to its paragraph, marked in one pass: +1 where
+            # one begins, -1 where it ends, summed)
+            begins: list[int] = []
+            ends: list[int] = []
             norms: list[str] = []
+            at = 0
             for _text, tokens, queries in paragraphs:
                 if not queries:
                     continue
-                n, at = len(tokens), len(self.pool)
-                near = bytearray(n)
-                for q in queries:
-                    lo, hi = max(0, q.first - CONTEXT), min(n, q.last + CONTEXT)
-                    near[lo:hi] = b"\x01" * (hi - lo)
-                for i in compress(range(n), near):
-                    needed.append(at + i)
-                    norms.append(tokens[i].norm)
-                self.pool += [-1] * n
-            if norms:
-                for i, v in zip(needed, self.model.ids(norms).tolist()):
-                    self.pool[i] = v
+                n = len(tokens)
+                begins += [at + max(0, q.first - CONTEXT) for q in queries]
+                ends += [at + min(n, q.last + CONTEXT) for q in queries]
+                norms += map(_NORM, tokens)
+                at += n
+            marks = np.bincount(np.array(begins, dtype=np.int64), minlength=at + 1)
+            marks -= np.bincount(np.array(ends, dtype=np.int64), minlength=at + 1)
+            needed = np.flatnonzero(np.cumsum(marks[:at]) > 0)
+            pool = np.full(at, -1, dtype=np.int64)
+            if len(needed):
+                pool[needed] = self.model.ids([norms[i] for i in needed.tolist()])
+            self.pool: list = pool.tolist()
         else:
             self.pool = [t.norm for _text, tokens, queries in paragraphs if queries for t in tokens]
         #: where each paragraph's words start in `pool`, and the first of its sentence numbers there
@@ -245,11 +250,8 @@ def _score(model, words: _Words, left_at, left_n, right_at, right_n, asked: _Ask
     scores = np.asarray(scores, dtype=np.float64)
     diff = scores[alt] - scores[written[query[alt]]] + WORD_BONUS * (alt_n - written_n[query[alt]])
     rounded = round3(diff)
-    out, k = [], 0
-    for n in asked.counts:
-        out.append(rounded[k : k + n])
-        k += n
-    return out
+    ends = list(accumulate(asked.counts))
+    return [rounded[k - n : k] for n, k in zip(asked.counts, ends)]
 
 
 def round3(values: np.ndarray) -> list[float]:
