@@ -241,21 +241,19 @@ class Engine:
     def _scan(self, text: str, tokens: list[Token], asked: list, asked_for: list) -> ParagraphScan:
         norms = [t.norm for t in tokens]
         scan = ParagraphScan(words=len(tokens), joined=f" {' '.join(norms)} ", vocabulary=frozenset(norms))
-        scan.matches = self.index.match(text, tokens)
+        firsts: list[int] = []  # the first token of each match
+        scan.matches = self.index.match(text, tokens, firsts)
         if not tokens:
             return scan
-        by_start = {t.start: i for i, t in enumerate(tokens)} if scan.matches else {}
         queries: list[Query] = []
-        which: list[int] = []
-        for mi, m in enumerate(scan.matches):
-            ti = by_start.get(m.start)
+        new = tuple.__new__  # (a named tuple's own constructor is several times slower)
+        fingerprint = Kind.FINGERPRINT
+        for mi, (m, ti) in enumerate(zip(scan.matches, firsts)):
             if ti and _is_article(tokens[ti - 1]) and _ARTICLE_GAP.fullmatch(text[tokens[ti - 1].end : m.start]):
                 scan.preceding[mi] = tokens[ti - 1]
-            if ti is not None:
-                alts = _phrases_words(m.variant.expected)
-                sure = m.variant.entry.kind is Kind.FINGERPRINT
-                queries.append(Query(ti, ti + len(m.variant.words), alts, sure))
-                which.append(mi)
+            v = m.variant
+            queries.append(new(Query, (ti, ti + len(v.words), _phrases_words(v.expected), v.entry.kind is fingerprint)))
+        which = list(range(len(queries)))
         if queries and self.model is not None:
             asked.append((text, tokens, queries))
             asked_for.append((scan, which))

@@ -84,8 +84,9 @@ class PhraseIndex:
     def lookup(self, phrase: str) -> Variant | None:
         return self._by_key.get(phrase_words(phrase))
 
-    def match(self, text: str, tokens: Sequence[Token]) -> list[Match]:
-        """Non-overlapping matches, leftmost first, longest at each position."""
+    def match(self, text: str, tokens: Sequence[Token], firsts_out: list[int] | None = None) -> list[Match]:
+        """Non-overlapping matches, leftmost first, longest at each position. With `firsts_out`, the index of
+        each match's first token is appended to it."""
         out: list[Match] = []
         norms = [t.norm for t in tokens]
         firsts = self._by_first
@@ -98,6 +99,8 @@ class PhraseIndex:
             m = self._match_at(text, tokens, norms, k)
             if m is not None:
                 out.append(m)
+                if firsts_out is not None:
+                    firsts_out.append(k)
                 i = k + len(m.variant.words)
         return out
 
@@ -160,7 +163,11 @@ class PhraseIndex:
 
     @staticmethod
     def _joined(text: str, tokens: Sequence[Token], i: int, L: int) -> bool:
-        return all(is_joiner(text[tokens[k - 1].end : tokens[k].start]) for k in range(i + 1, i + L))
+        for k in range(i + 1, i + L):
+            gap = text[tokens[k - 1].end : tokens[k].start]
+            if gap != " " and not is_joiner(gap):  # (a single space, most gaps, decided without the pattern)
+                return False
+        return True
 
 
 class _Everything:
