@@ -504,11 +504,12 @@ class Engine:
         accepted: list[tuple[int, Token | None]] = []
         substitutions: list[tuple[str, float, bool]] = []
         seen: set[str] = set()
+        allowing = bool(opts.allow)
         for mi, m in enumerate(scan.matches):
             entry = m.variant.entry
-            if not conds.get(mi, True):
+            if conds and not conds.get(mi, True):
                 continue
-            if opts.allows(chunk[m.start : m.end]) or opts.allows(entry.tortured):
+            if allowing and (opts.allows(chunk[m.start : m.end]) or opts.allows(entry.tortured)):
                 continue
             if blocked is not None and blocked(m.start, m.end):
                 continue  # the phrase reaches across masked (non-prose) text

@@ -335,17 +335,24 @@ def _restored_side(
     """Up to CONTEXT words (`words`: the first `n` of them are the text's) on one side of a query (`step` -1:
     left, from word j backwards; +1: right), with the spins among them restored (`owner`, `restored`)."""
     out: list = []
-    while 0 <= j < n and len(out) < CONTEXT and sid[j] == sentence:
+    while 0 <= j < n and sid[j] == sentence:
         k = owner[j]
         if k >= 0 and k != own:
-            piece = list(restored[k])
-            # skip the rest of that spin's written words
+            # that spin restored, the rest of its written words skipped
+            if step < 0:
+                out[:0] = restored[k]
+            else:
+                out += restored[k]
             while 0 <= j < n and owner[j] == k:
                 j += step
         else:
-            piece = [words[j]]
+            if step < 0:
+                out.insert(0, words[j])
+            else:
+                out.append(words[j])
             j += step
-        out = piece + out if step < 0 else out + piece
+        if len(out) >= CONTEXT:
+            break
     return out[-CONTEXT:] if step < 0 else out[:CONTEXT]
 
 
