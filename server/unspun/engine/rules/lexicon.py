@@ -6,12 +6,13 @@ before them repaired, and their confidence and safety from the calibrated estima
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from unspun.engine import lmcheck
 from unspun.engine.casing import apply_case
-from unspun.engine.estimate import feature_slots, feature_vector
+from unspun.engine.estimate import FEATURES, feature_slots, feature_vector
 from unspun.engine.inflect import article_for
 from unspun.engine.matcher import TYPO_PENALTY, Match, Variant
 from unspun.engine.model import Evidence, Finding, Kind
@@ -161,9 +162,28 @@ def _entry_features(v: Variant) -> dict[str, float]:
     }
 
 
+def _assembler(slots: Sequence[tuple[int, float | None, float | None] | None]) -> Callable[[list], tuple]:
+    """A function of a list (a whole feature vector, then one value per slot) to the vector in model order with
+    each slot's value in its place."""
+    n = len(FEATURES)
+    where = list(range(n))
+    for k, slot in enumerate(slots):
+        if slot is not None:
+            where[slot[0]] = n + k
+    get = itemgetter(*where)
+    return get if n > 1 else lambda values: (get(values),)
+
+
 #: the estimates' features of a lexicon finding that depend on the match, in the order `_match_features` gives them
 MATCH_FEATURES = ("alternatives", "gain", "margin", "typos", "article", "spin_rate", "capitalised")
 _MATCH_SLOTS = feature_slots(MATCH_FEATURES)
+# what `lexicon_findings` needs to put them in model order after those of the variant (`feature_vector` of the
+# variant's features: model order, zero for the others): the bounds each is clipped to (infinite for none,
+# which leaves every float as it is), and where each feature is found in the variant's features followed by
+# the match's
+_MATCH_LOW = tuple(-math.inf if s is None or s[1] is None else s[1] for s in _MATCH_SLOTS)
+_MATCH_HIGH = tuple(math.inf if s is None or s[2] is None else s[2] for s in _MATCH_SLOTS)
+_ASSEMBLE = _assembler(_MATCH_SLOTS)
 
 
 def _match_features(
@@ -235,8 +255,8 @@ def lexicon_findings(per_variant: dict[int, tuple], p: Paragraph) -> list[Findin
     opts, factor, shown, spun, near_text, est = p.options, p.factor, p.shown, p.spun, p.near, p.estimator
     kinds, subs = opts.kinds, opts.substitutions
     text, matches, gains_of = p.text, p.scan.matches, p.scan.gains
-    spin_rate = float(shown)
-    slots = _MATCH_SLOTS
+    lo, hi, assemble = _MATCH_LOW, _MATCH_HIGH, _ASSEMBLE
+    spin_rate = min(max(float(shown), lo[5]), hi[5])
     gain_confidence, rerank = lmcheck.gain_confidence, lmcheck.RERANK_MARGIN
     fingerprint = Kind.FINGERPRINT
     drafts = []
@@ -295,16 +315,23 @@ def lexicon_findings(per_variant: dict[int, tuple], p: Paragraph) -> list[Findin
                 )
             start, matched, replacements = repair_article(text, 0, article, start, end, replacements)
         conf = round(min(conf, 0.99), 3)
-        features = base_features.copy()
-        for slot, value in zip(
-            slots, _match_features(expected, gains, typos, fits, spin_rate, text[m.start : m.start + 1].isupper())
-        ):
-            if slot is not None:
-                i, lo, hi = slot
-                value = float(value)
-                features[i] = value if lo is None else min(max(value, lo), hi)
+        # the features: those of the variant, then those of the match (`_match_features`, clipped as
+        # `feature_vector` clips them), put in model order in one step
+        if gains:
+            ranked = sorted(gains, reverse=True)
+            gain, margin = float(top), (float(ranked[0] - ranked[1]) if len(ranked) > 1 else 6.0)
+        else:
+            gain, margin = 0.0, 6.0
+        features = assemble(
+            base_features + [
+                min(max(float(len(expected) - 1), lo[0]), hi[0]), min(max(gain, lo[1]), hi[1]),
+                min(max(margin, lo[2]), hi[2]), min(max(float(typos), lo[3]), hi[3]),
+                min(max(float(fits), lo[4]), hi[4]), spin_rate,
+                min(max(float(text[m.start : m.start + 1].isupper()), lo[6]), hi[6]),
+            ]
+        )
         drafts.append(
-            (m, start, end, matched, expected, replacements, evidence, conf, hint, near, tuple(features), covered,
+            (m, start, end, matched, expected, replacements, evidence, conf, hint, near, features, covered,
              kind, rule, key)
         )
     if not drafts:
