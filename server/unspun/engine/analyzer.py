@@ -111,6 +111,7 @@ class ParagraphScan:
 
 
 _WORDS = attrgetter("words")
+_START = attrgetter("start")
 
 
 @dataclass(eq=False)
@@ -514,7 +515,8 @@ class Engine:
             if blocked is not None and blocked(m.start, m.end):
                 continue  # the phrase reaches across masked (non-prose) text
             gains = scan.gains.get(mi)
-            if entry.kind is Kind.SUBSTITUTION and gains is not None and max(gains) < lmcheck.MIN_SUBSTITUTION_GAIN:
+            top = max(gains) if gains is not None else None
+            if entry.kind is Kind.SUBSTITUTION and top is not None and top < lmcheck.MIN_SUBSTITUTION_GAIN:
                 continue  # the language model prefers the words as written: an ordinary use
             article = scan.preceding.get(mi)
             if article is not None and blocked is not None and blocked(article.start, m.start):
@@ -525,7 +527,7 @@ class Engine:
                 # look spun but is no evidence that they are (on clean prose cut into short documents, counting
                 # it made one in ten look spun)
                 continue
-            confirmed = gains is not None and max(gains) >= lmcheck.CONFIRMED_GAIN
+            confirmed = top is not None and top >= lmcheck.CONFIRMED_GAIN
             weight = spinscore.evidence_weight(entry.kind.value, entry.confidence, confirmed)
             if entry.kind is Kind.SUBSTITUTION:
                 sub = " ".join(m.variant.words)
@@ -649,7 +651,7 @@ def _tokens_inside(tokens: Sequence[Token], matches: Sequence[Match]) -> set[int
     """The indices of the tokens that start inside one of `matches`."""
     inside: set[int] = set()
     if matches:
-        starts = [t.start for t in tokens]
+        starts = list(map(_START, tokens))
         for m in matches:
             inside.update(range(bisect_left(starts, m.start), bisect_left(starts, m.end)))
     return inside
