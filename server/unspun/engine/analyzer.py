@@ -243,7 +243,7 @@ class Engine:
         norms = [t.norm for t in tokens]
         scan = ParagraphScan(words=len(tokens), joined=f" {' '.join(norms)} ", vocabulary=frozenset(norms))
         firsts: list[int] = []  # the first token of each match
-        scan.matches = self.index.match(text, tokens, firsts)
+        scan.matches = self.index.match(text, tokens, firsts, norms)
         if not tokens:
             return scan
         queries: list[Query] = []

@@ -84,11 +84,15 @@ class PhraseIndex:
     def lookup(self, phrase: str) -> Variant | None:
         return self._by_key.get(phrase_words(phrase))
 
-    def match(self, text: str, tokens: Sequence[Token], firsts_out: list[int] | None = None) -> list[Match]:
+    def match(
+        self, text: str, tokens: Sequence[Token], firsts_out: list[int] | None = None, norms: list[str] | None = None,
+    ) -> list[Match]:
         """Non-overlapping matches, leftmost first, longest at each position. With `firsts_out`, the index of
-        each match's first token is appended to it."""
+        each match's first token is appended to it. `norms`: the tokens' normalized words, when the caller has
+        them."""
         out: list[Match] = []
-        norms = [t.norm for t in tokens]
+        if norms is None:
+            norms = [t.norm for t in tokens]
         firsts = self._by_first
         # only a word that starts an entry (or ends in 's) can start a match: find those in one pass
         starts = [i for i, w in enumerate(norms) if w in firsts or w.endswith("'s")]
