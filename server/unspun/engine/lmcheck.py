@@ -34,6 +34,7 @@ RERANK_MARGIN = 0.5
 #: words: "to purchase and promote" is judged as "to buy and sell", not against "promote"
 JOINT_CONTEXT = True
 _NORM = attrgetter("norm")
+_START = attrgetter("start")
 _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
 
 
@@ -52,7 +53,7 @@ def sentence_ids(text: str, tokens: Sequence[Token]) -> list[int]:
     same stretch (one may be context for the other, see `context_of`) when their numbers are equal."""
     marks = [0] * len(tokens)
     if len(tokens) > 1:
-        starts = [t.start for t in tokens]
+        starts = list(map(_START, tokens))
         for m in _BOUNDARY.finditer(text, tokens[0].end, tokens[-1].start):
             j = bisect_right(starts, m.start())  # the first token after the boundary
             if m.start() >= tokens[j - 1].end:  # between tokens j - 1 and j, not inside a token
@@ -82,7 +83,6 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
     """`gains` for several paragraphs in one scoring call (a large batch looks its n-grams up in order, several
     times faster than many small ones)."""
     words = _Words(model, paragraphs)
-    sids = [sentence_ids(text, tokens) if queries else [] for text, tokens, queries in paragraphs]
     asked = _Asked()
     queries: list[Query] = []
     for (_text, _tokens, qs), off in zip(paragraphs, words.offsets):
@@ -93,7 +93,7 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
         return [[] for _ in paragraphs]
     # each query's context: up to CONTEXT words each side in its sentence (`context_of`, for all queries at once;
     # sentence numbers made distinct across paragraphs keep every context within its paragraph)
-    sid = np.array([k + words.sentences[p] for p, ps in enumerate(sids) for k in ps], dtype=np.int64)
+    sid = _sentence_numbers(paragraphs, words.offsets, words.text_words)
     first, last = np.array(asked.first, dtype=np.int64), np.array(asked.last, dtype=np.int64)
     lo, hi, n = first.copy(), last.copy(), len(sid)
     left_ok = np.ones(len(first), dtype=bool)
@@ -114,6 +114,28 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
         out.append(flat[at : at + len(qs)])
         at += len(qs)
     return out
+
+
+def _sentence_numbers(
+    paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]], offsets: list[int], total: int
+) -> np.ndarray:
+    """`sentence_ids` of the `total` words of the paragraphs with queries, laid end to end (each paragraph's
+    from its offset): numbers that two words share when they are in the same stretch of the same paragraph, and only
+    then (each paragraph, and each stretch after a boundary, begins a new number)."""
+    begins: list[int] = []
+    for (text, tokens, queries), at in zip(paragraphs, offsets):
+        if not queries:
+            continue
+        begins.append(at)
+        if len(tokens) > 1:
+            starts = list(map(_START, tokens))
+            for m in _BOUNDARY.finditer(text, tokens[0].end, tokens[-1].start):
+                j = bisect_right(starts, m.start())  # the first token after the boundary
+                if m.start() >= tokens[j - 1].end:  # between tokens j - 1 and j, not inside a token
+                    begins.append(at + j)
+    marks = np.zeros(total, dtype=np.int64)
+    marks[np.array(begins, dtype=np.int64)] = 1
+    return np.cumsum(marks)
 
 
 class _Words:
@@ -148,22 +170,31 @@ class _Words:
             if len(needed):
                 pool[needed] = self.model.ids([norms[i] for i in needed.tolist()])
             self.pool: list = pool.tolist()
+            self._ids = pool  # (the start of `pool` as an array: see `ids`)
         else:
             self.pool = [t.norm for _text, tokens, queries in paragraphs if queries for t in tokens]
-        #: where each paragraph's words start in `pool`, and the first of its sentence numbers there
+        #: where each paragraph's words start in `pool`
         self.offsets: list[int] = []
-        self.sentences: list[int] = []
         at = 0
-        for p, (_text, tokens, queries) in enumerate(paragraphs):
+        for _text, tokens, queries in paragraphs:
             self.offsets.append(at)
-            self.sentences.append(at + p)  # (a paragraph has at most as many sentences as words, plus one)
             if queries:
                 at += len(tokens)
+        #: how many of them (the paragraphs' words come first in `pool`)
+        self.text_words = at
         self._alternatives: dict[tuple[str, ...], int] = {}
         #: per distinct restoration: its place in `pool`, its length, its symbols
         self.starts: list[int] = []
         self.lengths: list[int] = []
         self.symbols: list[list] = []
+
+    def ids(self) -> np.ndarray:
+        """`pool` (of ids) as an array: the part made at the start is kept as one, what was added since is
+        converted and added to it."""
+        have = self._ids
+        if len(have) < len(self.pool):
+            have = self._ids = np.concatenate([have, np.array(self.pool[len(have) :], dtype=np.int64)])
+        return have
 
     def alternative(self, alternative: tuple[str, ...]) -> int:
         """The number of a restoration (`starts`, `lengths`, `symbols`), added to `pool` on first sight."""
@@ -237,7 +268,7 @@ def _score(model, words: _Words, left_at, left_n, right_at, right_n, asked: _Ask
     at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - (ends - sizes)[stretch] + starts[stretch]
     lengths = left_n + middle_n + right_n
     if words.by_id:
-        scores = model.score_id_windows_after(np.array(words.pool, dtype=np.int64)[at], lengths, left_n)
+        scores = model.score_id_windows_after(words.ids()[at], lengths, left_n)
     else:
         pool = np.empty(len(words.pool), dtype=object)
         pool[:] = words.pool
