@@ -69,7 +69,13 @@ class PhraseIndex:
             self._by_first.setdefault(v.words[0], []).append(v)
         for lst in self._by_first.values():
             lst.sort(key=lambda v: -len(v.words))
-        self._lengths = {w: sorted({len(v.words) for v in lst}, reverse=True) for w, lst in self._by_first.items()}
+        # per first word: the lengths of its entries of more than one word, longest first, and those entries (in
+        # the order of `_by_first`); the entry of that word alone
+        self._longer_lengths = {
+            w: sorted({len(v.words) for v in lst if len(v.words) > 1}, reverse=True) for w, lst in self._by_first.items()
+        }
+        self._longer = {w: [v for v in lst if len(v.words) > 1] for w, lst in self._by_first.items()}
+        self._single = {k[0]: v for k, v in by_key.items() if len(k) == 1}
         self._by_key = by_key
         #: what a detector works out once per variant of this index, by `id` of the variant (each kept with its
         #: variant, so that the id stays its own)
@@ -118,37 +124,40 @@ class PhraseIndex:
                     return Match(tokens[i].start, tokens[i].end - 2, v, 0)
             return None
         n = len(tokens)
-        by_key = self._by_key
-        pairs = self._pairs
+        # exact matches first, longest first: one dictionary look-up per entry length
         if i + 1 < n:
-            second = norms[i + 1]
-            longer = (first, second) in pairs or (second.endswith("'s") and (first, second[:-2]) in pairs)
-        else:
-            longer = False
-        # exact matches first: one dictionary look-up per entry length, longest first
-        for L in self._lengths[first]:
-            if i + L > n or (L > 1 and not longer):
-                continue
-            key = (first,) if L == 1 else tuple(norms[i : i + L])
-            v = by_key.get(key)
-            cut = 0
-            if v is None:
-                if L == 1 or not key[-1].endswith("'s"):
-                    continue
-                v = by_key.get(key[:-1] + (key[-1][:-2],))
-                if v is None:
-                    continue
-                cut = 2
-            if L == 1 or self._joined(text, tokens, i, L):
-                return Match(tokens[i].start, tokens[i + L - 1].end - cut, v, 0)
+            lengths = self._longer_lengths[first]
+            if lengths:
+                second = norms[i + 1]
+                pairs = self._pairs
+                if (first, second) in pairs or (second.endswith("'s") and (first, second[:-2]) in pairs):
+                    by_key = self._by_key
+                    for L in lengths:
+                        if i + L > n:
+                            continue
+                        key = tuple(norms[i : i + L])
+                        v = by_key.get(key)
+                        cut = 0
+                        if v is None:
+                            if not key[-1].endswith("'s"):
+                                continue
+                            v = by_key.get(key[:-1] + (key[-1][:-2],))
+                            if v is None:
+                                continue
+                            cut = 2
+                        if self._joined(text, tokens, i, L):
+                            return Match(tokens[i].start, tokens[i + L - 1].end - cut, v, 0)
+        v = self._single.get(first)
+        if v is not None:
+            return Match(tokens[i].start, tokens[i].end, v, 0)
         # then phrases with a typo in a later word (not after short function words: "in the", "of a")
         if len(first) < 4 or i + 1 >= n:
             return None
         best: Match | None = None
         second = norms[i + 1]
-        for v in candidates:
+        for v in self._longer[first]:
             L = len(v.words)
-            if L == 1 or i + L > n or (best is not None and L < len(best.variant.words)):
+            if i + L > n or (best is not None and L < len(best.variant.words)):
                 continue
             want = v.words[1]
             if want != second and (want[0] != second[:1] and want[-1] != second[-1:]):
