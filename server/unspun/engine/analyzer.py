@@ -258,7 +258,7 @@ class Engine:
         if queries and self.model is not None:
             asked.append((text, tokens, queries))
             asked_for.append((scan, which))
-        for k in [k for k, w in enumerate(norms) if w == "a" or w == "an"]:
+        for k in _positions(norms, ("a", "an")):
             if k + 1 == len(tokens):
                 break
             a, b = tokens[k], tokens[k + 1]
@@ -641,6 +641,21 @@ def _locally_spun(evidence: Sequence[float], words: Sequence[int], opts: Options
     return frozenset(out)
 
 
+
+
+def _positions(words: list[str], wanted: tuple[str, ...]) -> list[int]:
+    """The indices of the words that are one of `wanted`, in order (found by the list's own search)."""
+    out: list[int] = []
+    for w in wanted:
+        k = -1
+        try:
+            while True:
+                k = words.index(w, k + 1)
+                out.append(k)
+        except ValueError:
+            pass
+    out.sort()
+    return out
 
 
 def _place(f: Finding) -> tuple[int, int]:
