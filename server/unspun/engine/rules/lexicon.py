@@ -251,7 +251,7 @@ def lexicon_findings(per_variant: dict[int, tuple], p: Paragraph) -> list[Findin
     """The findings of a paragraph's accepted lexicon matches: what `findings_one_by_one` finds, with what
     depends only on a match's variant (its lexicon evidence, rule, key, the features of its entry) worked out
     once per variant and kept in `per_variant` (`PhraseIndex.per_variant`), the estimates of the paragraph's
-    findings evaluated together, and the findings built without the frozen constructor's checks."""
+    findings evaluated together."""
     opts, factor, shown, spun, near_text, est = p.options, p.factor, p.shown, p.spun, p.near, p.estimator
     kinds, subs = opts.kinds, opts.substitutions
     text, matches, gains_of = p.text, p.scan.matches, p.scan.gains
@@ -341,7 +341,6 @@ def lexicon_findings(per_variant: dict[int, tuple], p: Paragraph) -> list[Findin
     gated = subs == "gated"
     min_confidence, safe_confidence = opts.min_confidence, opts.safe_confidence
     why = "this text looks machine-spun" if spun else "reported everywhere; this text does not look spun"
-    new = object.__new__
     out = []
     for m, start, end, matched, expected, replacements, evidence, conf, hint, near, features, covered, kind, rule, key in drafts:
         safe = conf >= safe_confidence
@@ -369,13 +368,13 @@ def lexicon_findings(per_variant: dict[int, tuple], p: Paragraph) -> list[Findin
             )
         if len(expected) > 1:
             msg += " (or " + ", ".join(f"\u201c{e}\u201d" for e in expected[1:]) + ")"
-        f = new(Finding)
-        f.__dict__.update(
-            start=start, end=end, text=matched, replacements=tuple(dict.fromkeys(replacements)), confidence=conf,
-            kind=kind, rule=rule, message=msg, evidence=tuple(evidence), key=key, safe_fix=safe, hint=hint,
-            features=features,
+        out.append(
+            Finding(
+                start=start, end=end, text=matched, replacements=tuple(dict.fromkeys(replacements)), confidence=conf,
+                kind=kind, rule=rule, message=msg, evidence=tuple(evidence), key=key, safe_fix=safe, hint=hint,
+                features=features,
+            )
         )
-        out.append(f)
     return out
 
 
