@@ -2,7 +2,8 @@
 
 Messages are framed with Content-Length headers. A reader thread stamps every incoming message with
 `time.perf_counter()` as soon as its body has been read (before it is parsed), so latencies do not include
-the client's own JSON decoding. Requests from the server (`workspace/configuration`,
+the client's own JSON decoding; it also records the body's size and when its decoding ended (`Received`),
+for measures taken as a client sees them. Requests from the server (`workspace/configuration`,
 `window/workDoneProgress/create`, ...) are answered with `null`; the client advertises none of those
 capabilities, so the server should not send them.
 """
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,23 +32,48 @@ CAPABILITIES = {
 }
 
 
+#: what a client that pulls diagnostics tells the server (as VS Code does: pull, and refresh when asked)
+PULL_CAPABILITIES = {
+    "textDocument": {**CAPABILITIES["textDocument"], "diagnostic": {"dynamicRegistration": False}},
+    "workspace": {"diagnostics": {"refreshSupport": True}},
+    "general": CAPABILITIES["general"],
+}
+
+
+@dataclass
+class Received:
+    """One message as the client received it: when its body had been read, when it was decoded, its size."""
+
+    read: float
+    decoded: float
+    size: int
+
+
 class Server:
     """One `python3 -m unspun serve` process and the messages it has sent (extra server arguments, e.g.
-    `--log-level debug`, from the environment variable UNSPUN_BENCH_SERVER_ARGS)."""
+    `--log-level debug`, from the environment variable UNSPUN_BENCH_SERVER_ARGS). `pythonpath`: run the
+    package from that folder (the `server` folder of another checkout) instead of the one on the path."""
 
-    def __init__(self, init_options: dict | None = None, stderr_path: str | None = None):
+    def __init__(
+        self, init_options: dict | None = None, stderr_path: str | None = None, pythonpath: str | None = None,
+        capabilities: dict | None = None,
+    ):
         self.init_options = init_options or {}
+        self.capabilities = capabilities or CAPABILITIES
         self.stderr = open(stderr_path or os.devnull, "wb")
         self.started = time.perf_counter()
+        env = dict(os.environ, PYTHONPATH=pythonpath) if pythonpath else None
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "unspun", "serve", *os.environ.get("UNSPUN_BENCH_SERVER_ARGS", "").split()],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, cwd=str(ROOT),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, cwd=str(ROOT), env=env,
         )
         self.pid = self.proc.pid
         self._next_id = 0
         self._lock = threading.Lock()
         self.responses: dict[int, queue.Queue] = {}
         self.diagnostics: queue.Queue = queue.Queue()  # (arrival time, params)
+        #: how each message of `diagnostics` and each response was received (id of its params or response)
+        self.received: dict[int, Received] = {}
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -79,14 +106,17 @@ class Server:
             body = out.read(length)
             t = time.perf_counter()
             msg = json.loads(body)
+            got = Received(t, time.perf_counter(), len(body))
             if "method" in msg and "id" in msg:  # a request from the server
                 self._send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
             elif "method" in msg:
                 if msg["method"] == "textDocument/publishDiagnostics":
+                    self.received[id(msg["params"])] = got
                     self.diagnostics.put((t, msg["params"]))
             elif "id" in msg:
                 q = self.responses.get(msg["id"])
                 if q is not None:
+                    self.received[id(msg)] = got
                     q.put((t, msg))
 
     def request(self, method: str, params, timeout: float = 120) -> tuple[float, dict]:
@@ -111,7 +141,7 @@ class Server:
                 "processId": os.getpid(),
                 "clientInfo": {"name": "unspun-bench", "version": "1"},
                 "rootUri": None,
-                "capabilities": CAPABILITIES,
+                "capabilities": self.capabilities,
                 "initializationOptions": {"unspun": self.init_options},
             },
         )

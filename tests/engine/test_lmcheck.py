@@ -259,3 +259,31 @@ def test_gains_are_rounded_as_round_rounds_them():
     want = [round(v, 3) for v in values.tolist()]
     assert got == want
     assert [str(v) for v in got] == [str(v) for v in want]  # (the signs of zeros too)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sentence_numbers_of_a_batch_part_words_as_each_paragraphs_own_do(seed):
+    """`_sentence_numbers` (all paragraphs at once) puts two words in one stretch exactly when they are in the
+    same paragraph and `sentence_ids` puts them in the same stretch there."""
+    import random
+
+    rnd = random.Random(seed)
+    pieces = ["word", "other", "x", ".", ",", ";", "(", ")", "\u201c", "\n", "?", "it's", "a-b"]
+    paragraphs = []
+    for _ in range(rnd.randrange(1, 8)):
+        text = " ".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 30)))
+        tokens = tokenize(text)
+        queries = [Query(0, 1, (("w",),))] if tokens and rnd.random() < 0.8 else []
+        paragraphs.append((text, tokens, queries))
+    offsets, at = [], 0
+    labels = []  # (paragraph, its own sentence id) of each word laid end to end
+    for p, (text, tokens, queries) in enumerate(paragraphs):
+        offsets.append(at)
+        if queries:
+            at += len(tokens)
+            labels += [(p, k) for k in lmcheck.sentence_ids(text, tokens)]
+    numbers = lmcheck._sentence_numbers(paragraphs, offsets, at).tolist()
+    assert len(numbers) == len(labels)
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            assert (numbers[i] == numbers[j]) == (labels[i] == labels[j])

@@ -51,3 +51,21 @@ def test_the_pair_filter_changes_no_match():
     assert filtered == unfiltered
     assert sum(map(len, filtered)) > 1000
     assert any(m.typos for ms in filtered for m in ms)
+
+
+def test_each_match_is_given_with_its_first_token_and_gaps_are_joiners():
+    index = default_engine().index
+    rng = random.Random(11)
+    texts = _texts()
+    # the same texts with other gaps between words: line breaks, tabs, hyphens with spaces, two spaces, commas
+    gaps = [" ", "  ", "\n", " \n ", "\t", " - ", "\u00a0", ", ", "\n\n"]
+    texts += [" ".join(t.split(" ")[:1]) + "".join(rng.choice(gaps) + w for w in t.split(" ")[1:]) for t in texts]
+    for text in texts:
+        tokens = tokenize(text)
+        firsts: list[int] = []
+        found = index.match(text, tokens, firsts)
+        assert found == index.match(text, tokens)
+        assert [tokens[k].start for k in firsts] == [m.start for m in found]
+        for m, k in zip(found, firsts):
+            last = k + len(m.variant.words) - 1
+            assert all(matcher.is_joiner(text[tokens[j - 1].end : tokens[j].start]) for j in range(k + 1, last + 1))

@@ -181,3 +181,14 @@ def test_sentence_ends_before_answers_as_the_regular_expression_did():
     for text in cases:
         for pos in range(len(text) + 1):
             assert sentence_ends_before(text, pos) == bool(old.search(text[:pos])), (text, pos)
+
+
+def test_positions_of_words_are_those_a_scan_of_every_word_finds():
+    import random
+
+    from unspun.engine.analyzer import _positions
+
+    rng = random.Random(1)
+    for _ in range(500):
+        words = [rng.choice(["a", "an", "the", "A", "an'", "b", "aa"]) for _ in range(rng.randrange(0, 40))]
+        assert _positions(words, ("a", "an")) == [k for k, w in enumerate(words) if w in ("a", "an")]

@@ -265,6 +265,16 @@ def findings(diags: list[t.Diagnostic]) -> list[t.Diagnostic]:
     return [d for d in diags if d.code not in ("spin-score", "too-many-findings", "document-too-large")]
 
 
+def quoted(d: t.Diagnostic) -> list[str]:
+    """What a finding's message quotes: the phrase as written, then the replacements it suggests (a diagnostic's
+    `data` holds only whether fix-all applies it)."""
+    return re.findall("\u201c(.*?)\u201d", d.message, re.S)
+
+
+def written(d: t.Diagnostic) -> str:
+    return quoted(d)[0]
+
+
 # -- LSP positions, written independently of the server -----------------------------------------------------
 
 _BREAK = re.compile(r"\r\n|\r|\n")

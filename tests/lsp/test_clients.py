@@ -174,6 +174,12 @@ async def test_pull_only_for_pull_clients_with_result_ids(client: Client):
         t.DocumentDiagnosticParams(text_document=doc.id, previous_result_id=first.result_id)
     )
     assert changed.kind == "full" and changed.result_id != first.result_id
+    # typed after every finding: no diagnostic changed, so the client has nothing to read again
+    doc.replace("\U0001f389.", "\U0001f389. Thanks.")
+    again = await client.text_document_diagnostic_async(
+        t.DocumentDiagnosticParams(text_document=doc.id, previous_result_id=changed.result_id)
+    )
+    assert again.kind == "unchanged" and again.result_id == changed.result_id
     assert not client.published  # never pushed to a pull client
     doc.close()
 

@@ -12,7 +12,7 @@ from pygls.exceptions import JsonRpcException
 
 from unspun.engine import analyze
 
-from support import Client, Doc, capabilities, findings, server_config, start, text_edits
+from support import Client, Doc, capabilities, findings, server_config, start, text_edits, written
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -43,7 +43,7 @@ async def client(lsp_client: Client, project):
 
 
 def texts(diags) -> list[str]:
-    return [d.data["text"] for d in findings(diags)]
+    return [written(d) for d in findings(diags)]
 
 
 async def run(client: Client, command: str, **arg):

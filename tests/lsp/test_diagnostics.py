@@ -9,7 +9,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types as t
 
-from support import Client, Doc, capabilities, findings, server_config, start, text_in
+from support import Client, Doc, capabilities, findings, quoted, server_config, start, text_in, written
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -36,8 +36,8 @@ async def test_open_publishes_one_diagnostic_per_finding(client: Client, workspa
         assert d.source == "unspun"
         assert d.code == "fingerprint/lsptest"
         assert d.severity == t.DiagnosticSeverity.Warning
-        assert d.data["replacements"] and d.data["version"] == 1
-        assert d.data["text"] == text_in(doc.text, d.range)
+        assert d.data == {"safe": True}  # nothing more: code actions and hovers look the finding up
+        assert written(d) == text_in(doc.text, d.range)
     first = diags[0]
     # short: what is written, what it should read, the kind (the evidence is in the hover)
     assert first.message == "\u201can information convention\u201d \u2192 \u201ca news conference\u201d (tortured phrase)"
@@ -45,8 +45,8 @@ async def test_open_publishes_one_diagnostic_per_finding(client: Client, workspa
         "\u201cirregular woodlands\u201d \u2192 \u201crandom forests\u201d or \u201cstochastic forests\u201d (tortured phrase)"
     )
     assert all("per 100 words" not in d.message for d in diags)
-    assert first.data["replacements"] == ["a news conference"]
-    assert diags[2].data["replacements"] == ["random forests", "stochastic forests"]
+    assert quoted(first)[1:] == ["a news conference"]
+    assert quoted(diags[2])[1:] == ["random forests", "stochastic forests"]
     doc.close()
 
 

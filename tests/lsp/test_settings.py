@@ -9,7 +9,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types as t
 
-from support import LEXICON, Client, Doc, capabilities, findings, server_config, start
+from support import LEXICON, Client, Doc, capabilities, findings, quoted, server_config, start, written
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -37,7 +37,7 @@ async def doc(client: Client, workspace, request):
 
 
 def texts(diags) -> list[str]:
-    return [d.data["text"] for d in findings(diags)]
+    return [written(d) for d in findings(diags)]
 
 
 async def test_server_asks_for_its_configuration_section(client: Client, doc):
@@ -52,7 +52,7 @@ async def test_min_confidence_takes_effect(client: Client, doc):
 
 async def test_what_fix_all_changes_is_never_a_hint(client: Client, doc):
     diags = findings(await doc.diagnostics())
-    by_text = {d.data["text"]: d for d in diags}
+    by_text = {written(d): d for d in diags}
     assert all(d.severity == t.DiagnosticSeverity.Warning for d in diags if d.data["safe"])
     # below `lowConfidence` one step milder, not below Information: still in the Problems panel and its count
     assert not by_text["shaky expression"].data["safe"]
@@ -64,7 +64,7 @@ async def test_what_fix_all_changes_is_never_a_hint(client: Client, doc):
 
 async def test_severity_per_kind_and_confidence(client: Client, doc):
     (diags,) = await client.configure({"severity": {"fingerprint": "error"}}, doc)
-    by_text = {d.data["text"]: d.severity for d in findings(diags)}
+    by_text = {written(d): d.severity for d in findings(diags)}
     assert by_text["counterfeit consciousness"] == t.DiagnosticSeverity.Error
     # below `lowConfidence` (0.7 by default) a finding is shown one level lower
     assert by_text["shaky expression"] == t.DiagnosticSeverity.Warning
@@ -135,15 +135,15 @@ async def test_user_lexicon_relative_to_workspace_and_reloaded(client: Client, d
     header = "tortured\texpected\n"
     (workspace / "extra.tsv").write_text(header + "shaky expression\tfirm wording\n", encoding="utf-8")
     (diags,) = await client.configure({"lexicons": [str(LEXICON), "extra.tsv"]}, doc)
-    shaky = [d for d in findings(diags) if d.data["text"] == "shaky expression"]
-    assert shaky[0].data["replacements"] == ["firm wording"]  # user lexicons override earlier ones
+    shaky = [d for d in findings(diags) if written(d) == "shaky expression"]
+    assert quoted(shaky[0])[1:] == ["firm wording"]  # user lexicons override earlier ones
     await asyncio.sleep(1.1)  # files are checked for changes at most once a second
     (workspace / "extra.tsv").write_text(header + "shaky expression\tsolid wording\n", encoding="utf-8")
     doc.replace("follows", "follows here")
     diags = await doc.diagnostics()
     await client.wait_for(
         lambda: any(
-            d.data and d.data.get("replacements") == ["solid wording"] for d in client.published[doc.uri][-1].diagnostics
+            quoted(d)[1:] == ["solid wording"] for d in findings(client.published[doc.uri][-1].diagnostics)
         ),
         what="the reloaded lexicon",
     )
@@ -160,7 +160,7 @@ async def test_substitutions_as_hints_outside_spun_texts(client: Client, workspa
     assert findings(await doc.diagnostics()) == []  # not spun: gated by default
     (diags,) = await client.configure({"substitutions": "hint"}, doc)
     shown = findings(diags)
-    assert sorted(d.data["text"] for d in shown) == ["highly effective", "international locations"]
+    assert sorted(written(d) for d in shown) == ["highly effective", "international locations"]
     assert {d.severity for d in shown} == {t.DiagnosticSeverity.Hint}
     assert all(not d.data["safe"] and d.message.endswith("(possible spinner substitution)") for d in shown)
     # fix-all leaves hints alone
@@ -171,8 +171,8 @@ async def test_substitutions_as_hints_outside_spun_texts(client: Client, workspa
     # a text that looks spun: ordinary findings again
     doc.replace("Trade", "An information convention on counterfeit consciousness and profound learning. Trade")
     spun = findings(await doc.diagnostics())
-    assert {d.data["text"] for d in spun} >= {"highly effective", "international locations"}
-    subs = [d for d in spun if d.data["kind"] == "substitution"]
+    assert {written(d) for d in spun} >= {"highly effective", "international locations"}
+    subs = [d for d in spun if d.code.startswith("substitution/")]
     assert subs and all(d.message.endswith(" (spinner substitution)") for d in subs)
     assert {d.severity for d in subs} <= {t.DiagnosticSeverity.Information, t.DiagnosticSeverity.Warning}
     await client.configure({}, doc)

@@ -79,12 +79,12 @@ def test_published_json_equals_the_protocol_diagnostic_of_each_finding(encoding)
     assert len(analysis.findings) >= 6
     index = PositionIndex(text, encoding)
     conf = replace(settings.Settings(), low_confidence=0.9)  # some findings one step milder
-    published = diagnostics(analysis, index, conf, 7)
+    published = diagnostics(analysis, index, conf)
     notes = len(published) - len(analysis.findings)
     assert notes in (0, 1)
     conv = default_converter()
     for f, item in zip(analysis.findings, published[notes:]):
-        assert item == conv.unstructure(diagnostic(f, index, conf, 7))
+        assert item == conv.unstructure(diagnostic(f, index, conf))
     assert len({item["severity"] for item in published[notes:]}) >= 2
 
 
@@ -119,8 +119,8 @@ def test_pushed_json_text_equals_the_diagnostics_through_edits_and_settings():
         analysis = engine.analyze(text, incremental=Incremental(cache))
         for encoding in ("utf-16", "utf-8"):
             index = PositionIndex(text, encoding)
-            expected = diagnostics(analysis, index, conf, version)
-            assert json.loads(pushed[encoding].json(analysis, index, conf, version)) == expected
+            expected = diagnostics(analysis, index, conf)
+            assert json.loads(pushed[encoding].json(analysis, index, conf)) == expected
     assert expected  # the text kept findings to publish
 
 
@@ -139,16 +139,16 @@ def test_pushed_json_reuses_unmoved_paragraphs_and_keeps_repeated_ones_apart(mon
     pushed = DiagnosticsText()
     conf = settings.Settings()
     made: list[str] = []
-    original = DiagnosticsText._item.__func__
-    monkeypatch.setattr(DiagnosticsText, "_item", classmethod(lambda cls, f, a, b, sev: made.append(f.text) or original(cls, f, a, b, sev)))
+    original = DiagnosticsText._item
+    monkeypatch.setattr(DiagnosticsText, "_item", staticmethod(lambda f, a, b, sev: made.append(f.text) or original(f, a, b, sev)))
     for version, edit in enumerate([None, "page 12", "you."], start=1):
         if edit is not None:
             i = text.index(edit)
             text = text[:i] + "x" + text[i:]  # a letter typed into a paragraph without findings
         analysis = engine.analyze(text, incremental=Incremental(cache))
         index = PositionIndex(text)
-        got = json.loads(pushed.json(analysis, index, conf, version))
-        assert got == diagnostics(analysis, index, conf, version)
+        got = json.loads(pushed.json(analysis, index, conf))
+        assert got == diagnostics(analysis, index, conf)
         lines = sorted({d["range"]["start"]["line"] for d in got if d.get("code") != "spin-score"})
         assert lines == [0, 4, 8], lines  # the repeated paragraph's findings, each at its own place
         if version == 1:
@@ -156,11 +156,32 @@ def test_pushed_json_reuses_unmoved_paragraphs_and_keeps_repeated_ones_apart(mon
         else:
             assert made == [], made  # nothing moved: every paragraph's text was kept
         made.clear()
-    text = "New first line.\n" + text  # every paragraph moves down a line: all rebuilt
+    text = "New first paragraph.\n\n" + text  # every paragraph moves down: only their line numbers written
     analysis = engine.analyze(text, incremental=Incremental(cache))
     index = PositionIndex(text)
-    assert json.loads(pushed.json(analysis, index, conf, 9)) == diagnostics(analysis, index, conf, 9)
-    assert len(made) == len(analysis.findings)
+    assert json.loads(pushed.json(analysis, index, conf)) == diagnostics(analysis, index, conf)
+    assert made == [], made
+    text = text.replace("held an", "held  an", 1)  # the first paragraph changed: its findings rebuilt
+    analysis = engine.analyze(text, incremental=Incremental(cache))
+    index = PositionIndex(text)
+    assert json.loads(pushed.json(analysis, index, conf)) == diagnostics(analysis, index, conf)
+    assert 0 < len(made) < len(analysis.findings)
+
+
+def test_json_text_is_sent_as_utf8_with_lone_surrogates_escaped():
+    """Diagnostics go out as JSON text with non-ASCII characters as they are; a lone surrogate (a document may
+    hold one, sent escaped) cannot be UTF-8 and goes out as its JSON escape, so the client reads it back."""
+    import json
+
+    from unspun.lsp.convert import dumps
+    from unspun.lsp.protocol import _encode
+
+    value = {"message": "\u201cNa\u00efve \ud800 words\u201d \u2192 \U0001f600"}
+    text = dumps(value)
+    assert "\u201c" in text  # not escaped
+    data = _encode(text, "utf-8")
+    assert json.loads(data.decode("utf-8")) == value
+    assert len(data) < len(json.dumps(value))
 
 
 def test_only_lsp_line_breaks_end_lines():

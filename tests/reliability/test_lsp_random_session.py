@@ -18,7 +18,7 @@ from pygls.exceptions import JsonRpcException
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lsp"))
 from support import (  # noqa: E402
     FIX_ALL, Client, Doc, apply_text_edits, capabilities, findings, position, server_config, start, text_edits,
-    text_in,
+    text_in, written,
 )
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.slow]
@@ -51,8 +51,8 @@ def safe(text: str, pos: int) -> int:
 
 def check_diagnostics(doc: Doc, diags: list[t.Diagnostic]) -> None:
     for d in findings(diags):
-        assert isinstance(d.data, dict)
-        assert text_in(doc.text, d.range, doc.client.encoding) == d.data["text"], d
+        assert isinstance(d.data, dict) and isinstance(d.data.get("safe"), bool)
+        assert text_in(doc.text, d.range, doc.client.encoding) == written(d), d
 
 
 async def test_random_session(client: Client, workspace: Path):

@@ -23,6 +23,7 @@ from pathlib import Path
 from sys import intern
 
 from unspun.engine import lmcheck, spinscore
+from unspun.engine.collector import collector_paused
 from unspun.engine.inflect import article_for
 from unspun.engine.estimate import Estimator
 from unspun.engine.incremental import (
@@ -119,6 +120,7 @@ class ParagraphScan:
 
 
 _WORDS = attrgetter("words")
+_START = attrgetter("start")
 
 
 @dataclass(eq=False)
@@ -254,25 +256,23 @@ class Engine:
         # (the distinct words as one copy each across paragraphs: a long text's scans keep them all)
         vocabulary = frozenset(map(intern, frozenset(norms)))
         scan = ParagraphScan(words=len(tokens), joined=f" {' '.join(norms)} ", vocabulary=vocabulary)
-        scan.matches = self.index.match(text, tokens)
+        firsts: list[int] = []  # the first token of each match
+        scan.matches = self.index.match(text, tokens, firsts, norms)
         if not tokens:
             return scan
-        by_start = {t.start: i for i, t in enumerate(tokens)} if scan.matches else {}
         queries: list[Query] = []
-        which: list[int] = []
-        for mi, m in enumerate(scan.matches):
-            ti = by_start.get(m.start)
+        new = tuple.__new__  # (a named tuple's own constructor is several times slower)
+        fingerprint = Kind.FINGERPRINT
+        for mi, (m, ti) in enumerate(zip(scan.matches, firsts)):
             if ti and _is_article(tokens[ti - 1]) and _ARTICLE_GAP.fullmatch(text[tokens[ti - 1].end : m.start]):
                 scan.preceding[mi] = tokens[ti - 1]
-            if ti is not None:
-                alts = _phrases_words(m.variant.expected)
-                sure = m.variant.entry.kind is Kind.FINGERPRINT
-                queries.append(Query(ti, ti + len(m.variant.words), alts, sure))
-                which.append(mi)
+            v = m.variant
+            queries.append(new(Query, (ti, ti + len(v.words), _phrases_words(v.expected), v.entry.kind is fingerprint)))
+        which = list(range(len(queries)))
         if queries and self.model is not None:
             asked.append((text, tokens, queries))
             asked_for.append((scan, which))
-        for k in [k for k, w in enumerate(norms) if w == "a" or w == "an"]:
+        for k in _positions(norms, ("a", "an")):
             if k + 1 == len(tokens):
                 break
             a, b = tokens[k], tokens[k + 1]
@@ -315,6 +315,13 @@ class Engine:
         `stop`, when given, is asked before each batch of the open-vocabulary stage (a few thousand words, the
         long part of a first look at a spun text); when it says yes the analysis raises `Stopped`, and the
         restorations found so far stay with their paragraphs' scans for the next analysis."""
+        with collector_paused():  # (see `unspun.engine.collector`)
+            return self._analyze(text, segments, incremental, quick, stop)
+
+    def _analyze(
+        self, text: str, segments: Sequence[tuple[int, int]] | None, incremental: Incremental | None, quick: bool,
+        stop: Callable[[], bool] | None,
+    ) -> Analysis:
         original = text
         if incremental is None:
             cache: MutableMapping[str, ParagraphScan] = {}
@@ -531,16 +538,18 @@ class Engine:
         accepted: list[tuple[int, Token | None]] = []
         substitutions: list[tuple[str, float, bool]] = []
         seen: set[str] = set()
+        allowing = bool(opts.allow)
         for mi, m in enumerate(scan.matches):
             entry = m.variant.entry
-            if not conds.get(mi, True):
+            if conds and not conds.get(mi, True):
                 continue
-            if opts.allows(chunk[m.start : m.end]) or opts.allows(entry.tortured):
+            if allowing and (opts.allows(chunk[m.start : m.end]) or opts.allows(entry.tortured)):
                 continue
             if blocked is not None and blocked(m.start, m.end):
                 continue  # the phrase reaches across masked (non-prose) text
             gains = scan.gains.get(mi)
-            if entry.kind is Kind.SUBSTITUTION and gains is not None and max(gains) < lmcheck.MIN_SUBSTITUTION_GAIN:
+            top = max(gains) if gains is not None else None
+            if entry.kind is Kind.SUBSTITUTION and top is not None and top < lmcheck.MIN_SUBSTITUTION_GAIN:
                 continue  # the language model prefers the words as written: an ordinary use
             article = scan.preceding.get(mi)
             if article is not None and blocked is not None and blocked(article.start, m.start):
@@ -551,7 +560,7 @@ class Engine:
                 # look spun but is no evidence that they are (on clean prose cut into short documents, counting
                 # it made one in ten look spun)
                 continue
-            confirmed = gains is not None and max(gains) >= lmcheck.CONFIRMED_GAIN
+            confirmed = top is not None and top >= lmcheck.CONFIRMED_GAIN
             weight = spinscore.evidence_weight(entry.kind.value, entry.confidence, confirmed)
             if entry.kind is Kind.SUBSTITUTION:
                 sub = " ".join(m.variant.words)
@@ -684,6 +693,21 @@ def _batches(texts: Iterable[str], size: int) -> Iterable[list[str]]:
         yield batch
 
 
+def _positions(words: list[str], wanted: tuple[str, ...]) -> list[int]:
+    """The indices of the words that are one of `wanted`, in order (found by the list's own search)."""
+    out: list[int] = []
+    for w in wanted:
+        k = -1
+        try:
+            while True:
+                k = words.index(w, k + 1)
+                out.append(k)
+        except ValueError:
+            pass
+    out.sort()
+    return out
+
+
 def _place(f: Finding) -> tuple[int, int]:
     return (f.start, f.end)
 
@@ -692,7 +716,7 @@ def _tokens_inside(tokens: Sequence[Token], matches: Sequence[Match]) -> set[int
     """The indices of the tokens that start inside one of `matches`."""
     inside: set[int] = set()
     if matches:
-        starts = [t.start for t in tokens]
+        starts = list(map(_START, tokens))
         for m in matches:
             inside.update(range(bisect_left(starts, m.start), bisect_left(starts, m.end)))
     return inside

@@ -71,6 +71,15 @@ def feature_vector(values: Mapping[str, float]) -> tuple[float, ...]:
 _CLIPPED = tuple((FEATURES.index(name), lo, hi) for name, (lo, hi) in _CLIP.items() if name in FEATURES)
 
 
+def feature_slots(names: Sequence[str]) -> tuple[tuple[int, float | None, float | None] | None, ...]:
+    """Where `feature_vector` puts each of `names` and what it clips it to: (index in FEATURES, low, high; both
+    None when it is not clipped), or None for a name the models do not read. For a caller that fills the
+    varying features of many vectors into a copy of their common part."""
+    return tuple(
+        (FEATURES.index(name), *_CLIP.get(name, (None, None))) if name in FEATURES else None for name in names
+    )
+
+
 def _logistic(z: float) -> float:
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))

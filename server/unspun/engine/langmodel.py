@@ -160,14 +160,18 @@ class TrigramModel:
 
     def ids(self, words: Iterable[str]) -> np.ndarray:
         """Vocabulary ids of `words` as int64, -1 for unknown words (see `word_id`)."""
-        get = self._ids.get if self._ids is not None else self._get
-        unk = self._unk_id
-        out = []
-        for w in words:
-            i = get(w)
-            if i is None:
-                i = get(_normalize(w), unk)
-            out.append(i)
+        if self._ids is None:
+            get = self._get
+            words = list(words)
+            out = list(map(get, words))
+        else:
+            get = self._ids.get
+            words = words if isinstance(words, (list, tuple)) else list(words)
+            out = list(map(get, words))  # (the dict's own look-up, one C call per word)
+        if None in out:
+            unk = self._unk_id
+            for k in [k for k, i in enumerate(out) if i is None]:
+                out[k] = get(_normalize(words[k]), unk)
         return np.array(out, dtype=np.int64)
 
     def unigram_logprob(self, word: str) -> float:

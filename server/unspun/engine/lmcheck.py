@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, compress
+from itertools import accumulate
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -32,6 +33,8 @@ RERANK_MARGIN = 0.5
 #: score a restoration beside its neighbours' restorations (when they are spins) rather than beside the spun
 #: words: "to purchase and promote" is judged as "to buy and sell", not against "promote"
 JOINT_CONTEXT = True
+_NORM = attrgetter("norm")
+_START = attrgetter("start")
 _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
 
 
@@ -50,7 +53,7 @@ def sentence_ids(text: str, tokens: Sequence[Token]) -> list[int]:
     same stretch (one may be context for the other, see `context_of`) when their numbers are equal."""
     marks = [0] * len(tokens)
     if len(tokens) > 1:
-        starts = [t.start for t in tokens]
+        starts = list(map(_START, tokens))
         for m in _BOUNDARY.finditer(text, tokens[0].end, tokens[-1].start):
             j = bisect_right(starts, m.start())  # the first token after the boundary
             if m.start() >= tokens[j - 1].end:  # between tokens j - 1 and j, not inside a token
@@ -80,7 +83,6 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
     """`gains` for several paragraphs in one scoring call (a large batch looks its n-grams up in order, several
     times faster than many small ones)."""
     words = _Words(model, paragraphs)
-    sids = [sentence_ids(text, tokens) if queries else [] for text, tokens, queries in paragraphs]
     asked = _Asked()
     queries: list[Query] = []
     for (_text, _tokens, qs), off in zip(paragraphs, words.offsets):
@@ -91,7 +93,7 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
         return [[] for _ in paragraphs]
     # each query's context: up to CONTEXT words each side in its sentence (`context_of`, for all queries at once;
     # sentence numbers made distinct across paragraphs keep every context within its paragraph)
-    sid = np.array([k + words.sentences[p] for p, ps in enumerate(sids) for k in ps], dtype=np.int64)
+    sid = _sentence_numbers(paragraphs, words.offsets, words.text_words)
     first, last = np.array(asked.first, dtype=np.int64), np.array(asked.last, dtype=np.int64)
     lo, hi, n = first.copy(), last.copy(), len(sid)
     left_ok = np.ones(len(first), dtype=bool)
@@ -114,6 +116,28 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
     return out
 
 
+def _sentence_numbers(
+    paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]], offsets: list[int], total: int
+) -> np.ndarray:
+    """`sentence_ids` of the `total` words of the paragraphs with queries, laid end to end (each paragraph's
+    from its offset): numbers that two words share when they are in the same stretch of the same paragraph, and only
+    then (each paragraph, and each stretch after a boundary, begins a new number)."""
+    begins: list[int] = []
+    for (text, tokens, queries), at in zip(paragraphs, offsets):
+        if not queries:
+            continue
+        begins.append(at)
+        if len(tokens) > 1:
+            starts = list(map(_START, tokens))
+            for m in _BOUNDARY.finditer(text, tokens[0].end, tokens[-1].start):
+                j = bisect_right(starts, m.start())  # the first token after the boundary
+                if m.start() >= tokens[j - 1].end:  # between tokens j - 1 and j, not inside a token
+                    begins.append(at + j)
+    marks = np.zeros(total, dtype=np.int64)
+    marks[np.array(begins, dtype=np.int64)] = 1
+    return np.cumsum(marks)
+
+
 class _Words:
     """What the windows of one `gains_many` call are made of, laid end to end in `pool`: the words of the
     paragraphs with queries, then each distinct restoration once, then the restored contexts of the second
@@ -125,40 +149,52 @@ class _Words:
         if self.by_id:
             # only the words within CONTEXT of a query are looked up (the others are never in a window: a
             # restored context reaches past a neighbouring spin only into that spin's own context)
-            self.pool: list = []
-            needed: list[int] = []
+            # (the stretches within reach of each query, clipped to its paragraph, marked in one pass: +1 where
+            # one begins, -1 where it ends, summed)
+            begins: list[int] = []
+            ends: list[int] = []
             norms: list[str] = []
+            at = 0
             for _text, tokens, queries in paragraphs:
                 if not queries:
                     continue
-                n, at = len(tokens), len(self.pool)
-                near = bytearray(n)
-                for q in queries:
-                    lo, hi = max(0, q.first - CONTEXT), min(n, q.last + CONTEXT)
-                    near[lo:hi] = b"\x01" * (hi - lo)
-                for i in compress(range(n), near):
-                    needed.append(at + i)
-                    norms.append(tokens[i].norm)
-                self.pool += [-1] * n
-            if norms:
-                for i, v in zip(needed, self.model.ids(norms).tolist()):
-                    self.pool[i] = v
+                n = len(tokens)
+                begins += [at + max(0, q.first - CONTEXT) for q in queries]
+                ends += [at + min(n, q.last + CONTEXT) for q in queries]
+                norms += map(_NORM, tokens)
+                at += n
+            marks = np.bincount(np.array(begins, dtype=np.int64), minlength=at + 1)
+            marks -= np.bincount(np.array(ends, dtype=np.int64), minlength=at + 1)
+            needed = np.flatnonzero(np.cumsum(marks[:at]) > 0)
+            pool = np.full(at, -1, dtype=np.int64)
+            if len(needed):
+                pool[needed] = self.model.ids([norms[i] for i in needed.tolist()])
+            self.pool: list = pool.tolist()
+            self._ids = pool  # (the start of `pool` as an array: see `ids`)
         else:
             self.pool = [t.norm for _text, tokens, queries in paragraphs if queries for t in tokens]
-        #: where each paragraph's words start in `pool`, and the first of its sentence numbers there
+        #: where each paragraph's words start in `pool`
         self.offsets: list[int] = []
-        self.sentences: list[int] = []
         at = 0
-        for p, (_text, tokens, queries) in enumerate(paragraphs):
+        for _text, tokens, queries in paragraphs:
             self.offsets.append(at)
-            self.sentences.append(at + p)  # (a paragraph has at most as many sentences as words, plus one)
             if queries:
                 at += len(tokens)
+        #: how many of them (the paragraphs' words come first in `pool`)
+        self.text_words = at
         self._alternatives: dict[tuple[str, ...], int] = {}
         #: per distinct restoration: its place in `pool`, its length, its symbols
         self.starts: list[int] = []
         self.lengths: list[int] = []
         self.symbols: list[list] = []
+
+    def ids(self) -> np.ndarray:
+        """`pool` (of ids) as an array: the part made at the start is kept as one, what was added since is
+        converted and added to it."""
+        have = self._ids
+        if len(have) < len(self.pool):
+            have = self._ids = np.concatenate([have, np.array(self.pool[len(have) :], dtype=np.int64)])
+        return have
 
     def alternative(self, alternative: tuple[str, ...]) -> int:
         """The number of a restoration (`starts`, `lengths`, `symbols`), added to `pool` on first sight."""
@@ -232,7 +268,7 @@ def _score(model, words: _Words, left_at, left_n, right_at, right_n, asked: _Ask
     at = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64) - (ends - sizes)[stretch] + starts[stretch]
     lengths = left_n + middle_n + right_n
     if words.by_id:
-        scores = model.score_id_windows_after(np.array(words.pool, dtype=np.int64)[at], lengths, left_n)
+        scores = model.score_id_windows_after(words.ids()[at], lengths, left_n)
     else:
         pool = np.empty(len(words.pool), dtype=object)
         pool[:] = words.pool
@@ -245,11 +281,8 @@ def _score(model, words: _Words, left_at, left_n, right_at, right_n, asked: _Ask
     scores = np.asarray(scores, dtype=np.float64)
     diff = scores[alt] - scores[written[query[alt]]] + WORD_BONUS * (alt_n - written_n[query[alt]])
     rounded = round3(diff)
-    out, k = [], 0
-    for n in asked.counts:
-        out.append(rounded[k : k + n])
-        k += n
-    return out
+    ends = list(accumulate(asked.counts))
+    return [rounded[k - n : k] for n, k in zip(asked.counts, ends)]
 
 
 def round3(values: np.ndarray) -> list[float]:
@@ -333,17 +366,24 @@ def _restored_side(
     """Up to CONTEXT words (`words`: the first `n` of them are the text's) on one side of a query (`step` -1:
     left, from word j backwards; +1: right), with the spins among them restored (`owner`, `restored`)."""
     out: list = []
-    while 0 <= j < n and len(out) < CONTEXT and sid[j] == sentence:
+    while 0 <= j < n and sid[j] == sentence:
         k = owner[j]
         if k >= 0 and k != own:
-            piece = list(restored[k])
-            # skip the rest of that spin's written words
+            # that spin restored, the rest of its written words skipped
+            if step < 0:
+                out[:0] = restored[k]
+            else:
+                out += restored[k]
             while 0 <= j < n and owner[j] == k:
                 j += step
         else:
-            piece = [words[j]]
+            if step < 0:
+                out.insert(0, words[j])
+            else:
+                out.append(words[j])
             j += step
-        out = piece + out if step < 0 else out + piece
+        if len(out) >= CONTEXT:
+            break
     return out[-CONTEXT:] if step < 0 else out[:CONTEXT]
 
 

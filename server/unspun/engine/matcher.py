@@ -69,8 +69,17 @@ class PhraseIndex:
             self._by_first.setdefault(v.words[0], []).append(v)
         for lst in self._by_first.values():
             lst.sort(key=lambda v: -len(v.words))
-        self._lengths = {w: sorted({len(v.words) for v in lst}, reverse=True) for w, lst in self._by_first.items()}
+        # per first word: the lengths of its entries of more than one word, longest first, and those entries (in
+        # the order of `_by_first`); the entry of that word alone
+        self._longer_lengths = {
+            w: sorted({len(v.words) for v in lst if len(v.words) > 1}, reverse=True) for w, lst in self._by_first.items()
+        }
+        self._longer = {w: [v for v in lst if len(v.words) > 1] for w, lst in self._by_first.items()}
+        self._single = {k[0]: v for k, v in by_key.items() if len(k) == 1}
         self._by_key = by_key
+        #: what a detector works out once per variant of this index, by `id` of the variant (each kept with its
+        #: variant, so that the id stays its own)
+        self.per_variant: dict[int, tuple] = {}
         #: the first two words of every entry of two words or more: an exact match longer than one word needs
         #: its first two there (the second possibly with "'s"), so most starts try no longer entry at all
         self._pairs: set[tuple[str, ...]] | _Everything = {k[:2] for k in by_key if len(k) > 1}
@@ -81,10 +90,15 @@ class PhraseIndex:
     def lookup(self, phrase: str) -> Variant | None:
         return self._by_key.get(phrase_words(phrase))
 
-    def match(self, text: str, tokens: Sequence[Token]) -> list[Match]:
-        """Non-overlapping matches, leftmost first, longest at each position."""
+    def match(
+        self, text: str, tokens: Sequence[Token], firsts_out: list[int] | None = None, norms: list[str] | None = None,
+    ) -> list[Match]:
+        """Non-overlapping matches, leftmost first, longest at each position. With `firsts_out`, the index of
+        each match's first token is appended to it. `norms`: the tokens' normalized words, when the caller has
+        them."""
         out: list[Match] = []
-        norms = [t.norm for t in tokens]
+        if norms is None:
+            norms = [t.norm for t in tokens]
         firsts = self._by_first
         # only a word that starts an entry (or ends in 's) can start a match: find those in one pass
         starts = [i for i, w in enumerate(norms) if w in firsts or w.endswith("'s")]
@@ -95,6 +109,8 @@ class PhraseIndex:
             m = self._match_at(text, tokens, norms, k)
             if m is not None:
                 out.append(m)
+                if firsts_out is not None:
+                    firsts_out.append(k)
                 i = k + len(m.variant.words)
         return out
 
@@ -108,37 +124,40 @@ class PhraseIndex:
                     return Match(tokens[i].start, tokens[i].end - 2, v, 0)
             return None
         n = len(tokens)
-        by_key = self._by_key
-        pairs = self._pairs
+        # exact matches first, longest first: one dictionary look-up per entry length
         if i + 1 < n:
-            second = norms[i + 1]
-            longer = (first, second) in pairs or (second.endswith("'s") and (first, second[:-2]) in pairs)
-        else:
-            longer = False
-        # exact matches first: one dictionary look-up per entry length, longest first
-        for L in self._lengths[first]:
-            if i + L > n or (L > 1 and not longer):
-                continue
-            key = (first,) if L == 1 else tuple(norms[i : i + L])
-            v = by_key.get(key)
-            cut = 0
-            if v is None:
-                if L == 1 or not key[-1].endswith("'s"):
-                    continue
-                v = by_key.get(key[:-1] + (key[-1][:-2],))
-                if v is None:
-                    continue
-                cut = 2
-            if L == 1 or self._joined(text, tokens, i, L):
-                return Match(tokens[i].start, tokens[i + L - 1].end - cut, v, 0)
+            lengths = self._longer_lengths[first]
+            if lengths:
+                second = norms[i + 1]
+                pairs = self._pairs
+                if (first, second) in pairs or (second.endswith("'s") and (first, second[:-2]) in pairs):
+                    by_key = self._by_key
+                    for L in lengths:
+                        if i + L > n:
+                            continue
+                        key = tuple(norms[i : i + L])
+                        v = by_key.get(key)
+                        cut = 0
+                        if v is None:
+                            if not key[-1].endswith("'s"):
+                                continue
+                            v = by_key.get(key[:-1] + (key[-1][:-2],))
+                            if v is None:
+                                continue
+                            cut = 2
+                        if self._joined(text, tokens, i, L):
+                            return Match(tokens[i].start, tokens[i + L - 1].end - cut, v, 0)
+        v = self._single.get(first)
+        if v is not None:
+            return Match(tokens[i].start, tokens[i].end, v, 0)
         # then phrases with a typo in a later word (not after short function words: "in the", "of a")
         if len(first) < 4 or i + 1 >= n:
             return None
         best: Match | None = None
         second = norms[i + 1]
-        for v in candidates:
+        for v in self._longer[first]:
             L = len(v.words)
-            if L == 1 or i + L > n or (best is not None and L < len(best.variant.words)):
+            if i + L > n or (best is not None and L < len(best.variant.words)):
                 continue
             want = v.words[1]
             if want != second and (want[0] != second[:1] and want[-1] != second[-1:]):
@@ -157,7 +176,11 @@ class PhraseIndex:
 
     @staticmethod
     def _joined(text: str, tokens: Sequence[Token], i: int, L: int) -> bool:
-        return all(is_joiner(text[tokens[k - 1].end : tokens[k].start]) for k in range(i + 1, i + L))
+        for k in range(i + 1, i + L):
+            gap = text[tokens[k - 1].end : tokens[k].start]
+            if gap != " " and not is_joiner(gap):  # (a single space, most gaps, decided without the pattern)
+                return False
+        return True
 
 
 class _Everything:

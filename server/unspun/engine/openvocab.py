@@ -169,11 +169,12 @@ class CandidateTable:
             prior = np.zeros(0)
             forms = lm = np.zeros(0, dtype=np.int64)
             an = np.zeros(0, dtype=bool)
-        cuts = np.cumsum(counts)[:-1].tolist()
+        ends_ = np.cumsum(counts).tolist()
         names = self.names
+        # each word's stretch of the four arrays (views, as `np.split` makes them, without its per-piece cost)
         return [
-            _Candidates(None, i, p, a, f, names)
-            for f, i, p, a in zip(np.split(forms, cuts), np.split(lm, cuts), np.split(prior, cuts), np.split(an, cuts))
+            _Candidates(None, lm[a:b], prior[a:b], an[a:b], forms[a:b], names)
+            for a, b in zip([0, *ends_[:-1]], ends_)
         ]
 
 

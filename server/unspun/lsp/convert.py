@@ -118,27 +118,21 @@ def message(f: Finding) -> str:
     return f"\u201c{f.text}\u201d \u2192 {wanted} ({_kind_label(f)})"
 
 
-def finding_data(f: Finding, version: int | None) -> dict:
-    """What a client keeps with the diagnostic: enough to rebuild the fix without asking the engine again."""
-    return {
-        "version": version,
-        "text": f.text,
-        "replacements": list(f.replacements),
-        "key": f.key,
-        "kind": f.kind.value,
-        "confidence": f.confidence,
-        "safe": f.safe_fix,
-    }
+def finding_data(f: Finding) -> dict:
+    """What a client keeps with the diagnostic: whether fix-all applies it (the VS Code extension counts these
+    for its "Fix all" lens). Everything else a code action or hover needs, the server looks up in its own
+    analysis of the document by range, so it is not sent with every diagnostic of every push."""
+    return {"safe": f.safe_fix}
 
 
-def diagnostic(f: Finding, index: PositionIndex, settings: Settings, version: int | None) -> types.Diagnostic:
+def diagnostic(f: Finding, index: PositionIndex, settings: Settings) -> types.Diagnostic:
     return types.Diagnostic(
         range=index.range(f.start, f.end),
         message=message(f),
         severity=severity(f, settings),
         code=f.rule,
         source=SOURCE,
-        data=finding_data(f, version),
+        data=finding_data(f),
     )
 
 
@@ -152,19 +146,24 @@ def _first_line_range(index: PositionIndex) -> types.Range:
     )
 
 
+#: JSON as it goes to the client: no spaces, non-ASCII characters as they are (UTF-8 on the wire, a third of
+#: the size of `\uXXXX` escapes for the quotation marks and arrow of every message)
+dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def diagnostics(
-    analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None, threshold: float | None = None
+    analysis: Analysis, index: PositionIndex, settings: Settings, threshold: float | None = None
 ) -> list[dict]:
-    """The document's diagnostics as the LSP's JSON (plain dicts, sent as they are: building and serialising a
-    thousand protocol objects took longer than the analysis of an edit). `threshold`: the spin threshold the
-    analysis was made with (the editor setting, or the project's configuration over it); the setting's when None."""
-    notes, shown = _notes(analysis, index, settings, version, threshold)
+    """The document's diagnostics as the LSP's JSON (plain dicts). `threshold`: the spin threshold the analysis
+    was made with (the editor setting, or the project's configuration over it); the setting's when None.
+    What is sent is `DiagnosticsText`, which equals this and reuses what is unchanged since the last one."""
+    notes, shown = _notes(analysis, index, settings, threshold)
     severities = _severities(settings)
     low = settings.low_confidence
     range_json = index.range_json
     for f in analysis.findings[:shown]:
         item = _diagnostic_json(f, range_json(f.start, f.end), _severity(severities, f, low))
-        item["data"] = finding_data(f, version)
+        item["data"] = finding_data(f)
         notes.append(item)
     return notes
 
@@ -174,30 +173,34 @@ def _diagnostic_json(f: Finding, rng: dict, severity: int) -> dict:
     return {"range": rng, "message": message(f), "severity": severity, "code": f.rule, "source": SOURCE}
 
 
+#: (a finding's JSON text after its start line, how many lines it spans, the text after its end line)
+_Item = tuple[str, int, str]
+_LINE = '{"range":{"start":{"line":'
+
+
 class DiagnosticsText:
-    """A document's diagnostics as JSON text, for pushing. Equal to `json.dumps(diagnostics(...))`.
+    """A document's diagnostics as JSON text, for sending. Equal to `dumps(diagnostics(...))`.
 
-    A keystroke in a long spun document leaves almost every paragraph as it was, and where it was: the text
-    made for a paragraph's diagnostics is kept (with a stand-in for the document version, filled in once for
-    the whole array) and used again while the paragraph's findings (the same list) begin at the same line and
-    column. A paragraph whose findings changed reuses the text of each finding that is still the same object
-    at the same place (the lexicon findings a complete analysis shares with the quick one before it)."""
-
-    #: stands for the document version in kept text (never in JSON: `json.dumps` escapes control characters)
-    _VERSION = "\x00"
+    A keystroke in a long document leaves almost every paragraph as it was: the text made for a paragraph's
+    diagnostics is kept, with each line number relative to the line of the paragraph's first finding, and used
+    again while the paragraph's findings (the same list, so the same paragraph text) begin at the same column:
+    a paragraph that only moved by whole lines (a line break typed above it) costs the writing of its line
+    numbers, one that did not move costs nothing. A paragraph whose findings changed reuses the text of each
+    finding that is still the same object at the same place within its line (the lexicon findings a complete
+    analysis shares with the quick one before it)."""
 
     def __init__(self) -> None:
-        #: (id of a paragraph's findings, line and column of the first) -> (findings, how many shown, text)
-        self._chunks: dict[tuple[int, tuple[int, int]], tuple[Sequence[Finding], int, str]] = {}
-        #: id of a finding -> (finding, its range as line and column numbers, text)
-        self._items: dict[int, tuple[Finding, tuple[int, int, int, int], str]] = {}
+        #: (id of a paragraph's findings, column of the first) -> (findings, how many shown, each finding's
+        #: line relative to the first's and its text, the paragraph's text as last written, at which line)
+        self._chunks: dict[tuple[int, int], tuple[Sequence[Finding], int, list[tuple[int, _Item]], str, int]] = {}
+        #: id of a finding -> (finding, its columns and line span, severity, text)
+        self._items: dict[int, tuple[Finding, tuple[int, int, int], int, _Item]] = {}
         self._settings: tuple | None = None
 
     def json(
-        self, analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None,
-        threshold: float | None = None,
+        self, analysis: Analysis, index: PositionIndex, settings: Settings, threshold: float | None = None,
     ) -> str:
-        notes, shown = _notes(analysis, index, settings, version, threshold)
+        notes, shown = _notes(analysis, index, settings, threshold)
         stamp = (tuple(sorted(settings.severity.items())), settings.low_confidence, index.encoding)
         if stamp != self._settings:
             self._chunks, self._items = {}, {}
@@ -210,41 +213,55 @@ class DiagnosticsText:
         else:
             chunks = [(0, tuple(findings[:shown]), shown)] if shown else []
         kept_chunks, kept_items = self._chunks, self._items
-        chunks_now: dict[tuple[int, tuple[int, int]], tuple[Sequence[Finding], int, str]] = {}
-        items_now: dict[int, tuple[Finding, tuple[int, int, int, int], str]] = {}
-        parts = [json.dumps(n) for n in notes]
+        chunks_now: dict[tuple[int, int], tuple[Sequence[Finding], int, list[tuple[int, _Item]], str, int]] = {}
+        items_now: dict[int, tuple[Finding, tuple[int, int, int], int, _Item]] = {}
+        parts = [dumps(n) for n in notes]
         # where a paragraph's first finding starts: with the same findings (so the same paragraph text) the
         # rest follow from it (the paragraph's own start may sit at the end of the line before, and move)
         firsts = index.line_cols([base + relative[0].start for base, relative, _ in chunks])
-        for (base, relative, n), where in zip(chunks, firsts):
-            key = (id(relative), where)
+        for (base, relative, n), (line, col) in zip(chunks, firsts):
+            key = (id(relative), col)
             hit = kept_chunks.get(key)
             if hit is None or hit[0] is not relative or hit[1] != n:
-                texts = []
+                templates = []
                 mine = relative[:n]
                 places = index.line_cols([x + base for f in mine for x in (f.start, f.end)])
                 for k, f in enumerate(mine):
                     a, b = places[2 * k], places[2 * k + 1]
-                    at = (a[0], a[1], b[0], b[1])
+                    at = (a[1], b[0] - a[0], b[1])
+                    sev = _severity(severities, f, low)
                     item = kept_items.get(id(f))
-                    if item is None or item[0] is not f or item[1] != at:
-                        item = (f, at, self._item(f, a, b, _severity(severities, f, low)))
+                    if item is None or item[0] is not f or item[1] != at or item[2] != sev:
+                        item = (f, at, sev, self._item(f, a, b, sev))
                     items_now[id(f)] = item
-                    texts.append(item[2])
-                hit = (relative, n, ", ".join(texts))
+                    templates.append((a[0] - line, item[3]))
+                hit = (relative, n, templates, _write(templates, line), line)
+            elif hit[4] != line:
+                hit = (relative, n, hit[2], _write(hit[2], line), line)
             chunks_now[key] = hit
-            parts.append(hit[2])
+            parts.append(hit[3])
         self._chunks = chunks_now
-        self._items = items_now
-        return ("[" + ", ".join(parts) + "]").replace(self._VERSION, json.dumps(version))
+        self._items = items_now  # (those of the paragraphs written anew: see the class documentation)
+        return "[" + ",".join(parts) + "]"
 
-    @classmethod
-    def _item(cls, f: Finding, a: tuple[int, int], b: tuple[int, int], severity: int) -> str:
-        """One finding's diagnostic as JSON, its version left as the stand-in."""
-        head = json.dumps(_diagnostic_json(f, _range_of(a, b), severity))
-        data = finding_data(f, None)
-        del data["version"]
-        return head[:-1] + ', "data": {"version": ' + cls._VERSION + ", " + json.dumps(data)[1:] + "}"
+    @staticmethod
+    def _item(f: Finding, a: tuple[int, int], b: tuple[int, int], severity: int) -> _Item:
+        """One finding's diagnostic as JSON, cut around its line numbers (see `_write`)."""
+        item = _diagnostic_json(f, {"start": {"line": 0, "character": a[1]}, "end": {"line": 0, "character": b[1]}}, severity)
+        item["data"] = finding_data(f)
+        text = dumps(item)
+        head = _LINE + "0,"
+        assert text.startswith(head)
+        mid = ',"end":{"line":0,'
+        cut = text.index(mid, len(head))
+        return (text[len(head) - 1:cut] + ',"end":{"line":', b[0] - a[0], text[cut + len(mid) - 1:])
+
+
+def _write(templates: list[tuple[int, _Item]], line: int) -> str:
+    """The JSON text of a paragraph's diagnostics, its first finding at `line`."""
+    return ",".join(
+        f"{_LINE}{line + rel}{after_start}{line + rel + span}{after_end}" for rel, (after_start, span, after_end) in templates
+    )
 
 
 def _severity(severities: dict[tuple[Kind, bool], int], f: Finding, low: float) -> int:
@@ -260,7 +277,7 @@ def _severities(settings: Settings) -> dict[tuple[Kind, bool], int]:
 
 
 def _notes(
-    analysis: Analysis, index: PositionIndex, settings: Settings, version: int | None, threshold: float | None = None
+    analysis: Analysis, index: PositionIndex, settings: Settings, threshold: float | None = None
 ) -> tuple[list[dict], int]:
     """The whole-document note (spun, too large, too many findings) if any, and how many findings to show
     (the first ones)."""
@@ -295,7 +312,9 @@ def _notes(
             "severity": types.DiagnosticSeverity.Information.value,
             "code": code,
             "source": SOURCE,
-            "data": {"version": version, "spinScore": analysis.spin_score, "findings": len(analysis.findings)},
+            # (the score as the message gives it, to a hundredth: a keystroke that changes no finding changes
+            # no diagnostic, so a client that pulls is told its report is unchanged)
+            "data": {"spinScore": round(analysis.spin_score, 2), "findings": len(analysis.findings)},
         })
     return out, shown
 
@@ -515,7 +534,7 @@ def quick_fixes(
     out: list[types.CodeAction | types.Command] = []
     ignores: dict[str, None] = {}
     for f in found:
-        diag = diagnostic(f, index, settings, doc.version)
+        diag = diagnostic(f, index, settings)
         for i, repl in enumerate(f.replacements):
             title = f"Replace \u201c{f.text}\u201d with \u201c{repl}\u201d"
             rng = index.range(f.start, f.end)

@@ -1,5 +1,7 @@
 """Delivering diagnostics: pushed (`textDocument/publishDiagnostics`, debounced) or pulled
 (`textDocument/diagnostic`), whichever the client supports; and asking for a refresh after settings change.
+Either way as JSON text made by `convert.DiagnosticsText`, which rewrites only what an edit changed; a pulled
+report whose text is what the client holds already is answered `unchanged`.
 
 A push is sent only for the version it was computed on, and only while that version is still the document's
 current one -- otherwise the newer version's own (already scheduled) push follows.
@@ -8,6 +10,7 @@ current one -- otherwise the newer version's own (already scheduled) push follow
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 from typing import TYPE_CHECKING
@@ -17,6 +20,7 @@ from pygls.exceptions import JsonRpcException
 
 from unspun.lsp import convert
 from unspun.lsp.documents import DocumentState
+from unspun.lsp.protocol import JsonText
 
 if TYPE_CHECKING:
     from unspun.lsp.session import UnspunServer
@@ -24,10 +28,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("unspun.lsp")
 
+#: diagnostics text of at least this many characters (about 100 diagnostics) is not pushed again unchanged
+SKIP_SIZE = 20_000
+
 
 class Publisher:
     def __init__(self, server: UnspunServer):
         self.server = server
+        #: uri -> (id of the document, its refreshes, digest of the many diagnostics last pushed)
+        self._pushed: dict[str, tuple[int, int, bytes]] = {}
         # the engine can change by itself (the language model, after a first start): deliver again
         server.analyses.on_engine_change = self.refresh
 
@@ -66,7 +75,7 @@ class Publisher:
             return  # already sent exactly this
         doc.published = stamp
         items = (
-            doc.diagnostics_text.json(res.analysis, res.index, settings, version, res.key.options.spin_threshold)
+            doc.diagnostics_text.json(res.analysis, res.index, settings, res.key.options.spin_threshold)
             if res is not None else "[]"
         )
         self._send(doc, version, items)
@@ -78,18 +87,35 @@ class Publisher:
         if srv.docs.get(doc.uri) is not doc or doc.version != version or doc.refreshes != snap.refreshes:
             return
         self._send(doc, version, doc.diagnostics_text.json(
-            res.analysis, res.index, snap.settings, version, res.key.options.spin_threshold
+            res.analysis, res.index, snap.settings, res.key.options.spin_threshold
         ))
-        log.debug("pushed %d early diagnostic(s) for %s v%s", len(res.analysis.findings), doc.uri, version)
+        log.debug("early diagnostics of %s v%s: %d finding(s)", doc.uri, version, len(res.analysis.findings))
 
     def _send(self, doc: DocumentState, version: int, items: str) -> None:
-        """publishDiagnostics with `items`, a JSON array of diagnostics as text (see `convert.DiagnosticsText`)."""
+        """publishDiagnostics with `items`, a JSON array of diagnostics as text (see `convert.DiagnosticsText`).
+
+        Not when they are many (`SKIP_SIZE`) and the ones last pushed for the document since its last refresh:
+        an edit that changed no diagnostic (typing after the last finding of a line, or past the
+        `maxDiagnostics` shown) then leaves the client's as they are, right for the new text too, instead of
+        having it read and draw them all again. A refresh (settings, ignores, engine) always pushes, and so
+        does every version of a document with fewer diagnostics (cheap for a client, and what a client that
+        waits for the diagnostics of a version expects)."""
+        if len(items) >= SKIP_SIZE:
+            digest = hashlib.blake2b(items.encode("utf-8", "surrogatepass"), digest_size=12).digest()
+            sent = (id(doc), doc.refreshes, digest)
+            if self._pushed.get(doc.uri) == sent:
+                log.debug("diagnostics of %s v%s unchanged: not pushed", doc.uri, version)
+                return
+            self._pushed[doc.uri] = sent
+        else:
+            self._pushed.pop(doc.uri, None)
         self.server.protocol.notify_text(
             types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-            f'{{"uri": {json.dumps(doc.uri)}, "version": {json.dumps(version)}, "diagnostics": {items}}}',
+            f'{{"uri":{convert.dumps(doc.uri)},"version":{json.dumps(version)},"diagnostics":{items}}}',
         )
 
     def clear(self, uri: str) -> None:
+        self._pushed.pop(uri, None)
         if self.server.client.push_diagnostics:
             self.server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -124,11 +150,11 @@ class Publisher:
             )
         if res is None:
             return types.RelatedFullDocumentDiagnosticReport(items=[])
-        key, settings = res.key, snap.settings
-        salt = hash((key.options, key.format, key.max_chars, tuple(sorted(settings.severity.items())))) & 0xFFFFFFFF
-        result_id = f"{key.version}:{key.generation}:{snap.settings_generation}:{salt:x}"
+        # the report's id is a digest of its text: an edit that changes no diagnostic (a keystroke past the
+        # shown findings, or in a paragraph without any) is answered `unchanged`, and the client has nothing
+        # to read, convert or draw again
+        items = doc.diagnostics_text.json(res.analysis, res.index, snap.settings, res.key.options.spin_threshold)
+        result_id = hashlib.blake2b(items.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
         if params.previous_result_id == result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        # the report as JSON (its items are plain dicts, see `convert.diagnostics`)
-        items = convert.diagnostics(res.analysis, res.index, settings, key.version, key.options.spin_threshold)
-        return {"kind": "full", "resultId": result_id, "items": items}  # type: ignore[return-value]
+        return JsonText(f'{{"kind":"full","resultId":"{result_id}","items":{items}}}')  # type: ignore[return-value]

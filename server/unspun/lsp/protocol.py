@@ -18,7 +18,9 @@
   the log instead).
 * A request whose document moved on while it was computed (`JsonRpcContentModified`) is answered with
   ContentModified quietly: that is routine while the user types.
-* `notify_text` sends a notification whose params are JSON text already (diagnostics: see `unspun.lsp.convert`).
+* `notify_text` sends a notification whose params are JSON text already, and a handler may answer with
+  `JsonText` (diagnostics: see `unspun.lsp.convert`). Such text may hold non-ASCII characters as they are
+  (sent as UTF-8); a lone surrogate among them goes out as its JSON escape.
 """
 
 from __future__ import annotations
@@ -35,6 +37,16 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 log = logging.getLogger("unspun.lsp")
+
+
+class JsonText(str):
+    """A request's result as JSON text already, sent as it is (see the module documentation)."""
+
+
+def _encode(body: str, charset: str) -> bytes:
+    """A message body as bytes; a lone surrogate (from a document that held an escaped one) as its JSON escape
+    (it can only sit inside a JSON string)."""
+    return body.encode(charset, "backslashreplace")
 
 
 class _Answered:
@@ -84,13 +96,16 @@ class UnspunProtocol(LanguageServerProtocol):
         if self.writer is None:
             log.error("cannot send %s: no transport", method)
             return
-        body = f'{{"jsonrpc": "{self.VERSION}", "method": {json.dumps(method)}, "params": {params}}}'
+        self._write_text(f'{{"jsonrpc":"{self.VERSION}","method":{json.dumps(method)},"params":{params}}}')
+
+    def _write_text(self, body: str) -> None:
+        data = _encode(body, self.CHARSET)
         if self._include_headers:
-            body = (
-                f"Content-Length: {len(body.encode(self.CHARSET))}\r\n"
-                f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n" + body
-            )
-        res = self.writer.write(body.encode(self.CHARSET))
+            data = (
+                f"Content-Length: {len(data)}\r\n"
+                f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            ).encode("ascii") + data
+        res = self.writer.write(data)
         if inspect.isawaitable(res):
             asyncio.ensure_future(res)
 
@@ -122,6 +137,10 @@ class UnspunProtocol(LanguageServerProtocol):
         super()._send_handler_result(future, msg_id=msg_id)
 
     def _send_response(self, msg_id, result=None, error=None):
+        if error is None and isinstance(result, JsonText) and self.writer is not None:
+            self._result_types.pop(msg_id, None)
+            self._write_text(f'{{"jsonrpc":"{self.VERSION}","id":{json.dumps(msg_id)},"result":{result}}}')
+            return
         if error is not None and getattr(error, "data", None) is not None and error.code == -32603:
             log.error("internal error answering %s: %s\n%s", msg_id, error.message, error.data)
             error = types.ResponseError(code=error.code, message=error.message)

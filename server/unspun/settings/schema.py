@@ -268,7 +268,7 @@ SETTINGS: tuple[Setting, ...] = (
         details="Wait this long (milliseconds) after the last change before re-analysing a document.",
     ),
     _s(
-        "max_diagnostics", "integer", 1000,
+        "max_diagnostics", "integer", 250,
         "at most this many diagnostics per document (0: no limit); fix-all is not limited", (EDITOR,), minimum=0,
         details="At most this many diagnostics per document (0: no limit). Fix-all is not limited.",
     ),
