@@ -35,18 +35,30 @@ def test_shared_findings_equal_their_own_and_hold_one_copy_of_each_value():
     b = shared.finding(_finding((1.0, 2.5, 0.0), "Possible spinner substitution"))
     assert b == b_own and _bits(b.features) == _bits(b_own.features)
     assert b.message is a.message and b.evidence is a.evidence and b.evidence[0] is a.evidence[0]
-    assert b.replacements is a.replacements and b.features is a.features and b.confidence is a.confidence
+    assert b.replacements is a.replacements and b.confidence is a.confidence
 
 
 def test_a_negative_zero_keeps_its_sign():
     shared = sharing.Shared()
-    positive = shared.finding(_finding((0.0, 1.5)))
-    negative = shared.finding(_finding((-0.0, 1.5)))
-    assert _bits(positive.features) == _bits((0.0, 1.5))
+    positive = shared.finding(replace(_finding((0.0, 1.5)), confidence=0.0))
+    negative = shared.finding(replace(_finding((-0.0, 1.5)), confidence=-0.0))
+    assert _bits((positive.confidence,)) == _bits((0.0,))
+    assert math.copysign(1.0, negative.confidence) < 0
     assert _bits(negative.features) == _bits((-0.0, 1.5))
-    assert math.copysign(1.0, negative.features[0]) < 0
-    again = shared.finding(_finding((0.0, 1.5)))
-    assert _bits(again.features) == _bits((0.0, 1.5))
+    again = shared.finding(replace(_finding((0.0, 1.5)), confidence=0.0))
+    assert _bits((again.confidence,)) == _bits((0.0,))
+
+
+def test_features_are_kept_as_they_are_or_dropped():
+    features = (0.25, -0.0, 3.0)
+    kept = sharing.Shared(True).finding(_finding(features))
+    assert kept.features is features
+    assert sharing.Shared(False).finding(_finding(features)).features == ()
+    # values not shared (a short text): the finding as made, less its features where they are not kept
+    own = _finding(features, "Possible spinner " + "substitution")
+    assert sharing.Shared(True, values=False).finding(own) is own and own.features is features
+    lean = sharing.Shared(False, values=False).finding(_finding(features))
+    assert lean.features == () and lean == replace(_finding(features), features=())
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +75,7 @@ def _features_bits(findings) -> list:
 
 def test_an_analysis_with_shared_values_has_the_findings_and_features_of_one_without(engine, monkeypatch):
     text = "\n\n".join([SPUN] * 3)
+    monkeypatch.setattr(analyzer, "SHARED_VALUES_CHARS", 0)  # (a text this short shares nothing otherwise)
     shared = list(Engine(engine.lexicons).analyze(text).findings)
     monkeypatch.setattr(sharing.Shared, "finding", lambda self, f: f)
     own = list(Engine(engine.lexicons).analyze(text).findings)
