@@ -69,3 +69,65 @@ def test_each_match_is_given_with_its_first_token_and_gaps_are_joiners():
         for m, k in zip(found, firsts):
             last = k + len(m.variant.words) - 1
             assert all(matcher.is_joiner(text[tokens[j - 1].end : tokens[j].start]) for j in range(k + 1, last + 1))
+
+
+def _match_everywhere(index, text: str) -> list:
+    """Matching as the plain statement: every token tried as a start, leftmost first."""
+    tokens = tokenize(text)
+    norms = [t.norm for t in tokens]
+    out, i = [], 0
+    while i < len(tokens):
+        m = index._match_at(text, tokens, norms, i) if norms[i] in index._by_first or norms[i].endswith("'s") else None
+        if m is None:
+            i += 1
+        else:
+            out.append(m)
+            i += len(m.variant.words)
+    return out
+
+
+def test_the_starts_tried_change_no_match():
+    # a short first word without an entry of its own ("the", "of") is tried only before the second word of one
+    # of its entries: the same matches as trying every word, on phrases, prose and short words before 's
+    index = default_engine().index
+    texts = _texts() + ["the world's the world of the in's of tos's.", "of the lion's share 's"]
+    got = [index.match(t, tokenize(t)) for t in texts]
+    assert got == [_match_everywhere(index, t) for t in texts]
+    assert sum(map(len, got)) > 1000
+    short = {w for w in index._by_first if w not in index._eager}
+    assert any(t.norm in short for ms, text in zip(got, texts) for m in ms for t in tokenize(text[m.start : m.end])[:1])
+
+
+class _EveryLongerEntry(dict):
+    """In place of `PhraseIndex._typo_candidates`: every longer entry of the first word, whatever follows it."""
+
+    def __init__(self, index) -> None:
+        super().__init__()
+        self.index = index
+
+    def get(self, key, default=None):
+        return tuple(self.index._longer[key[0]])
+
+
+def test_the_typo_candidates_by_letters_change_no_match():
+    index = default_engine().index
+    texts = _texts()
+    got = [index.match(t, tokenize(t)) for t in texts]
+    memo = index._typo_candidates
+    assert memo
+    index._typo_candidates = _EveryLongerEntry(index)
+    try:
+        assert got == [index.match(t, tokenize(t)) for t in texts]
+    finally:
+        index._typo_candidates = memo
+    assert sum(m.typos > 0 for ms in got for m in ms) > 20
+    # a full memo is emptied and filled again, with the same matches
+    small = matcher.TYPO_MEMO_SIZE
+    matcher.TYPO_MEMO_SIZE = 3
+    index._typo_candidates = {}
+    try:
+        assert got == [index.match(t, tokenize(t)) for t in texts]
+        assert 0 < len(index._typo_candidates) <= 3
+    finally:
+        matcher.TYPO_MEMO_SIZE = small
+        index._typo_candidates = memo

@@ -19,6 +19,8 @@ from unspun.engine.lexicon import Entry, Lexicon
 from unspun.engine.tokenize import Token, is_joiner, phrase_words
 
 TYPO_PENALTY = 0.85
+#: how many (first word, letters) keys `PhraseIndex._typo_candidates` holds at most (emptied when full)
+TYPO_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,13 @@ class PhraseIndex:
         #: the first two words of every entry of two words or more: an exact match longer than one word needs
         #: its first two there (the second possibly with "'s"), so most starts try no longer entry at all
         self._pairs: set[tuple[str, ...]] | _Everything = {k[:2] for k in by_key if len(k) > 1}
+        #: the first words that may start a match whatever word follows them: those of a one-word entry, and
+        #: those long enough for the typo search (`_match_at`); any other first word starts one only before a
+        #: second word of `_pairs` (or that word with "'s")
+        self._eager = {w for w in self._by_first if w in self._single or len(w) >= 4}
+        #: the longer entries of a first word worth the typo search, by that word and the first and last letters
+        #: of the word after it (filled as met)
+        self._typo_candidates: dict[tuple[str, str, str], tuple[Variant, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -102,10 +111,18 @@ class PhraseIndex:
         firsts = self._by_first
         # only a word that starts an entry (or ends in 's) can start a match: find those in one pass
         starts = [i for i, w in enumerate(norms) if w in firsts or w.endswith("'s")]
+        eager, pairs, n = self._eager, self._pairs, len(norms)
         i = 0
         for k in starts:
             if k < i:
                 continue  # inside the previous match
+            w = norms[k]
+            if w not in eager and not w.endswith("'s"):
+                # a short first word without an entry of its own ("the", "of"): a match only before the second
+                # word of one of its entries
+                x = norms[k + 1] if k + 1 < n else ""
+                if (w, x) not in pairs and not x.endswith("'s"):
+                    continue
             m = self._match_at(text, tokens, norms, k)
             if m is not None:
                 out.append(m)
@@ -155,13 +172,21 @@ class PhraseIndex:
             return None
         best: Match | None = None
         second = norms[i + 1]
-        for v in self._longer[first]:
+        # the entries whose second word shares its first or its last letter with this one (the cheap part of
+        # `_near`: most entries fail it), worked out once per first word and those two letters
+        key = (first, second[:1], second[-1:])
+        memo = self._typo_candidates
+        near = memo.get(key)
+        if near is None:
+            if len(memo) >= TYPO_MEMO_SIZE:
+                memo.clear()
+            near = memo[key] = tuple(
+                v for v in self._longer[first] if v.words[1][0] == key[1] or v.words[1][-1] == key[2]
+            )
+        for v in near:
             L = len(v.words)
             if i + L > n or (best is not None and L < len(best.variant.words)):
                 continue
-            want = v.words[1]
-            if want != second and (want[0] != second[:1] and want[-1] != second[-1:]):
-                continue  # (the cheap part of `_near`, inline: most candidates fail here)
             typos = 0
             for k in range(1, L):
                 want, got = v.words[k], norms[i + k]
