@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress, count
 
 from rapidfuzz.distance import Levenshtein
 
@@ -109,8 +110,12 @@ class PhraseIndex:
         if norms is None:
             norms = [t.norm for t in tokens]
         firsts = self._by_first
-        # only a word that starts an entry (or ends in 's) can start a match: find those in one pass
-        starts = [i for i, w in enumerate(norms) if w in firsts or w.endswith("'s")]
+        # only a word that starts an entry (or ends in 's) can start a match: find those in one pass (without an
+        # apostrophe in the text, no word ends in 's)
+        if "'" in text or "’" in text:
+            starts = [i for i, w in enumerate(norms) if w in firsts or w.endswith("'s")]
+        else:
+            starts = list(compress(count(), map(firsts.__contains__, norms)))
         eager, pairs, n = self._eager, self._pairs, len(norms)
         i = 0
         for k in starts:
