@@ -86,10 +86,13 @@ class PhraseIndex:
         #: the first two words of every entry of two words or more: an exact match longer than one word needs
         #: its first two there (the second possibly with "'s"), so most starts try no longer entry at all
         self._pairs: set[tuple[str, ...]] | _Everything = {k[:2] for k in by_key if len(k) > 1}
-        #: the first words that may start a match whatever word follows them: those of a one-word entry, and
-        #: those long enough for the typo search (`_match_at`); any other first word starts one only before a
-        #: second word of `_pairs` (or that word with "'s")
-        self._eager = {w for w in self._by_first if w in self._single or len(w) >= 4}
+        #: per first word long enough for the typo search (`_match_at`): the first letters and the last letters of
+        #: the second words of its longer entries (a typo match needs the text's second word to share one)
+        self._typo_letters: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+            w: (frozenset(v.words[1][0] for v in lst), frozenset(v.words[1][-1] for v in lst))
+            for w, lst in self._longer.items()
+            if lst and len(w) >= 4
+        }
         #: the longer entries of a first word worth the typo search, by that word and the first and last letters
         #: of the word after it (filled as met)
         self._typo_candidates: dict[tuple[str, str, str], tuple[Variant, ...]] = {}
@@ -116,17 +119,19 @@ class PhraseIndex:
             starts = [i for i, w in enumerate(norms) if w in firsts or w.endswith("'s")]
         else:
             starts = list(compress(count(), map(firsts.__contains__, norms)))
-        eager, pairs, n = self._eager, self._pairs, len(norms)
+        single, pairs, letters, n = self._single, self._pairs, self._typo_letters, len(norms)
         i = 0
         for k in starts:
             if k < i:
                 continue  # inside the previous match
             w = norms[k]
-            if w not in eager and not w.endswith("'s"):
-                # a short first word without an entry of its own ("the", "of"): a match only before the second
-                # word of one of its entries
-                x = norms[k + 1] if k + 1 < n else ""
-                if (w, x) not in pairs and not x.endswith("'s"):
+            x = norms[k + 1] if k + 1 < n else ""
+            if w not in single and (w, x) not in pairs and not x.endswith("'s") and not w.endswith("'s"):
+                # no entry of the word alone, none of two words or more that begins with these two: a match only
+                # with a typo in a later word, for a first word long enough, before a word that shares its first
+                # or last letter with the second word of one of its entries (the test `_match_at` begins with)
+                near = letters.get(w)
+                if near is None or (x[:1] not in near[0] and x[-1:] not in near[1]):
                     continue
             m = self._match_at(text, tokens, norms, k)
             if m is not None:
