@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress, count
 
 from rapidfuzz.distance import Levenshtein
 
@@ -19,6 +20,8 @@ from unspun.engine.lexicon import Entry, Lexicon
 from unspun.engine.tokenize import Token, is_joiner, phrase_words
 
 TYPO_PENALTY = 0.85
+#: how many (first word, letters) keys `PhraseIndex._typo_candidates` holds at most (emptied when full)
+TYPO_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,16 @@ class PhraseIndex:
         #: the first two words of every entry of two words or more: an exact match longer than one word needs
         #: its first two there (the second possibly with "'s"), so most starts try no longer entry at all
         self._pairs: set[tuple[str, ...]] | _Everything = {k[:2] for k in by_key if len(k) > 1}
+        #: per first word long enough for the typo search (`_match_at`): the first letters and the last letters of
+        #: the second words of its longer entries (a typo match needs the text's second word to share one)
+        self._typo_letters: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+            w: (frozenset(v.words[1][0] for v in lst), frozenset(v.words[1][-1] for v in lst))
+            for w, lst in self._longer.items()
+            if lst and len(w) >= 4
+        }
+        #: the longer entries of a first word worth the typo search, by that word and the first and last letters
+        #: of the word after it (filled as met)
+        self._typo_candidates: dict[tuple[str, str, str], tuple[Variant, ...]] = {}
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -100,12 +113,26 @@ class PhraseIndex:
         if norms is None:
             norms = [t.norm for t in tokens]
         firsts = self._by_first
-        # only a word that starts an entry (or ends in 's) can start a match: find those in one pass
-        starts = [i for i, w in enumerate(norms) if w in firsts or w.endswith("'s")]
+        # only a word that starts an entry (or ends in 's) can start a match: find those in one pass (without an
+        # apostrophe in the text, no word ends in 's)
+        if "'" in text or "’" in text:
+            starts = [i for i, w in enumerate(norms) if w in firsts or w.endswith("'s")]
+        else:
+            starts = list(compress(count(), map(firsts.__contains__, norms)))
+        single, pairs, letters, n = self._single, self._pairs, self._typo_letters, len(norms)
         i = 0
         for k in starts:
             if k < i:
                 continue  # inside the previous match
+            w = norms[k]
+            x = norms[k + 1] if k + 1 < n else ""
+            if w not in single and (w, x) not in pairs and not x.endswith("'s") and not w.endswith("'s"):
+                # no entry of the word alone, none of two words or more that begins with these two: a match only
+                # with a typo in a later word, for a first word long enough, before a word that shares its first
+                # or last letter with the second word of one of its entries (the test `_match_at` begins with)
+                near = letters.get(w)
+                if near is None or (x[:1] not in near[0] and x[-1:] not in near[1]):
+                    continue
             m = self._match_at(text, tokens, norms, k)
             if m is not None:
                 out.append(m)
@@ -155,13 +182,21 @@ class PhraseIndex:
             return None
         best: Match | None = None
         second = norms[i + 1]
-        for v in self._longer[first]:
+        # the entries whose second word shares its first or its last letter with this one (the cheap part of
+        # `_near`: most entries fail it), worked out once per first word and those two letters
+        key = (first, second[:1], second[-1:])
+        memo = self._typo_candidates
+        near = memo.get(key)
+        if near is None:
+            if len(memo) >= TYPO_MEMO_SIZE:
+                memo.clear()
+            near = memo[key] = tuple(
+                v for v in self._longer[first] if v.words[1][0] == key[1] or v.words[1][-1] == key[2]
+            )
+        for v in near:
             L = len(v.words)
             if i + L > n or (best is not None and L < len(best.variant.words)):
                 continue
-            want = v.words[1]
-            if want != second and (want[0] != second[:1] and want[-1] != second[-1:]):
-                continue  # (the cheap part of `_near`, inline: most candidates fail here)
             typos = 0
             for k in range(1, L):
                 want, got = v.words[k], norms[i + k]
