@@ -39,34 +39,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import inputs  # noqa: E402
 from lspclient import PULL_CAPABILITIES, Server  # noqa: E402
-from server_latency import complete_diagnostics, pct  # noqa: E402
+from server_latency import Editor, complete_diagnostics, pct  # noqa: E402
 
 
-class Edits:
+class Edits(Editor):
     """One-character edits of an open document, by line and column (as `server_latency.Editor`), at sites in
-    one region of it."""
+    one region of it: "first", the first tenth (among the lines whose diagnostics are `shown`, if any), or the
+    middle half."""
 
     def __init__(self, srv: Server, uri: str, text: str, where: str, shown: set[int]):
-        self.srv, self.uri, self.version = srv, uri, 1
-        self.lines = text.split("\n")
+        super().__init__(srv, uri, text)
         n = len(self.lines)
         lo, hi = (0, n // 10) if where == "first" else (n // 4, 3 * n // 4)
         self.sites = [i for i in range(lo, hi) if len(self.lines[i]) > 40 and (where != "first" or not shown or i in shown)]
         self.sites = self.sites or [lo]
-        self.k = 0
-        self.pending: tuple[int, int] | None = None
-
-    def step(self) -> float:
-        """Make the next edit; the time it was sent."""
-        self.version += 1
-        if self.pending is None:
-            line = self.sites[(self.k * 7) % len(self.sites)]
-            self.k += 1
-            self.pending = (line, 20)
-            return self.srv.change(self.uri, self.version, line, 20, 20, "x")
-        line, col = self.pending
-        self.pending = None
-        return self.srv.change(self.uri, self.version, line, col, col + 1, "")
 
 
 class Puller:

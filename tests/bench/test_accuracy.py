@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -12,11 +11,8 @@ EVAL = ROOT.parent / "shared" / "eval"
 
 
 @pytest.fixture(scope="module")
-def accuracy():
-    spec = importlib.util.spec_from_file_location("unspun_bench_accuracy", ROOT / "bench" / "accuracy.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+def accuracy(bench_script):
+    return bench_script("accuracy")
 
 
 def test_calibration_bins_count_mean_and_shares(accuracy):

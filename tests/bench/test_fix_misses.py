@@ -13,11 +13,8 @@ EVAL = ROOT.parent / "shared" / "eval"
 
 
 @pytest.fixture(scope="module")
-def misses():
-    spec = importlib.util.spec_from_file_location("unspun_bench_fix_misses", ROOT / "bench" / "fix_misses.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+def misses(bench_script):
+    return bench_script("fix_misses")
 
 
 def finding(start, end, text, replacements, safe, features=None):
