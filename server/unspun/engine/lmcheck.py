@@ -91,10 +91,17 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
             queries += qs
     if not queries:
         return [[] for _ in paragraphs]
+    # the queries' written words by their place in the pool (the words of a query are within its own reach, so
+    # they stay side by side there)
+    first = words.place[np.array(asked.first, dtype=np.int64)]
+    last = first + (np.array(asked.last, dtype=np.int64) - np.array(asked.first, dtype=np.int64))
+    asked.first, asked.last = first.tolist(), last.tolist()
     # each query's context: up to CONTEXT words each side in its sentence (`context_of`, for all queries at once;
-    # sentence numbers made distinct across paragraphs keep every context within its paragraph)
-    sid = _sentence_numbers(paragraphs, words.offsets, words.text_words)
-    first, last = np.array(asked.first, dtype=np.int64), np.array(asked.last, dtype=np.int64)
+    # sentence numbers made distinct across paragraphs keep every context within its paragraph, and a new number
+    # after each stretch of words out of reach keeps it among the words it had beside it in the text)
+    sid = _sentence_numbers(paragraphs, words.offsets, words.total)[words.needed]
+    if len(sid) > 1:
+        sid += np.cumsum(np.concatenate([[0], np.diff(words.needed) != 1]))
     lo, hi, n = first.copy(), last.copy(), len(sid)
     left_ok = np.ones(len(first), dtype=bool)
     right_ok = left_ok.copy()
@@ -128,9 +135,8 @@ def _sentence_numbers(
             continue
         begins.append(at)
         if len(tokens) > 1:
-            starts = list(map(_START, tokens))
             for m in _BOUNDARY.finditer(text, tokens[0].end, tokens[-1].start):
-                j = bisect_right(starts, m.start())  # the first token after the boundary
+                j = bisect_right(tokens, m.start(), key=_START)  # the first token after the boundary
                 if m.start() >= tokens[j - 1].end:  # between tokens j - 1 and j, not inside a token
                     begins.append(at + j)
     marks = np.zeros(total, dtype=np.int64)
@@ -146,42 +152,43 @@ class _Words:
     def __init__(self, model, paragraphs) -> None:
         self.model = model
         self.by_id = all(hasattr(model, name) for name in ("score_id_windows_after", "ids", "word_id"))
-        if self.by_id:
-            # only the words within CONTEXT of a query are looked up (the others are never in a window: a
-            # restored context reaches past a neighbouring spin only into that spin's own context)
-            # (the stretches within reach of each query, clipped to its paragraph, marked in one pass: +1 where
-            # one begins, -1 where it ends, summed)
-            begins: list[int] = []
-            ends: list[int] = []
-            norms: list[str] = []
-            at = 0
-            for _text, tokens, queries in paragraphs:
-                if not queries:
-                    continue
-                n = len(tokens)
-                begins += [at + max(0, q.first - CONTEXT) for q in queries]
-                ends += [at + min(n, q.last + CONTEXT) for q in queries]
-                norms += map(_NORM, tokens)
-                at += n
-            marks = np.bincount(np.array(begins, dtype=np.int64), minlength=at + 1)
-            marks -= np.bincount(np.array(ends, dtype=np.int64), minlength=at + 1)
-            needed = np.flatnonzero(np.cumsum(marks[:at]) > 0)
-            pool = np.full(at, -1, dtype=np.int64)
-            if len(needed):
-                pool[needed] = self.model.ids([norms[i] for i in needed.tolist()])
-            self.pool: list = pool.tolist()
-            self._ids = pool  # (the start of `pool` as an array: see `ids`)
-        else:
-            self.pool = [t.norm for _text, tokens, queries in paragraphs if queries for t in tokens]
-        #: where each paragraph's words start in `pool`
+        # only the words within CONTEXT of a query are in the pool (the others are never in a window: a restored
+        # context reaches past a neighbouring spin only into that spin's own context); the stretches within reach
+        # of each query, clipped to its paragraph, are marked in one pass: +1 where one begins, -1 where it ends,
+        # summed. Words are numbered first as the paragraphs' words laid end to end, then by their place in `pool`
+        begins: list[int] = []
+        ends: list[int] = []
+        tokens_all: list[Token] = []
+        #: where each paragraph's words start among the paragraphs' words laid end to end
         self.offsets: list[int] = []
         at = 0
         for _text, tokens, queries in paragraphs:
             self.offsets.append(at)
-            if queries:
-                at += len(tokens)
+            if not queries:
+                continue
+            n = len(tokens)
+            begins += [at + max(0, q.first - CONTEXT) for q in queries]
+            ends += [at + min(n, q.last + CONTEXT) for q in queries]
+            tokens_all += tokens
+            at += n
+        #: how many words the paragraphs with queries have
+        self.total = at
+        marks = np.bincount(np.array(begins, dtype=np.int64), minlength=at + 1)
+        marks -= np.bincount(np.array(ends, dtype=np.int64), minlength=at + 1)
+        inside = np.cumsum(marks[:at]) > 0
+        #: the words within reach of a query (their numbers among the paragraphs' words), in order
+        self.needed = np.flatnonzero(inside)
+        #: each word's place in `pool` (of a word within reach)
+        self.place = np.cumsum(inside) - 1
+        norms = list(map(_NORM, map(tokens_all.__getitem__, self.needed.tolist())))
+        if self.by_id:
+            ids = self.model.ids(norms) if norms else np.zeros(0, dtype=np.int64)
+            self.pool: list = ids.tolist()
+            self._ids = ids  # (the start of `pool` as an array: see `ids`)
+        else:
+            self.pool = norms
         #: how many of them (the paragraphs' words come first in `pool`)
-        self.text_words = at
+        self.text_words = len(self.pool)
         self._alternatives: dict[tuple[str, ...], int] = {}
         #: per distinct restoration: its place in `pool`, its length, its symbols
         self.starts: list[int] = []
