@@ -283,7 +283,7 @@ def test_sentence_numbers_of_a_batch_part_words_as_each_paragraphs_own_do(seed):
     import random
 
     rnd = random.Random(seed)
-    pieces = ["word", "other", "x", ".", ",", ";", "(", ")", "\u201c", "\n", "?", "it's", "a-b"]
+    pieces = ["word", "other", "x", ".", ",", ";", "(", ")", "\u201c", "\n", "?", "it's", "a-b", "\U0001d538x", "\udcff", "\u201d"]
     paragraphs = []
     for _ in range(rnd.randrange(1, 8)):
         text = " ".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 30)))
@@ -292,13 +292,22 @@ def test_sentence_numbers_of_a_batch_part_words_as_each_paragraphs_own_do(seed):
         paragraphs.append((text, tokens, queries))
     offsets, at = [], 0
     labels = []  # (paragraph, its own sentence id) of each word laid end to end
+    everything = []
     for p, (text, tokens, queries) in enumerate(paragraphs):
         offsets.append(at)
         if queries:
             at += len(tokens)
             labels += [(p, k) for k in lmcheck.sentence_ids(text, tokens)]
-    numbers = lmcheck._sentence_numbers(paragraphs, offsets, at).tolist()
+            everything += tokens
+    numbers = lmcheck._sentence_numbers(paragraphs, offsets, np.arange(at), everything).tolist()
     assert len(numbers) == len(labels)
     for i in range(len(labels)):
         for j in range(len(labels)):
             assert (numbers[i] == numbers[j]) == (labels[i] == labels[j])
+    # some of the words: two share a number when they are in one stretch with only words of those between them
+    which = sorted(rnd.sample(range(at), rnd.randrange(0, at + 1)))
+    numbers = lmcheck._sentence_numbers(paragraphs, offsets, np.array(which, dtype=np.int64), [everything[k] for k in which]).tolist()
+    for i in range(len(which)):
+        for j in range(i, len(which)):
+            a, b = which[i], which[j]
+            assert (numbers[i] == numbers[j]) == (labels[a] == labels[b] and which[i:j + 1] == list(range(a, b + 1)))

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
-from operator import attrgetter
+from itertools import accumulate, chain
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -35,7 +35,12 @@ RERANK_MARGIN = 0.5
 JOINT_CONTEXT = True
 _NORM = attrgetter("norm")
 _START = attrgetter("start")
+_END = attrgetter("end")
+_FIRST, _LAST, _ALTERNATIVES, _SURE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
+#: by code point (the last entry standing for every code point beyond): is it a character `_BOUNDARY` matches
+_IS_BOUNDARY = np.zeros(max(map(ord, ".!?;:\n\r()[]{}\"“”")) + 2, dtype=bool)
+_IS_BOUNDARY[list(map(ord, ".!?;:\n\r()[]{}\"“”"))] = True
 
 
 class Query(NamedTuple):
@@ -83,25 +88,31 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
     """`gains` for several paragraphs in one scoring call (a large batch looks its n-grams up in order, several
     times faster than many small ones)."""
     words = _Words(model, paragraphs)
-    asked = _Asked()
     queries: list[Query] = []
+    offsets: list[int] = []  # where the words of each query's paragraph start (see `_Words.offsets`)
     for (_text, _tokens, qs), off in zip(paragraphs, words.offsets):
         if qs:
-            asked.extend(off, qs, words)
             queries += qs
+            offsets += [off] * len(qs)
     if not queries:
         return [[] for _ in paragraphs]
     # the queries' written words by their place in the pool (the words of a query are within its own reach, so
     # they stay side by side there)
-    first = words.place[np.array(asked.first, dtype=np.int64)]
-    last = first + (np.array(asked.last, dtype=np.int64) - np.array(asked.first, dtype=np.int64))
+    count = len(queries)
+    at = np.fromiter(map(_FIRST, queries), dtype=np.int64, count=count)
+    last = np.fromiter(map(_LAST, queries), dtype=np.int64, count=count) - at
+    at += np.array(offsets, dtype=np.int64)
+    first = words.place[at]
+    last += first
+    asked = _Asked()
     asked.first, asked.last = first.tolist(), last.tolist()
+    alternatives = list(map(_ALTERNATIVES, queries))
+    asked.counts = list(map(len, alternatives))
+    asked.alternatives = words.numbers(list(chain.from_iterable(alternatives)))
     # each query's context: up to CONTEXT words each side in its sentence (`context_of`, for all queries at once;
     # sentence numbers made distinct across paragraphs keep every context within its paragraph, and a new number
     # after each stretch of words out of reach keeps it among the words it had beside it in the text)
-    sid = _sentence_numbers(paragraphs, words.offsets, words.total)[words.needed]
-    if len(sid) > 1:
-        sid += np.cumsum(np.concatenate([[0], np.diff(words.needed) != 1]))
+    sid = _sentence_numbers(paragraphs, words.offsets, words.needed, words.tokens)
     lo, hi, n = first.copy(), last.copy(), len(sid)
     left_ok = np.ones(len(first), dtype=bool)
     right_ok = left_ok.copy()
@@ -124,24 +135,41 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
 
 
 def _sentence_numbers(
-    paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]], offsets: list[int], total: int
+    paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]], offsets: list[int], which: np.ndarray,
+    tokens: list[Token],
 ) -> np.ndarray:
-    """`sentence_ids` of the `total` words of the paragraphs with queries, laid end to end (each paragraph's
-    from its offset): numbers that two words share when they are in the same stretch of the same paragraph, and only
-    then (each paragraph, and each stretch after a boundary, begins a new number)."""
-    begins: list[int] = []
-    for (text, tokens, queries), at in zip(paragraphs, offsets):
-        if not queries:
-            continue
-        begins.append(at)
-        if len(tokens) > 1:
-            for m in _BOUNDARY.finditer(text, tokens[0].end, tokens[-1].start):
-                j = bisect_right(tokens, m.start(), key=_START)  # the first token after the boundary
-                if m.start() >= tokens[j - 1].end:  # between tokens j - 1 and j, not inside a token
-                    begins.append(at + j)
-    marks = np.zeros(total, dtype=np.int64)
-    marks[np.array(begins, dtype=np.int64)] = 1
-    return np.cumsum(marks)
+    """Sentence numbers of some of the words of the paragraphs with queries laid end to end (each paragraph's
+    from its offset): of the words numbered `which` (in order; `tokens`: theirs), numbers that two of them
+    share when they are in the same stretch of the same paragraph (`sentence_ids`) with none but words of
+    `which` between them, and only then."""
+    texts: list[str] = []
+    begins: list[int] = []  # where each paragraph's words begin
+    chars: list[int] = []  # where its text begins, the texts laid end to end
+    at = 0
+    for (text, _tokens, queries), first in zip(paragraphs, offsets):
+        if queries:
+            texts.append(text)
+            begins.append(first)
+            chars.append(at)
+            at += len(text)
+    count = len(which)
+    new = np.ones(count, dtype=bool)  # a word that begins a new number
+    if count > 1:
+        # (a word after a boundary: a boundary character between the end of the word before and its start, as
+        # `sentence_ids` finds them; each paragraph's first word; a word after words not in `which`)
+        paragraph = np.searchsorted(np.array(begins, dtype=np.int64), which, side="right") - 1
+        shift = np.array(chars, dtype=np.int64)[paragraph]
+        starts = np.fromiter(map(_START, tokens), dtype=np.int64, count=count) + shift
+        ends = np.fromiter(map(_END, tokens), dtype=np.int64, count=count) + shift
+        # (the boundary characters' places, from the texts' code points)
+        points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        marks = np.flatnonzero(_IS_BOUNDARY[np.minimum(points, len(_IS_BOUNDARY) - 1)])
+        new[1:] = (
+            (np.searchsorted(marks, starts[1:]) > np.searchsorted(marks, ends[:-1]))
+            | (paragraph[1:] != paragraph[:-1])
+            | (np.diff(which) != 1)
+        )
+    return np.cumsum(new)
 
 
 class _Words:
@@ -180,7 +208,9 @@ class _Words:
         self.needed = np.flatnonzero(inside)
         #: each word's place in `pool` (of a word within reach)
         self.place = np.cumsum(inside) - 1
-        norms = list(map(_NORM, map(tokens_all.__getitem__, self.needed.tolist())))
+        #: their tokens
+        self.tokens: list[Token] = list(map(tokens_all.__getitem__, self.needed.tolist()))
+        norms = list(map(_NORM, self.tokens))
         if self.by_id:
             ids = self.model.ids(norms) if norms else np.zeros(0, dtype=np.int64)
             self.pool: list = ids.tolist()
@@ -202,6 +232,22 @@ class _Words:
         if len(have) < len(self.pool):
             have = self._ids = np.concatenate([have, np.array(self.pool[len(have) :], dtype=np.int64)])
         return have
+
+    def numbers(self, alternatives: list[tuple[str, ...]]) -> list[int]:
+        """`alternative` of each of `alternatives` (the same numbers, in one pass)."""
+        seen = self._alternatives
+        old = len(seen)
+        out = [seen.setdefault(a, len(seen)) for a in alternatives]
+        if len(seen) > old:
+            by_id, pool = self.by_id, self.pool
+            word_id = self.model.word_id if by_id else None
+            for alternative in list(seen)[old:]:
+                symbols = list(map(word_id, alternative)) if by_id else list(alternative)
+                self.starts.append(len(pool))
+                self.lengths.append(len(symbols))
+                self.symbols.append(symbols)
+                pool += symbols
+        return out
 
     def alternative(self, alternative: tuple[str, ...]) -> int:
         """The number of a restoration (`starts`, `lengths`, `symbols`), added to `pool` on first sight."""
@@ -236,14 +282,6 @@ class _Asked:
         alternatives = self.alternatives
         out.alternatives = [a for i in which for a in alternatives[starts[i] : starts[i + 1]]]
         return out
-
-    def extend(self, offset: int, queries: Sequence[Query], words: _Words) -> None:
-        """Add a paragraph's queries, its words starting at `offset` in the pool."""
-        self.first += [offset + q.first for q in queries]
-        self.last += [offset + q.last for q in queries]
-        self.counts += [len(q.alternatives) for q in queries]
-        alternative = words.alternative
-        self.alternatives += [alternative(a) for q in queries for a in q.alternatives]
 
 
 def _score(model, words: _Words, left_at, left_n, right_at, right_n, asked: _Asked) -> list[list[float]]:
@@ -315,19 +353,24 @@ def _rescore_beside_restorations(
     Queries are numbered in the order of `asked`; words are numbered by their place in `words.pool`, where `sid`
     gives their sentence numbers and `lo`, `hi` the first-round context of each query."""
     n = len(sid)
-    # the spins: word -> the query restoring it (-1: none), and each such query's best alternative
+    # the spins: word -> the query restoring it (-1: none), and each such query's best alternative (the queries
+    # with alternatives, a fingerprint or a best gain above the threshold, found for all at once)
+    counts = np.array(asked.counts, dtype=np.int64)
+    some = np.flatnonzero(counts)
+    sure = np.fromiter(map(_SURE, queries), dtype=bool, count=len(queries))
+    if not len(some):
+        return
+    values = np.array(list(chain.from_iterable(gains)), dtype=np.float64)
+    top = np.maximum.reduceat(values, (np.cumsum(counts) - counts)[some])
     owner = [-1] * n
     restored: dict[int, list] = {}
-    for i, (q, g) in enumerate(zip(queries, gains)):
-        if not g:
-            continue
-        top = max(g)
-        if q.sure or top > MIN_SUBSTITUTION_GAIN:
-            restored[i] = words.symbols[words.alternative(q.alternatives[g.index(top)])]  # (the first of the best)
-            start = asked.first[i]
-            for t in range(start, start + q.last - q.first):
-                if owner[t] < 0:
-                    owner[t] = i
+    for i in some[sure[some] | (top > MIN_SUBSTITUTION_GAIN)].tolist():
+        q, g = queries[i], gains[i]
+        restored[i] = words.symbols[words.alternative(q.alternatives[g.index(max(g))])]  # (the first of the best)
+        start = asked.first[i]
+        for t in range(start, start + q.last - q.first):
+            if owner[t] < 0:
+                owner[t] = i
     if not restored:
         return
     # the sides of the queries with another spin among the words of their context (the first round's context
@@ -341,7 +384,6 @@ def _rescore_beside_restorations(
         spun_left |= (j >= lo) & (owners[np.maximum(j, 0)] >= 0)
         j = last + step
         spun_right |= (j < hi) & (owners[np.minimum(j, n - 1)] >= 0)
-    sure = np.fromiter((q.sure for q in queries), dtype=bool, count=len(queries))
     todo = np.flatnonzero(~sure & (spun_left | spun_right))
     if not len(todo):
         return
