@@ -87,21 +87,35 @@ def gains(model, text: str, tokens: Sequence[Token], queries: Sequence[Query]) -
 def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]]) -> list[list[list[float]]]:
     """`gains` for several paragraphs in one scoring call (a large batch looks its n-grams up in order, several
     times faster than many small ones)."""
-    words = _Words(model, paragraphs)
+    # the words of the paragraphs with queries laid end to end: where each paragraph's begin, and its queries
+    offsets: list[int] = []
     queries: list[Query] = []
-    offsets: list[int] = []  # where the words of each query's paragraph start (see `_Words.offsets`)
-    for (_text, _tokens, qs), off in zip(paragraphs, words.offsets):
+    tokens_all: list[Token] = []
+    begins: list[int] = []  # (of the paragraphs with queries: where their words begin, how many queries)
+    asks: list[int] = []
+    total = 0
+    for _text, tokens, qs in paragraphs:
+        offsets.append(total)
         if qs:
             queries += qs
-            offsets += [off] * len(qs)
+            tokens_all += tokens
+            begins.append(total)
+            asks.append(len(qs))
+            total += len(tokens)
     if not queries:
         return [[] for _ in paragraphs]
-    # the queries' written words by their place in the pool (the words of a query are within its own reach, so
-    # they stay side by side there)
     count = len(queries)
     at = np.fromiter(map(_FIRST, queries), dtype=np.int64, count=count)
     last = np.fromiter(map(_LAST, queries), dtype=np.int64, count=count) - at
-    at += np.array(offsets, dtype=np.int64)
+    bounds = np.array(begins + [total], dtype=np.int64)
+    per = np.array(asks, dtype=np.int64)
+    at += np.repeat(bounds[:-1], per)
+    # the stretch within reach of each query: CONTEXT words each side of it, clipped to its paragraph
+    reach = np.maximum(at - CONTEXT, np.repeat(bounds[:-1], per)), np.minimum(at + last + CONTEXT, np.repeat(bounds[1:], per))
+    words = _Words(model, tokens_all, total, *reach)
+    words.offsets = offsets
+    # the queries' written words by their place in the pool (the words of a query are within its own reach, so
+    # they stay side by side there)
     first = words.place[at]
     last += first
     asked = _Asked()
@@ -177,28 +191,18 @@ class _Words:
     paragraphs with queries, then each distinct restoration once, then the restored contexts of the second
     round. As the model's vocabulary ids when it scores ids (each word looked up once), else as the words."""
 
-    def __init__(self, model, paragraphs) -> None:
+    def __init__(self, model, tokens_all: list[Token], total: int, begins: np.ndarray, ends: np.ndarray) -> None:
+        """`tokens_all`: the words of the paragraphs with queries laid end to end (`total` of them); `begins`,
+        `ends`: the stretch of them within reach of each query."""
         self.model = model
         self.by_id = all(hasattr(model, name) for name in ("score_id_windows_after", "ids", "word_id"))
         # only the words within CONTEXT of a query are in the pool (the others are never in a window: a restored
         # context reaches past a neighbouring spin only into that spin's own context); the stretches within reach
-        # of each query, clipped to its paragraph, are marked in one pass: +1 where one begins, -1 where it ends,
-        # summed. Words are numbered first as the paragraphs' words laid end to end, then by their place in `pool`
-        begins: list[int] = []
-        ends: list[int] = []
-        tokens_all: list[Token] = []
-        #: where each paragraph's words start among the paragraphs' words laid end to end
+        # of each query are marked in one pass: +1 where one begins, -1 where it ends, summed. Words are numbered
+        # first as the paragraphs' words laid end to end, then by their place in `pool`
+        #: where each paragraph's words start among the paragraphs' words laid end to end (set by the caller)
         self.offsets: list[int] = []
-        at = 0
-        for _text, tokens, queries in paragraphs:
-            self.offsets.append(at)
-            if not queries:
-                continue
-            n = len(tokens)
-            begins += [at + max(0, q.first - CONTEXT) for q in queries]
-            ends += [at + min(n, q.last + CONTEXT) for q in queries]
-            tokens_all += tokens
-            at += n
+        at = total
         #: how many words the paragraphs with queries have
         self.total = at
         marks = np.bincount(np.array(begins, dtype=np.int64), minlength=at + 1)
