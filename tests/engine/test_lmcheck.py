@@ -203,8 +203,9 @@ def _plain_gains(model, text, tokens, queries):
     return out
 
 
-def _random_asked(seed: int):
-    """A few random paragraphs of a small vocabulary with sentence marks, and random queries in them."""
+def _random_asked(seed: int, spread: int = 3, length: int = 30):
+    """A few random paragraphs of a small vocabulary with sentence marks, and random queries in them (up to
+    `spread` words apart, in paragraphs of up to `length` words)."""
     import random
 
     rnd = random.Random(seed)
@@ -212,11 +213,11 @@ def _random_asked(seed: int):
     marks = [" ", " ", " ", " ", ". ", "; ", ", ", " (", ") "]
     asked = []
     for _ in range(rnd.randint(1, 5)):
-        text = "".join(rnd.choice(vocab) + rnd.choice(marks) for _ in range(rnd.randint(0, 30))).strip()
+        text = "".join(rnd.choice(vocab) + rnd.choice(marks) for _ in range(rnd.randint(0, length))).strip()
         tokens = tokenize(text)
         queries, t = [], 0
         while t < len(tokens):
-            t += rnd.randint(0, 3)
+            t += rnd.randint(0, spread)
             n = rnd.randint(1, 3)
             if t + n > len(tokens):
                 break
@@ -232,6 +233,20 @@ def test_gains_are_those_of_scoring_each_window_alone(seed):
     asked = _random_asked(seed)
     model = HashModel()
     assert lmcheck.gains_many(model, asked) == [_plain_gains(model, *item) for item in asked]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_gains_with_words_out_of_every_query_s_reach_are_those_of_each_window_alone(seed):
+    """Sparse queries in long paragraphs: only the words within reach of a query are looked up and numbered, and
+    the words between them (out of reach) must neither join two stretches nor end one early."""
+    asked = _random_asked(100 + seed, spread=9, length=90)
+    model = HashModel()
+    assert lmcheck.gains_many(model, asked) == [_plain_gains(model, *item) for item in asked]
+    from unspun.engine.langmodel import default_model
+
+    real = default_model()
+    if real is not None:
+        assert lmcheck.gains_many(real, asked) == lmcheck.gains_many(WordsOnly(real), asked)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -268,7 +283,7 @@ def test_sentence_numbers_of_a_batch_part_words_as_each_paragraphs_own_do(seed):
     import random
 
     rnd = random.Random(seed)
-    pieces = ["word", "other", "x", ".", ",", ";", "(", ")", "\u201c", "\n", "?", "it's", "a-b"]
+    pieces = ["word", "other", "x", ".", ",", ";", "(", ")", "\u201c", "\n", "?", "it's", "a-b", "\U0001d538x", "\udcff", "\u201d"]
     paragraphs = []
     for _ in range(rnd.randrange(1, 8)):
         text = " ".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 30)))
@@ -277,13 +292,22 @@ def test_sentence_numbers_of_a_batch_part_words_as_each_paragraphs_own_do(seed):
         paragraphs.append((text, tokens, queries))
     offsets, at = [], 0
     labels = []  # (paragraph, its own sentence id) of each word laid end to end
+    everything = []
     for p, (text, tokens, queries) in enumerate(paragraphs):
         offsets.append(at)
         if queries:
             at += len(tokens)
             labels += [(p, k) for k in lmcheck.sentence_ids(text, tokens)]
-    numbers = lmcheck._sentence_numbers(paragraphs, offsets, at).tolist()
+            everything += tokens
+    numbers = lmcheck._sentence_numbers(paragraphs, offsets, np.arange(at), everything).tolist()
     assert len(numbers) == len(labels)
     for i in range(len(labels)):
         for j in range(len(labels)):
             assert (numbers[i] == numbers[j]) == (labels[i] == labels[j])
+    # some of the words: two share a number when they are in one stretch with only words of those between them
+    which = sorted(rnd.sample(range(at), rnd.randrange(0, at + 1)))
+    numbers = lmcheck._sentence_numbers(paragraphs, offsets, np.array(which, dtype=np.int64), [everything[k] for k in which]).tolist()
+    for i in range(len(which)):
+        for j in range(i, len(which)):
+            a, b = which[i], which[j]
+            assert (numbers[i] == numbers[j]) == (labels[a] == labels[b] and which[i:j + 1] == list(range(a, b + 1)))

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
-from operator import attrgetter
+from itertools import accumulate, chain
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -35,7 +35,12 @@ RERANK_MARGIN = 0.5
 JOINT_CONTEXT = True
 _NORM = attrgetter("norm")
 _START = attrgetter("start")
+_END = attrgetter("end")
+_FIRST, _LAST, _ALTERNATIVES, _SURE = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 _BOUNDARY = re.compile(r"[.!?;:\n\r()\[\]{}\"“”]")
+#: by code point (the last entry standing for every code point beyond): is it a character `_BOUNDARY` matches
+_IS_BOUNDARY = np.zeros(max(map(ord, ".!?;:\n\r()[]{}\"“”")) + 2, dtype=bool)
+_IS_BOUNDARY[list(map(ord, ".!?;:\n\r()[]{}\"“”"))] = True
 
 
 class Query(NamedTuple):
@@ -82,19 +87,46 @@ def gains(model, text: str, tokens: Sequence[Token], queries: Sequence[Query]) -
 def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]]) -> list[list[list[float]]]:
     """`gains` for several paragraphs in one scoring call (a large batch looks its n-grams up in order, several
     times faster than many small ones)."""
-    words = _Words(model, paragraphs)
-    asked = _Asked()
+    # the words of the paragraphs with queries laid end to end: where each paragraph's begin, and its queries
+    offsets: list[int] = []
     queries: list[Query] = []
-    for (_text, _tokens, qs), off in zip(paragraphs, words.offsets):
+    tokens_all: list[Token] = []
+    begins: list[int] = []  # (of the paragraphs with queries: where their words begin, how many queries)
+    asks: list[int] = []
+    total = 0
+    for _text, tokens, qs in paragraphs:
+        offsets.append(total)
         if qs:
-            asked.extend(off, qs, words)
             queries += qs
+            tokens_all += tokens
+            begins.append(total)
+            asks.append(len(qs))
+            total += len(tokens)
     if not queries:
         return [[] for _ in paragraphs]
+    count = len(queries)
+    at = np.fromiter(map(_FIRST, queries), dtype=np.int64, count=count)
+    last = np.fromiter(map(_LAST, queries), dtype=np.int64, count=count) - at
+    bounds = np.array(begins + [total], dtype=np.int64)
+    per = np.array(asks, dtype=np.int64)
+    at += np.repeat(bounds[:-1], per)
+    # the stretch within reach of each query: CONTEXT words each side of it, clipped to its paragraph
+    reach = np.maximum(at - CONTEXT, np.repeat(bounds[:-1], per)), np.minimum(at + last + CONTEXT, np.repeat(bounds[1:], per))
+    words = _Words(model, tokens_all, total, *reach)
+    words.offsets = offsets
+    # the queries' written words by their place in the pool (the words of a query are within its own reach, so
+    # they stay side by side there)
+    first = words.place[at]
+    last += first
+    asked = _Asked()
+    asked.first, asked.last = first.tolist(), last.tolist()
+    alternatives = list(map(_ALTERNATIVES, queries))
+    asked.counts = list(map(len, alternatives))
+    asked.alternatives = words.numbers(list(chain.from_iterable(alternatives)))
     # each query's context: up to CONTEXT words each side in its sentence (`context_of`, for all queries at once;
-    # sentence numbers made distinct across paragraphs keep every context within its paragraph)
-    sid = _sentence_numbers(paragraphs, words.offsets, words.text_words)
-    first, last = np.array(asked.first, dtype=np.int64), np.array(asked.last, dtype=np.int64)
+    # sentence numbers made distinct across paragraphs keep every context within its paragraph, and a new number
+    # after each stretch of words out of reach keeps it among the words it had beside it in the text)
+    sid = _sentence_numbers(paragraphs, words.offsets, words.needed, words.tokens)
     lo, hi, n = first.copy(), last.copy(), len(sid)
     left_ok = np.ones(len(first), dtype=bool)
     right_ok = left_ok.copy()
@@ -117,25 +149,41 @@ def gains_many(model, paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[
 
 
 def _sentence_numbers(
-    paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]], offsets: list[int], total: int
+    paragraphs: Sequence[tuple[str, Sequence[Token], Sequence[Query]]], offsets: list[int], which: np.ndarray,
+    tokens: list[Token],
 ) -> np.ndarray:
-    """`sentence_ids` of the `total` words of the paragraphs with queries, laid end to end (each paragraph's
-    from its offset): numbers that two words share when they are in the same stretch of the same paragraph, and only
-    then (each paragraph, and each stretch after a boundary, begins a new number)."""
-    begins: list[int] = []
-    for (text, tokens, queries), at in zip(paragraphs, offsets):
-        if not queries:
-            continue
-        begins.append(at)
-        if len(tokens) > 1:
-            starts = list(map(_START, tokens))
-            for m in _BOUNDARY.finditer(text, tokens[0].end, tokens[-1].start):
-                j = bisect_right(starts, m.start())  # the first token after the boundary
-                if m.start() >= tokens[j - 1].end:  # between tokens j - 1 and j, not inside a token
-                    begins.append(at + j)
-    marks = np.zeros(total, dtype=np.int64)
-    marks[np.array(begins, dtype=np.int64)] = 1
-    return np.cumsum(marks)
+    """Sentence numbers of some of the words of the paragraphs with queries laid end to end (each paragraph's
+    from its offset): of the words numbered `which` (in order; `tokens`: theirs), numbers that two of them
+    share when they are in the same stretch of the same paragraph (`sentence_ids`) with none but words of
+    `which` between them, and only then."""
+    texts: list[str] = []
+    begins: list[int] = []  # where each paragraph's words begin
+    chars: list[int] = []  # where its text begins, the texts laid end to end
+    at = 0
+    for (text, _tokens, queries), first in zip(paragraphs, offsets):
+        if queries:
+            texts.append(text)
+            begins.append(first)
+            chars.append(at)
+            at += len(text)
+    count = len(which)
+    new = np.ones(count, dtype=bool)  # a word that begins a new number
+    if count > 1:
+        # (a word after a boundary: a boundary character between the end of the word before and its start, as
+        # `sentence_ids` finds them; each paragraph's first word; a word after words not in `which`)
+        paragraph = np.searchsorted(np.array(begins, dtype=np.int64), which, side="right") - 1
+        shift = np.array(chars, dtype=np.int64)[paragraph]
+        starts = np.fromiter(map(_START, tokens), dtype=np.int64, count=count) + shift
+        ends = np.fromiter(map(_END, tokens), dtype=np.int64, count=count) + shift
+        # (the boundary characters' places, from the texts' code points)
+        points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        marks = np.flatnonzero(_IS_BOUNDARY[np.minimum(points, len(_IS_BOUNDARY) - 1)])
+        new[1:] = (
+            (np.searchsorted(marks, starts[1:]) > np.searchsorted(marks, ends[:-1]))
+            | (paragraph[1:] != paragraph[:-1])
+            | (np.diff(which) != 1)
+        )
+    return np.cumsum(new)
 
 
 class _Words:
@@ -143,45 +191,38 @@ class _Words:
     paragraphs with queries, then each distinct restoration once, then the restored contexts of the second
     round. As the model's vocabulary ids when it scores ids (each word looked up once), else as the words."""
 
-    def __init__(self, model, paragraphs) -> None:
+    def __init__(self, model, tokens_all: list[Token], total: int, begins: np.ndarray, ends: np.ndarray) -> None:
+        """`tokens_all`: the words of the paragraphs with queries laid end to end (`total` of them); `begins`,
+        `ends`: the stretch of them within reach of each query."""
         self.model = model
         self.by_id = all(hasattr(model, name) for name in ("score_id_windows_after", "ids", "word_id"))
-        if self.by_id:
-            # only the words within CONTEXT of a query are looked up (the others are never in a window: a
-            # restored context reaches past a neighbouring spin only into that spin's own context)
-            # (the stretches within reach of each query, clipped to its paragraph, marked in one pass: +1 where
-            # one begins, -1 where it ends, summed)
-            begins: list[int] = []
-            ends: list[int] = []
-            norms: list[str] = []
-            at = 0
-            for _text, tokens, queries in paragraphs:
-                if not queries:
-                    continue
-                n = len(tokens)
-                begins += [at + max(0, q.first - CONTEXT) for q in queries]
-                ends += [at + min(n, q.last + CONTEXT) for q in queries]
-                norms += map(_NORM, tokens)
-                at += n
-            marks = np.bincount(np.array(begins, dtype=np.int64), minlength=at + 1)
-            marks -= np.bincount(np.array(ends, dtype=np.int64), minlength=at + 1)
-            needed = np.flatnonzero(np.cumsum(marks[:at]) > 0)
-            pool = np.full(at, -1, dtype=np.int64)
-            if len(needed):
-                pool[needed] = self.model.ids([norms[i] for i in needed.tolist()])
-            self.pool: list = pool.tolist()
-            self._ids = pool  # (the start of `pool` as an array: see `ids`)
-        else:
-            self.pool = [t.norm for _text, tokens, queries in paragraphs if queries for t in tokens]
-        #: where each paragraph's words start in `pool`
+        # only the words within CONTEXT of a query are in the pool (the others are never in a window: a restored
+        # context reaches past a neighbouring spin only into that spin's own context); the stretches within reach
+        # of each query are marked in one pass: +1 where one begins, -1 where it ends, summed. Words are numbered
+        # first as the paragraphs' words laid end to end, then by their place in `pool`
+        #: where each paragraph's words start among the paragraphs' words laid end to end (set by the caller)
         self.offsets: list[int] = []
-        at = 0
-        for _text, tokens, queries in paragraphs:
-            self.offsets.append(at)
-            if queries:
-                at += len(tokens)
+        at = total
+        #: how many words the paragraphs with queries have
+        self.total = at
+        marks = np.bincount(np.array(begins, dtype=np.int64), minlength=at + 1)
+        marks -= np.bincount(np.array(ends, dtype=np.int64), minlength=at + 1)
+        inside = np.cumsum(marks[:at]) > 0
+        #: the words within reach of a query (their numbers among the paragraphs' words), in order
+        self.needed = np.flatnonzero(inside)
+        #: each word's place in `pool` (of a word within reach)
+        self.place = np.cumsum(inside) - 1
+        #: their tokens
+        self.tokens: list[Token] = list(map(tokens_all.__getitem__, self.needed.tolist()))
+        norms = list(map(_NORM, self.tokens))
+        if self.by_id:
+            ids = self.model.ids(norms) if norms else np.zeros(0, dtype=np.int64)
+            self.pool: list = ids.tolist()
+            self._ids = ids  # (the start of `pool` as an array: see `ids`)
+        else:
+            self.pool = norms
         #: how many of them (the paragraphs' words come first in `pool`)
-        self.text_words = at
+        self.text_words = len(self.pool)
         self._alternatives: dict[tuple[str, ...], int] = {}
         #: per distinct restoration: its place in `pool`, its length, its symbols
         self.starts: list[int] = []
@@ -195,6 +236,22 @@ class _Words:
         if len(have) < len(self.pool):
             have = self._ids = np.concatenate([have, np.array(self.pool[len(have) :], dtype=np.int64)])
         return have
+
+    def numbers(self, alternatives: list[tuple[str, ...]]) -> list[int]:
+        """`alternative` of each of `alternatives` (the same numbers, in one pass)."""
+        seen = self._alternatives
+        old = len(seen)
+        out = [seen.setdefault(a, len(seen)) for a in alternatives]
+        if len(seen) > old:
+            by_id, pool = self.by_id, self.pool
+            word_id = self.model.word_id if by_id else None
+            for alternative in list(seen)[old:]:
+                symbols = list(map(word_id, alternative)) if by_id else list(alternative)
+                self.starts.append(len(pool))
+                self.lengths.append(len(symbols))
+                self.symbols.append(symbols)
+                pool += symbols
+        return out
 
     def alternative(self, alternative: tuple[str, ...]) -> int:
         """The number of a restoration (`starts`, `lengths`, `symbols`), added to `pool` on first sight."""
@@ -229,14 +286,6 @@ class _Asked:
         alternatives = self.alternatives
         out.alternatives = [a for i in which for a in alternatives[starts[i] : starts[i + 1]]]
         return out
-
-    def extend(self, offset: int, queries: Sequence[Query], words: _Words) -> None:
-        """Add a paragraph's queries, its words starting at `offset` in the pool."""
-        self.first += [offset + q.first for q in queries]
-        self.last += [offset + q.last for q in queries]
-        self.counts += [len(q.alternatives) for q in queries]
-        alternative = words.alternative
-        self.alternatives += [alternative(a) for q in queries for a in q.alternatives]
 
 
 def _score(model, words: _Words, left_at, left_n, right_at, right_n, asked: _Asked) -> list[list[float]]:
@@ -308,19 +357,24 @@ def _rescore_beside_restorations(
     Queries are numbered in the order of `asked`; words are numbered by their place in `words.pool`, where `sid`
     gives their sentence numbers and `lo`, `hi` the first-round context of each query."""
     n = len(sid)
-    # the spins: word -> the query restoring it (-1: none), and each such query's best alternative
+    # the spins: word -> the query restoring it (-1: none), and each such query's best alternative (the queries
+    # with alternatives, a fingerprint or a best gain above the threshold, found for all at once)
+    counts = np.array(asked.counts, dtype=np.int64)
+    some = np.flatnonzero(counts)
+    sure = np.fromiter(map(_SURE, queries), dtype=bool, count=len(queries))
+    if not len(some):
+        return
+    values = np.array(list(chain.from_iterable(gains)), dtype=np.float64)
+    top = np.maximum.reduceat(values, (np.cumsum(counts) - counts)[some])
     owner = [-1] * n
     restored: dict[int, list] = {}
-    for i, (q, g) in enumerate(zip(queries, gains)):
-        if not g:
-            continue
-        top = max(g)
-        if q.sure or top > MIN_SUBSTITUTION_GAIN:
-            restored[i] = words.symbols[words.alternative(q.alternatives[g.index(top)])]  # (the first of the best)
-            start = asked.first[i]
-            for t in range(start, start + q.last - q.first):
-                if owner[t] < 0:
-                    owner[t] = i
+    for i in some[sure[some] | (top > MIN_SUBSTITUTION_GAIN)].tolist():
+        q, g = queries[i], gains[i]
+        restored[i] = words.symbols[words.alternative(q.alternatives[g.index(max(g))])]  # (the first of the best)
+        start = asked.first[i]
+        for t in range(start, start + q.last - q.first):
+            if owner[t] < 0:
+                owner[t] = i
     if not restored:
         return
     # the sides of the queries with another spin among the words of their context (the first round's context
@@ -334,7 +388,6 @@ def _rescore_beside_restorations(
         spun_left |= (j >= lo) & (owners[np.maximum(j, 0)] >= 0)
         j = last + step
         spun_right |= (j < hi) & (owners[np.minimum(j, n - 1)] >= 0)
-    sure = np.fromiter((q.sure for q in queries), dtype=bool, count=len(queries))
     todo = np.flatnonzero(~sure & (spun_left | spun_right))
     if not len(todo):
         return
