@@ -443,6 +443,9 @@ class _SectionedAnalysis:
                 self.spin_score = analysis.spin_score
             self.spun = self.spun or analysis.spun
             del analysis
+            ov = engine._shared.open_vocabulary  # (only once loaded: a clean file never needs it)
+            if ov is not None:
+                ov.share_words()
             yield found
             del found  # (the caller has made its records: not kept while the next section is analysed)
         self._done = True
@@ -589,6 +592,7 @@ def _warm(engine) -> None:
     model, the synonym index and the candidate table, their word look-up dicts, the lexicon structures."""
     ov = engine.open_vocabulary
     if ov is not None:
+        ov.share_words()
         ov.model.index_words()
         ov.thesaurus.index_words()
         ov._from_table([])  # loads the candidate table
