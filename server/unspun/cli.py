@@ -518,6 +518,8 @@ def _check_one(run: "_Run", path: str, spool: bool = False) -> "FileResult":
             rec["text"] = strings.setdefault(rec["text"], rec["text"])
             records.append(rec)
         del found, findings
+        if isinstance(records, SpooledFindings):
+            strings.clear()  # (the records are on disk: a later section's need not be the same objects)
     result = FileResult(
         name, spin_score=analysis.spin_score, spun=analysis.spun, spin_threshold=options.spin_threshold,
         words=analysis.word_count,

@@ -230,9 +230,9 @@ def build_candidate_table(ov: OpenVocabulary, out: Path, batch: int = 2000) -> d
 #: restorations of a window (left context, word, right context, article) are remembered: after an edit, the
 #: windows of the paragraph that the edit did not touch are not scored again. Two generations of this many
 #: windows each (about 150 bytes a window) keep the memory bounded.
-WINDOW_CACHE = 40_000
+WINDOW_CACHE = 10_000
 #: the candidates of a written word are remembered the same way (about 2 KB a word)
-CANDIDATE_CACHE = 5_000
+CANDIDATE_CACHE = 2_000
 #: what the priors need of each candidate word is remembered for this many words, then forgotten at once
 INFO_CACHE = 50_000
 
