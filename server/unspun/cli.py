@@ -443,6 +443,9 @@ class _SectionedAnalysis:
                 self.spin_score = analysis.spin_score
             self.spun = self.spun or analysis.spun
             del analysis
+            ov = engine._shared.open_vocabulary  # (only once loaded: a clean file never needs it)
+            if ov is not None:
+                ov.share_words()
             yield found
             del found  # (the caller has made its records: not kept while the next section is analysed)
         self._done = True
@@ -515,6 +518,8 @@ def _check_one(run: "_Run", path: str, spool: bool = False) -> "FileResult":
             rec["text"] = strings.setdefault(rec["text"], rec["text"])
             records.append(rec)
         del found, findings
+        if isinstance(records, SpooledFindings):
+            strings.clear()  # (the records are on disk: a later section's need not be the same objects)
     result = FileResult(
         name, spin_score=analysis.spin_score, spun=analysis.spun, spin_threshold=options.spin_threshold,
         words=analysis.word_count,
@@ -589,6 +594,7 @@ def _warm(engine) -> None:
     model, the synonym index and the candidate table, their word look-up dicts, the lexicon structures."""
     ov = engine.open_vocabulary
     if ov is not None:
+        ov.share_words()
         ov.model.index_words()
         ov.thesaurus.index_words()
         ov._from_table([])  # loads the candidate table

@@ -342,3 +342,29 @@ def test_candidates_come_from_the_table_and_match(monkeypatch):
     for word, c in zip(words, got):
         want = real([word])[0]
         assert c.words == want.words and c.priors.tolist() == want.priors.tolist(), word
+
+
+def test_shared_words_are_the_models_strings_and_change_no_restoration():
+    from unspun.engine.openvocab import OpenVocabulary
+    from unspun.engine.thesaurus import Thesaurus
+
+    shipped = default_engine().open_vocabulary
+    if shipped is None:
+        pytest.skip("no language model")
+    ov = OpenVocabulary(shipped.model, Thesaurus.load())
+    asked = _asked()
+    before = ov.restorations_many(asked)
+    words = list(ov.thesaurus.words)
+    ov.share_words()
+    ov.share_words()  # (once is enough; a second call changes nothing)
+    _fresh(ov)
+    vocab = ov.model.vocab
+    ids = {w: i for i, w in enumerate(vocab)}
+    assert list(ov.thesaurus.words) == words
+    common = [w for w in ov.thesaurus.words if w in ids]
+    assert len(common) > 1000
+    assert all(w is vocab[ids[w]] for w in common)
+    assert all(ov.thesaurus.exact_id(w) == k for k, w in enumerate(words[:2000]))
+    if ov._table:
+        assert all(n is vocab[ids[n]] for n in ov._table.names if n in ids)
+    assert ov.restorations_many(asked) == before

@@ -230,9 +230,9 @@ def build_candidate_table(ov: OpenVocabulary, out: Path, batch: int = 2000) -> d
 #: restorations of a window (left context, word, right context, article) are remembered: after an edit, the
 #: windows of the paragraph that the edit did not touch are not scored again. Two generations of this many
 #: windows each (about 150 bytes a window) keep the memory bounded.
-WINDOW_CACHE = 40_000
+WINDOW_CACHE = 10_000
 #: the candidates of a written word are remembered the same way (about 2 KB a word)
-CANDIDATE_CACHE = 5_000
+CANDIDATE_CACHE = 2_000
 #: what the priors need of each candidate word is remembered for this many words, then forgotten at once
 INFO_CACHE = 50_000
 
@@ -254,6 +254,23 @@ class OpenVocabulary:
         # window key -> (candidates, gains) of a restoration, or None when the window has none
         self._windows: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
         self._windows_old: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
+        self._words_shared = False
+
+    def share_words(self) -> None:
+        """Make the synonym index's words and the candidate table's names the language model's string objects
+        where they are equal: one object per word instead of up to three (about 2 MB). Done once, for a long
+        run (it takes some 15 ms); candidates already remembered keep the strings they were made with."""
+        if self._words_shared:
+            return
+        self._words_shared = True
+        vocab = self.model.vocab
+        same = dict(zip(vocab, vocab))
+        self.thesaurus.share_words(same)
+        self._from_table([])  # (loads the candidate table)
+        table = self._table
+        if table:
+            names = table.names
+            names[:] = map(same.get, names, names)
 
     def _candidates_of(self, words: Sequence[str]) -> list[_Candidates]:
         """The candidates of each of `words`: remembered ones from memory, the others made in one batch."""

@@ -283,6 +283,15 @@ class Thesaurus:
         if self._index is None:
             self._index = {w: i for i, w in enumerate(self._words)}
 
+    def share_words(self, same: Mapping[str, str]) -> None:
+        """Swap each word that is a key of `same` for its value, an equal string (another index's object for
+        the same word: one object per word instead of one per index). The words stay equal and in place."""
+        words = self._words
+        get = same.get
+        words[:] = map(get, words, words)
+        if self._index is not None:
+            self._index = {w: i for i, w in enumerate(words)}
+
     @property
     def size(self) -> int:
         """How many word numbers there are (words with a list, and words only listed)."""
