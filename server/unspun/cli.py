@@ -443,7 +443,7 @@ class _SectionedAnalysis:
                 self.spin_score = analysis.spin_score
             self.spun = self.spun or analysis.spun
             del analysis
-            ov = engine._shared.open_vocabulary  # (only once loaded: a clean file never needs it)
+            ov = engine.loaded_open_vocabulary  # (only once loaded: a clean file never needs it)
             if ov is not None:
                 ov.share_words()
             yield found

@@ -73,6 +73,6 @@ def test_workers_are_forked_from_the_loaded_run(monkeypatch):
     assert {r for r, _ in seen} == {id(run)}  # the parent's run object, inherited
     assert all(pid != os.getpid() for _, pid in seen)
     assert made == []
-    ov = run.engine(())._shared.open_vocabulary
+    ov = run.engine(()).loaded_open_vocabulary
     assert ov is not None  # loaded before forking, and what it builds on first use built
     assert ov.model._ids is not None and ov.thesaurus._index is not None and ov._table

@@ -203,6 +203,11 @@ class Engine:
                     shared.open_vocabulary = OpenVocabulary(self.model, Thesaurus.load())
         return shared.open_vocabulary
 
+    @property
+    def loaded_open_vocabulary(self) -> OpenVocabulary | None:
+        """The open-vocabulary layer if something has loaded it already (None otherwise: nothing is loaded)."""
+        return self._shared.open_vocabulary
+
     @classmethod
     def with_user_lexicons(
         cls, paths: Iterable[str | Path], options: Options | None = None, builtin: bool = True
